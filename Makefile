@@ -1,0 +1,73 @@
+# The verbs people type. Every target sets up what it needs on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+CDK_CLI_VERSION := 2.1033.0
+CDK := node_modules/.bin/cdk
+PORT ?= 8080
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: serve test lint fmt typecheck synth deploy bench clean system-deps browser node
+
+## serve: run the whole chatbot locally on http://127.0.0.1:$(PORT)
+serve: $(RUNTIME_STAMP)
+	PORT=$(PORT) $(BIN)/python -m devserver
+
+## test: install everything the tests need, then run all of them
+test: $(DEV_STAMP) system-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/pytest
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+fmt: $(DEV_STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+$(RUNTIME_STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+# System packages the tests use: Debian's chromium for the browser tests, node for the CDK's jsii.
+system-deps: browser node
+
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+node:
+	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CDK): | node
+	npm install --no-save --no-audit --no-fund --silent aws-cdk@$(CDK_CLI_VERSION)
+
+## synth: synthesize the CloudFormation template (offline; cdk-nag runs in app.py)
+synth: $(RUNTIME_STAMP) $(CDK)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) synth
+
+## deploy: deploy the stack to the AWS account in your environment
+deploy: $(RUNTIME_STAMP) $(CDK)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) deploy
+
+## bench: run the benchmark scripts and print their figures
+bench: $(DEV_STAMP)
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache test-output
