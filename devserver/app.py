@@ -1,0 +1,173 @@
+"""`python -m devserver`: start the emulator and the HTTP server, print what runs where, stop cleanly.
+
+Order matters: the handlers' environment is set before either handler is imported (they read their
+settings once, at import or first call), and the port is bound first so a busy port is reported at
+once, before the slower imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import importlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+from typing import Any
+
+from . import lambda_env
+from .http_server import ChatHandler, DevServer
+from .settings import (
+    BOT_ALIAS_ID,
+    BOT_ALIAS_NAME,
+    BOT_ID,
+    BOT_NAME,
+    CODE_HOOK,
+    REPO_ROOT,
+    ConfigError,
+    DevServerSettings,
+)
+
+BANNER_PREFIX = "Chatbot running at "
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m devserver",
+        description="Run the whole chatbot locally: the page, POST /chat and a Lex V2 emulator.",
+        epilog=(
+            "Environment: PORT (default 8080), OPENAI_API_KEY, OPENAI_BASE_URL (any OpenAI-compatible "
+            "server), LLM_MODEL, DEFAULT_LOCALE, LOG_LEVEL (handlers' logs, default WARNING)."
+        ),
+    )
+    parser.add_argument(
+        "--port", type=int, default=None, help="port on 127.0.0.1 (overrides PORT; 0: any free)"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no access log line per request")
+    return parser.parse_args(argv)
+
+
+def _relative(path: os.PathLike[str] | str) -> str:
+    try:
+        return os.path.relpath(path, REPO_ROOT) if str(path).startswith(str(REPO_ROOT)) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _banner(settings: DevServerSettings, url: str, emulator_url: str) -> str:
+    locales = ", ".join(
+        f"{locale} (default)" if locale == settings.bot.default_locale else locale
+        for locale in settings.bot.locales
+    )
+    definition = _relative(settings.bot.definition_path)
+    return "\n".join(
+        [
+            f"{BANNER_PREFIX}{url}",
+            f"  bot:      {BOT_NAME} (id {BOT_ID}, alias {BOT_ALIAS_ID}) from {definition}",
+            f"  locales:  {locales}",
+            f"  LLM:      {settings.llm.describe()}",
+            f"  Lex V2 runtime emulator: {emulator_url}",
+            "Press Ctrl-C to stop.",
+        ]
+    )
+
+
+def _start_emulator(settings: DevServerSettings) -> Any:
+    from lex_emulator import BotDeployment, LexEmulator
+
+    emulator = LexEmulator()
+    emulator.add_bot(
+        BotDeployment(
+            bot_id=BOT_ID,
+            alias_id=BOT_ALIAS_ID,
+            alias_name=BOT_ALIAS_NAME,
+            bot_name=BOT_NAME,
+            definition_path=settings.bot.definition_path,
+            code_hook=CODE_HOOK,
+        )
+    )
+    return emulator.serve(host=settings.host, port=0)
+
+
+def _load_chat_handler() -> ChatHandler:
+    module = importlib.import_module("lambda_lex.handler")
+    handler: ChatHandler = module.handler
+    return handler
+
+
+def _fail(message: str) -> int:
+    print(f"devserver: error: {message}", file=sys.stderr, flush=True)
+    return 2
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Start everything, serve until SIGINT/SIGTERM, shut down; the exit status."""
+    args = _parse_args(argv)
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
+    try:
+        settings = DevServerSettings.from_env(os.environ, port=args.port)
+    except ConfigError as error:
+        return _fail(str(error))
+
+    try:
+        server = DevServer(
+            (settings.host, settings.port), site_dir=settings.site_dir, access_log=not args.quiet
+        )
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            other = settings.port + 1 if settings.port < 65535 else 8081
+            return _fail(
+                f"port {settings.port} on {settings.host} is already in use. Stop whatever runs there, "
+                f"or pick another port: PORT={other} make serve"
+            )
+        return _fail(f"cannot listen on {settings.host}:{settings.port}: {error.strerror}")
+
+    lambda_env.apply(lambda_env.lambda_environment(settings, os.environ), os.environ)
+    emulator = None
+    try:
+        try:
+            emulator = _start_emulator(settings)
+        except ImportError as error:
+            return _fail(f"{error}. Install the runtime requirements first: make serve")
+        except Exception as error:
+            return _fail(f"the Lex V2 emulator could not start: {error}")
+        os.environ["AWS_ENDPOINT_URL_LEXV2_RUNTIME"] = emulator.url
+        try:
+            server.chat_handler = _load_chat_handler()
+        except Exception as error:
+            return _fail(f"cannot load lambda_lex.handler: {type(error).__name__}: {error}")
+
+        thread = threading.Thread(target=server.serve_forever, name="devserver-http", daemon=True)
+        thread.start()
+        url = f"http://{settings.host}:{server.port}/"
+        print(_banner(settings, url, emulator.url), flush=True)
+        while not stop.wait(timeout=1.0):
+            pass
+        print("Shutting down...", flush=True)
+        server.shutdown()
+        thread.join(timeout=5)
+        print("Stopped.", flush=True)
+        return 0
+    finally:
+        server.server_close()
+        if emulator is not None:
+            emulator.shutdown()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; Ctrl-C at any moment ends without a traceback."""
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr, flush=True)
+        return 130

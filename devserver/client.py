@@ -1,0 +1,277 @@
+"""`python -m devserver.client`: chat with the bot from a terminal or a script, locally or deployed.
+
+    python -m devserver.client -m "안녕하세요"                 # one turn; the answer on stdout
+    python -m devserver.client 안녕하세요                      # the same
+    python -m devserver.client --session ID -m "Tom"          # continue that session
+    python -m devserver.client --url https://dxxxx.cloudfront.net   # a deployed stack
+    python -m devserver.client                                # interactive (or one turn per stdin line)
+
+The session id is printed (on stderr in one-shot mode, so stdout holds only the answer). Exit
+status: 0 answered, 1 the server answered an error, 2 bad usage, 3 the server could not be reached
+or timed out, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+DEFAULT_URL = "http://127.0.0.1:8080"
+DEFAULT_TIMEOUT = 35.0
+
+EXIT_OK = 0
+EXIT_ERROR_RESPONSE = 1
+EXIT_USAGE = 2
+EXIT_UNREACHABLE = 3
+EXIT_INTERRUPTED = 130
+
+HELP_INTERACTIVE = "Commands: /new (new session), /locale LOCALE, /session, /quit (or Ctrl-D)."
+
+
+def chat_endpoint(url: str) -> str:
+    """The /chat URL for whatever the user pasted: an origin, the page's URL, or /chat itself."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    path = parts.path
+    if path.endswith(".html"):
+        path = path.rsplit("/", 1)[0]
+    path = path.rstrip("/")
+    if not path.endswith("/chat"):
+        path += "/chat"
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+class ChatError(Exception):
+    """A turn did not produce an answer; ``exit_code`` says why."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass
+class ChatClient:
+    """Keeps one session; `send` returns the /chat response as a dict."""
+
+    endpoint: str
+    session_id: str
+    locale: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+
+    def __post_init__(self) -> None:
+        self._http = requests.Session()
+
+    def send(self, text: str) -> dict[str, Any]:
+        payload: dict[str, str] = {"text": text, "sessionId": self.session_id}
+        if self.locale:
+            payload["locale"] = self.locale
+        try:
+            response = self._http.post(self.endpoint, json=payload, timeout=self.timeout)
+        except requests.Timeout:
+            raise ChatError(
+                f"no answer from {self.endpoint} within {self.timeout:g} s", EXIT_UNREACHABLE
+            ) from None
+        except requests.ConnectionError:
+            hint = " Is the dev server running? Start it with: make serve" if _is_local(self.endpoint) else ""
+            raise ChatError(f"cannot connect to {self.endpoint}.{hint}", EXIT_UNREACHABLE) from None
+        except requests.RequestException as error:
+            raise ChatError(f"request to {self.endpoint} failed: {error}", EXIT_UNREACHABLE) from None
+        try:
+            body = response.json()
+        except ValueError:
+            snippet = response.text[:200].strip() or "(empty)"
+            raise ChatError(
+                f"HTTP {response.status_code} from {self.endpoint} with a body that is not JSON: {snippet}",
+                EXIT_ERROR_RESPONSE,
+            ) from None
+        if response.status_code != 200 or not isinstance(body, dict) or "error" in body:
+            raise ChatError(_describe_error(response, body), EXIT_ERROR_RESPONSE)
+        session = body.get("sessionId")
+        if isinstance(session, str) and session:
+            self.session_id = session
+        locale = body.get("locale")
+        if isinstance(locale, str) and locale:
+            self.locale = locale
+        return body
+
+    def close(self) -> None:
+        self._http.close()
+
+
+def _is_local(url: str) -> bool:
+    return (urlsplit(url).hostname or "") in {"127.0.0.1", "localhost", "::1"}
+
+
+def _describe_error(response: requests.Response, body: Any) -> str:
+    status = response.status_code
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        text = f"HTTP {status} {error.get('code', 'error')}: {error.get('message', '')}".rstrip(": ")
+    elif isinstance(body, dict) and "message" in body:
+        text = f"HTTP {status}: {body['message']}"
+    else:
+        text = f"HTTP {status}: {json.dumps(body, ensure_ascii=False)[:200]}"
+    retry_after = response.headers.get("Retry-After")
+    if retry_after:
+        text += f" (retry after {retry_after} s)"
+    return text
+
+
+def answer_text(body: dict[str, Any]) -> str:
+    """The bot's answer: every message's content, one per line (or ``msg``)."""
+    messages = body.get("messages")
+    if isinstance(messages, list):
+        parts = [m.get("content", "") for m in messages if isinstance(m, dict) and m.get("content")]
+        if parts:
+            return "\n".join(str(p) for p in parts)
+    return str(body.get("msg") or "")
+
+
+def _details(body: dict[str, Any]) -> str:
+    fields = [f"session {body.get('sessionId')}", str(body.get("locale"))]
+    if body.get("intent"):
+        fields.append(f"intent {body.get('intent')} ({body.get('intentState')})")
+    fields.append(f"source {body.get('source')}")
+    return "[" + ", ".join(fields) + "]"
+
+
+def _one_turn(client: ChatClient, text: str, as_json: bool, out: TextIO, err: TextIO) -> int:
+    try:
+        body = client.send(text)
+    except ChatError as failure:
+        print(f"error: {failure}", file=err, flush=True)
+        return failure.exit_code
+    if as_json:
+        print(json.dumps(body, ensure_ascii=False, indent=2), file=out, flush=True)
+    else:
+        print(answer_text(body), file=out, flush=True)
+        print(_details(body), file=err, flush=True)
+    return EXIT_OK
+
+
+def _interactive(client: ChatClient, as_json: bool, out: TextIO, err: TextIO, tty: bool) -> int:
+    if tty:
+        print(f"Chatting with {client.endpoint}, session {client.session_id}. {HELP_INTERACTIVE}", file=err)
+    else:
+        print(f"[session {client.session_id}]", file=err, flush=True)
+    status = EXIT_OK
+    while True:
+        try:
+            line = input("you> ") if tty else sys.stdin.readline()
+        except EOFError:
+            line = ""
+            if tty:
+                print(file=err)
+        if not line:
+            return status
+        text = line.strip()
+        if not text:
+            continue
+        if tty and text.startswith("/"):
+            command, _, argument = text.partition(" ")
+            if command in {"/quit", "/exit"}:
+                return status
+            if command == "/new":
+                client.session_id = str(uuid.uuid4())
+                print(f"New session {client.session_id}", file=err)
+            elif command == "/locale" and argument.strip():
+                client.locale = argument.strip()
+                print(f"Locale {client.locale}", file=err)
+            elif command == "/session":
+                print(f"Session {client.session_id}", file=err)
+            else:
+                print(HELP_INTERACTIVE, file=err)
+            continue
+        try:
+            body = client.send(text)
+        except ChatError as failure:
+            print(f"error: {failure}", file=err, flush=True)
+            status = failure.exit_code
+            continue
+        if as_json:
+            print(json.dumps(body, ensure_ascii=False), file=out, flush=True)
+        elif tty:
+            badge = " (LLM)" if body.get("source") == "llm" else ""
+            print(f"bot{badge}> {answer_text(body)}", file=out, flush=True)
+        else:
+            print(answer_text(body), file=out, flush=True)
+        status = EXIT_OK
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m devserver.client",
+        description=(
+            "Send messages to the chatbot's POST /chat. With text (-m or arguments): one turn, the "
+            "answer on stdout. Without: an interactive prompt, or one turn per line of piped stdin."
+        ),
+    )
+    parser.add_argument("words", nargs="*", metavar="TEXT", help="the message (same as -m)")
+    parser.add_argument("-m", "--message", help="the message to send")
+    parser.add_argument(
+        "--url",
+        default=DEFAULT_URL,
+        help=f"the page's origin, its URL, or the /chat URL (default {DEFAULT_URL}; "
+        "for a deployed stack its WebUrl or ChatApiUrl)",
+    )
+    parser.add_argument("--session", help="session id to continue (default: a new one, printed)")
+    parser.add_argument("--locale", help="bot locale, e.g. ko_KR or en_US (default: the bot's)")
+    parser.add_argument("--json", action="store_true", help="print the raw JSON response")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds to wait (default 35)")
+    return parser.parse_args(argv)
+
+
+def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """The client; returns the exit status."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args = _parse_args(argv)
+    if args.message is not None and args.words:
+        print("error: give the message either with -m or as arguments, not both", file=err)
+        return EXIT_USAGE
+    text = args.message if args.message is not None else " ".join(args.words)
+    try:
+        endpoint = chat_endpoint(args.url)
+    except ValueError as error:
+        print(f"error: --url: {error}", file=err)
+        return EXIT_USAGE
+    if args.timeout <= 0:
+        print("error: --timeout must be positive", file=err)
+        return EXIT_USAGE
+    client = ChatClient(
+        endpoint=endpoint,
+        session_id=args.session or str(uuid.uuid4()),
+        locale=args.locale,
+        timeout=args.timeout,
+    )
+    try:
+        if args.message is not None or args.words:
+            if not text.strip():
+                print("error: the message is empty", file=err)
+                return EXIT_USAGE
+            return _one_turn(client, text, args.json, out, err)
+        return _interactive(client, args.json, out, err, tty=sys.stdin.isatty())
+    finally:
+        client.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: Ctrl-C ends quietly."""
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

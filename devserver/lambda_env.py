@@ -1,0 +1,55 @@
+"""The environment the two Lambda handlers see in local mode, applied before they are imported.
+
+`lambda_lex` gets its bot settings and reaches the emulator through the standard
+``AWS_ENDPOINT_URL_LEXV2_RUNTIME`` variable; dummy credentials, a region and empty config files make
+sure boto3 never looks for (or signs with) real AWS credentials. `lambda_chatgpt` gets the
+OpenAI-compatible provider with the key straight from ``OPENAI_API_KEY`` (no Secrets Manager).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, MutableMapping
+
+from .settings import BOT_ALIAS_ID, BOT_ID, DevServerSettings
+
+# Obviously fake: the emulator never checks signatures, and real credentials must never be used.
+DUMMY_ACCESS_KEY_ID = "devserver-local"
+DUMMY_SECRET_ACCESS_KEY = "devserver-local"  # noqa: S105 - a placeholder, not a secret
+LOCAL_REGION = "us-east-1"
+
+
+def lambda_environment(settings: DevServerSettings, environ: Mapping[str, str]) -> dict[str, str | None]:
+    """Variables to set (a string) or remove (None) so the handlers run locally and offline."""
+    changes: dict[str, str | None] = {
+        "BOT_ID": BOT_ID,
+        "BOT_ALIAS_ID": BOT_ALIAS_ID,
+        "BOT_LOCALES": ",".join(settings.bot.locales),
+        "DEFAULT_LOCALE": settings.bot.default_locale,
+        "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_ACCESS_KEY,
+        "AWS_SESSION_TOKEN": None,
+        "AWS_SECURITY_TOKEN": None,
+        "AWS_PROFILE": None,
+        "AWS_DEFAULT_PROFILE": None,
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_DEFAULT_REGION": LOCAL_REGION,
+        "AWS_REGION": LOCAL_REGION,
+        "AWS_ENDPOINT_URL": None,
+        "LLM_PROVIDER": "openai",
+        "LLM_SECRET_NAME": None,
+        "LLM_BASE_URL": settings.llm.base_url,
+        "LOG_LEVEL": environ.get("LOG_LEVEL") or "WARNING",
+    }
+    return changes
+
+
+def apply(changes: Mapping[str, str | None], environ: MutableMapping[str, str]) -> None:
+    """Set and remove variables in ``environ`` (normally ``os.environ``)."""
+    for name, value in changes.items():
+        if value is None:
+            environ.pop(name, None)
+        else:
+            environ[name] = value

@@ -1,0 +1,134 @@
+"""What the dev server is configured to do, read once from the environment and checked.
+
+Everything here is plain data: the environment of the Lambda handlers is derived from it in
+`lambda_env`, and the startup banner describes it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_BOT_PATH = REPO_ROOT / "bot" / "bot.json"
+DEFAULT_SITE_DIR = REPO_ROOT / "html"
+DEFAULT_PORT = 8080
+HOST = "127.0.0.1"
+
+BOT_ID = "LOCALBOT01"
+BOT_ALIAS_ID = "LOCALALIAS"
+BOT_ALIAS_NAME = "live"
+BOT_NAME = "HelloWorldBot"
+CODE_HOOK = "lambda_chatgpt.handler:handler"
+OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+
+class ConfigError(Exception):
+    """The environment asks for something the dev server cannot do; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class LlmChoice:
+    """Which LLM the fallback will use, as far as the environment says."""
+
+    configured: bool
+    base_url: str | None  # None: lambda_chatgpt's default (OpenAI)
+    model: str | None  # None: lambda_chatgpt's default model
+    has_key: bool
+
+    def describe(self) -> str:
+        """One line for the banner; never contains the key."""
+        if not self.configured:
+            return (
+                "none configured: fallback turns will say how to set one "
+                "(OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible server such as Ollama or vLLM)"
+            )
+        where = self.base_url or OPENAI_DEFAULT_BASE_URL
+        model = self.model or "lambda_chatgpt's default model"
+        key = "API key from OPENAI_API_KEY" if self.has_key else "no API key"
+        return f"OpenAI-compatible chat completions at {where}, model {model}, {key}"
+
+
+@dataclass(frozen=True)
+class BotInfo:
+    """The bot as the emulator will load it."""
+
+    definition_path: Path
+    locales: tuple[str, ...]
+    default_locale: str
+
+
+@dataclass(frozen=True)
+class DevServerSettings:
+    """Everything `python -m devserver` needs to start."""
+
+    host: str
+    port: int
+    site_dir: Path
+    bot: BotInfo
+    llm: LlmChoice
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str],
+        *,
+        port: int | None = None,
+        bot_path: Path = DEFAULT_BOT_PATH,
+        site_dir: Path = DEFAULT_SITE_DIR,
+    ) -> DevServerSettings:
+        return cls(
+            host=HOST,
+            port=port if port is not None else parse_port(environ.get("PORT")),
+            site_dir=site_dir,
+            bot=read_bot_info(bot_path, environ.get("DEFAULT_LOCALE")),
+            llm=llm_choice(environ),
+        )
+
+
+def parse_port(raw: str | None) -> int:
+    """PORT as an int in 0..65535 (0 asks the OS for a free port); unset or empty means 8080."""
+    if raw is None or not raw.strip():
+        return DEFAULT_PORT
+    try:
+        port = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"PORT must be a number from 0 to 65535, not {raw!r}") from None
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"PORT must be a number from 0 to 65535, not {port}")
+    return port
+
+
+def read_bot_info(path: Path, default_locale: str | None) -> BotInfo:
+    """The locales of the bot definition; the default locale is DEFAULT_LOCALE or the first one."""
+    try:
+        definition = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"cannot read the bot definition {path}: {error.strerror}") from None
+    except ValueError as error:
+        raise ConfigError(f"the bot definition {path} is not valid JSON: {error}") from None
+    bot_locales = definition.get("BotLocales") if isinstance(definition, dict) else None
+    if not isinstance(bot_locales, list) or not bot_locales:
+        raise ConfigError(f"the bot definition {path} has no BotLocales")
+    locales: list[str] = []
+    for entry in bot_locales:
+        locale = entry.get("LocaleId") if isinstance(entry, dict) else None
+        if not isinstance(locale, str) or not locale:
+            raise ConfigError(f"the bot definition {path} has a BotLocales entry without LocaleId")
+        locales.append(locale)
+    chosen = (default_locale or "").strip() or locales[0]
+    if chosen not in locales:
+        raise ConfigError(f"DEFAULT_LOCALE={chosen!r} is not one of the bot's locales: {', '.join(locales)}")
+    return BotInfo(definition_path=path, locales=tuple(locales), default_locale=chosen)
+
+
+def llm_choice(environ: Mapping[str, str]) -> LlmChoice:
+    """OPENAI_API_KEY / OPENAI_BASE_URL (or LLM_BASE_URL) / LLM_MODEL, as the fallback will see them."""
+    key = bool(environ.get("OPENAI_API_KEY", "").strip())
+    base_url = (environ.get("OPENAI_BASE_URL") or environ.get("LLM_BASE_URL") or "").strip() or None
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"OPENAI_BASE_URL must start with http:// or https://, not {base_url!r}")
+    model = environ.get("LLM_MODEL", "").strip() or None
+    return LlmChoice(configured=key or base_url is not None, base_url=base_url, model=model, has_key=key)
