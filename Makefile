@@ -5,13 +5,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
-CDK_CLI_VERSION := 2.1033.0
+# The CDK CLI must read aws-cdk-lib 2.275's cloud assembly (schema 55): CLI 2.1148.0 or newer.
+CDK_CLI_VERSION := 2.1148.1
 CDK := node_modules/.bin/cdk
+CDK_STAMP := node_modules/.aws-cdk-$(CDK_CLI_VERSION)
+CDK_ARGS ?=
 PORT ?= 8080
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: serve test lint fmt typecheck synth deploy bench clean system-deps browser node
+.PHONY: serve test lint fmt typecheck synth bootstrap deploy destroy bench clean system-deps browser node
 
 ## serve: run the whole chatbot locally on http://127.0.0.1:$(PORT)
 serve: $(RUNTIME_STAMP)
@@ -54,16 +57,26 @@ node:
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-$(CDK): | node
-	npm install --no-save --no-audit --no-fund --silent aws-cdk@$(CDK_CLI_VERSION)
+# The pinned CDK CLI, installed into ./node_modules (never globally); the stamp re-installs on a new pin.
+$(CDK_STAMP): | node
+	npm install --no-save --no-package-lock --no-audit --no-fund --silent aws-cdk@$(CDK_CLI_VERSION)
+	touch $@
 
-## synth: synthesize the CloudFormation template (offline; cdk-nag runs in app.py)
-synth: $(RUNTIME_STAMP) $(CDK)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) synth
+## synth: print the CloudFormation template (cdk-nag runs in app.py; CDK_ARGS="-c bundle=false" skips pip)
+synth: $(RUNTIME_STAMP) $(CDK_STAMP)
+	@PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) synth $(CDK_ARGS)
+
+## bootstrap: prepare the AWS account and region in your environment for CDK (once per account/region)
+bootstrap: $(RUNTIME_STAMP) $(CDK_STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) bootstrap $(CDK_ARGS)
 
 ## deploy: deploy the stack to the AWS account in your environment
-deploy: $(RUNTIME_STAMP) $(CDK)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) deploy
+deploy: $(RUNTIME_STAMP) $(CDK_STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) deploy $(CDK_ARGS)
+
+## destroy: delete the stack (bucket, logs, secret go; API Gateway's account-wide log role stays)
+destroy: $(RUNTIME_STAMP) $(CDK_STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) destroy $(CDK_ARGS)
 
 ## bench: run the benchmark scripts and print their figures
 bench: $(DEV_STAMP)

@@ -1,0 +1,147 @@
+"""POST /chat: a REST API with Lambda proxy integration in front of the `lambda_lex` handler.
+
+The handler may call only `lex:RecognizeText`, only on the `live` alias. The API throttles the
+stage, writes access logs to a log group with retention and rejects bodies that are not a JSON
+object before the Lambda runs. REST APIs cap bodies at 10 MB, so the 16 KB limit is the handler's
+(it answers 413).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from .config import ChatbotConfig
+from .log_groups import log_group
+from .nag import acknowledge
+from .python_function import PythonPackageFunction
+
+STAGE_NAME = "prod"
+BAD_BODY_RESPONSE = {
+    "error": {"code": "bad_request", "message": "The request body must be a JSON object."},
+}
+
+
+class ChatApi(Construct):
+    """The /chat endpoint; `api` is what CloudFront forwards /chat to."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        package_dir: Path,
+        requirements: Sequence[str],
+        config: ChatbotConfig,
+        bot_id: str,
+        bot_alias_id: str,
+        bot_alias_arn: str,
+        locale_ids: Sequence[str],
+    ) -> None:
+        super().__init__(scope, id)
+        handler = PythonPackageFunction(
+            self,
+            "Handler",
+            package_dir=package_dir,
+            description="POST /chat: relays the user's text to the Lex bot's live alias",
+            requirements=requirements,
+            bundle=config.bundle,
+            environment={
+                "BOT_ID": bot_id,
+                "BOT_ALIAS_ID": bot_alias_id,
+                "BOT_LOCALES": ",".join(locale_ids),
+                "DEFAULT_LOCALE": config.default_locale,
+                "LOG_USER_TEXT": "true" if config.log_user_text else "false",
+                "LOG_LEVEL": config.log_level,
+                "POWERTOOLS_SERVICE_NAME": "chat-api",
+            },
+            timeout=Duration.seconds(config.chat_timeout_seconds),
+            memory_mb=config.lambda_memory_mb,
+            log_retention_days=config.log_retention_days,
+        )
+        handler.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["lex:RecognizeText"], resources=[bot_alias_arn])
+        )
+        self.function = handler.function
+
+        access_logs = log_group(self, "AccessLogs", retention_days=config.log_retention_days)
+        self.api = apigw.RestApi(
+            self,
+            "Api",
+            rest_api_name=f"{Stack.of(self).stack_name}-chat",
+            description="Chatbot /chat API (served through CloudFront)",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            # API Gateway writes access logs through an account-wide role; this sets it.
+            cloud_watch_role=True,
+            deploy_options=apigw.StageOptions(
+                stage_name=STAGE_NAME,
+                throttling_rate_limit=config.throttle_rate_limit,
+                throttling_burst_limit=config.throttle_burst_limit,
+                access_log_destination=apigw.LogGroupLogDestination(access_logs),
+                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+                    caller=False,
+                    http_method=True,
+                    ip=True,
+                    protocol=True,
+                    request_time=True,
+                    resource_path=True,
+                    response_length=True,
+                    status=True,
+                    user=False,
+                ),
+            ),
+        )
+        # The stack outputs ChatApiUrl itself; drop the generic endpoint output RestApi adds.
+        self.api.node.try_remove_child("Endpoint")
+        body_is_object = self.api.add_model(
+            "ChatRequest",
+            content_type="application/json",
+            description="Any JSON object; the handler checks the fields and the size",
+            schema=apigw.JsonSchema(schema=apigw.JsonSchemaVersion.DRAFT4, type=apigw.JsonSchemaType.OBJECT),
+        )
+        validator = self.api.add_request_validator(
+            "ValidateBody", validate_request_body=True, validate_request_parameters=True
+        )
+        self.api.add_gateway_response(
+            "BadRequestBody",
+            type=apigw.ResponseType.BAD_REQUEST_BODY,
+            status_code="400",
+            templates={"application/json": json.dumps(BAD_BODY_RESPONSE)},
+        )
+        chat = self.api.root.add_resource("chat")
+        method = chat.add_method(
+            "POST",
+            apigw.LambdaIntegration(handler.function, proxy=True),
+            request_validator=validator,
+            request_models={"application/json": body_is_object},
+        )
+        self.url: str = self.api.url_for_path(chat.path)
+
+        cloud_watch_role = self.api.node.find_child("CloudWatchRole")
+        acknowledge(
+            cloud_watch_role,
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+            "AmazonAPIGatewayPushToCloudWatchLogs]",
+            "The role API Gateway needs to write access logs; AWS's managed policy is made for exactly that.",
+        )
+        reason = "Public chat for anonymous web visitors; stage throttling bounds abuse."
+        acknowledge(method, "AwsSolutions-APIG4", reason)
+        acknowledge(method, "AwsSolutions-COG4", reason)
+        stage = self.api.deployment_stage
+        acknowledge(
+            stage,
+            "AwsSolutions-APIG3",
+            "A demo chatbot: throttling limits abuse; a WAF web ACL would add a fixed monthly cost.",
+        )
+        acknowledge(
+            stage,
+            "AwsSolutions-APIG6",
+            "Execution logs would go to a log group API Gateway creates without retention; "
+            "access logs plus the Lambda's own logs cover each request.",
+        )

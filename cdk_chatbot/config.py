@@ -1,0 +1,183 @@
+"""The stack's tunables, read once from cdk context and validated with clear errors.
+
+Every key has its default in cdk.json; `cdk deploy -c key=value` overrides it. Values given on the
+command line arrive as strings, so every reader accepts the string form of its type as well.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+# Lex's code hook is cut off after 30 s and API Gateway REST integrations after 29 s; the fallback
+# Lambda gets the LLM deadline plus this margin (secret lookup, cold imports, answer shaping).
+FALLBACK_MARGIN_SECONDS = 5
+API_GATEWAY_TIMEOUT_SECONDS = 29
+CHAT_TIMEOUT_SECONDS = API_GATEWAY_TIMEOUT_SECONDS
+# The /chat Lambda must outlive the fallback it waits for (through Lex) by at least this much.
+CHAT_HEADROOM_SECONDS = 2
+MAX_LLM_DEADLINE_SECONDS = CHAT_TIMEOUT_SECONDS - CHAT_HEADROOM_SECONDS - FALLBACK_MARGIN_SECONDS
+
+# The values CloudWatch Logs accepts for a log group's retention.
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LLM_PROVIDERS = ("openai", "bedrock")
+_LOCALE_RE = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
+_MODEL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$")
+_STACK_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}$")
+
+LlmProvider = Literal["openai", "bedrock"]
+
+
+class ConfigError(ValueError):
+    """A cdk context value is missing or invalid; the message names the key and the rule."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatbotConfig:
+    """Validated settings of one deployment (see the README's configuration table)."""
+
+    stack_name: str
+    bot_definition: str
+    default_locale: str
+    llm_provider: LlmProvider
+    llm_model: str
+    llm_base_url: str
+    llm_max_tokens: int
+    llm_deadline_seconds: int
+    llm_history_messages: int
+    llm_system_prompt: str
+    secret_ttl_seconds: int
+    throttle_rate_limit: float
+    throttle_burst_limit: int
+    log_retention_days: int
+    log_level: str
+    log_user_text: bool
+    lambda_memory_mb: int
+    bundle: bool
+
+    @property
+    def fallback_timeout_seconds(self) -> int:
+        """Timeout of the LLM fallback Lambda: the whole-turn deadline plus a small margin."""
+        return self.llm_deadline_seconds + FALLBACK_MARGIN_SECONDS
+
+    @property
+    def chat_timeout_seconds(self) -> int:
+        """Timeout of the /chat Lambda: as long as API Gateway waits, and no longer."""
+        return CHAT_TIMEOUT_SECONDS
+
+    @classmethod
+    def from_context(cls, get: Callable[[str], Any]) -> ChatbotConfig:
+        """Build from a context getter such as `app.node.try_get_context`."""
+        r = _Reader(get)
+        return cls(
+            stack_name=r.pattern("stackName", _STACK_NAME_RE, "a CloudFormation stack name"),
+            bot_definition=r.text("botDefinition"),
+            default_locale=r.pattern("defaultLocale", _LOCALE_RE, "a Lex locale id such as ko_KR"),
+            llm_provider=r.choice("llmProvider", LLM_PROVIDERS),  # type: ignore[arg-type]
+            llm_model=r.pattern("llmModel", _MODEL_RE, "a model id"),
+            llm_base_url=r.https_url("llmBaseUrl"),
+            llm_max_tokens=r.integer("llmMaxTokens", 1, 32_000),
+            llm_deadline_seconds=r.integer("llmDeadlineSeconds", 1, MAX_LLM_DEADLINE_SECONDS),
+            llm_history_messages=r.integer("llmHistoryMessages", 0, 50),
+            llm_system_prompt=r.text("llmSystemPrompt", allow_empty=True),
+            secret_ttl_seconds=r.integer("secretTtlSeconds", 0, 86_400),
+            throttle_rate_limit=r.number("throttleRateLimit", 0.0, 10_000.0),
+            throttle_burst_limit=r.integer("throttleBurstLimit", 1, 5_000),
+            log_retention_days=r.choice_int("logRetentionDays", LOG_RETENTION_DAYS),
+            log_level=r.choice("logLevel", LOG_LEVELS),
+            log_user_text=r.boolean("logUserText"),
+            lambda_memory_mb=r.integer("lambdaMemoryMb", 128, 10_240),
+            bundle=r.boolean("bundle"),
+        )
+
+    @classmethod
+    def from_mapping(cls, context: Mapping[str, Any]) -> ChatbotConfig:
+        """Build from a plain mapping (tests; cdk.json's "context" object)."""
+        return cls.from_context(context.get)
+
+
+class _Reader:
+    """Typed access to context values, raising ConfigError that names the offending key."""
+
+    def __init__(self, get: Callable[[str], Any]) -> None:
+        self._get = get
+
+    def _raw(self, key: str) -> Any:
+        value = self._get(key)
+        if value is None:
+            raise ConfigError(f"cdk context {key!r} is missing; cdk.json defines its default")
+        return value
+
+    def text(self, key: str, *, allow_empty: bool = False) -> str:
+        value = self._raw(key)
+        if not isinstance(value, str) or (not allow_empty and not value.strip()):
+            raise ConfigError(f"cdk context {key!r} must be a non-empty string, got {value!r}")
+        return value
+
+    def pattern(self, key: str, regex: re.Pattern[str], what: str) -> str:
+        value = self.text(key)
+        if not regex.fullmatch(value):
+            raise ConfigError(f"cdk context {key!r} must be {what}, got {value!r}")
+        return value
+
+    def choice(self, key: str, allowed: tuple[str, ...]) -> str:
+        value = self._raw(key)
+        if value not in allowed:
+            raise ConfigError(f"cdk context {key!r} must be one of {', '.join(allowed)}; got {value!r}")
+        return str(value)
+
+    def https_url(self, key: str) -> str:
+        value = self.text(key)
+        if not re.fullmatch(r"https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s]*)?", value):
+            raise ConfigError(f"cdk context {key!r} must be an https:// URL, got {value!r}")
+        return value.rstrip("/")
+
+    def integer(self, key: str, low: int, high: int) -> int:
+        value = self._raw(key)
+        if isinstance(value, bool):
+            raise ConfigError(f"cdk context {key!r} must be an integer, got {value!r}")
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"cdk context {key!r} must be an integer, got {value!r}") from None
+        if isinstance(value, float) and value != number:
+            raise ConfigError(f"cdk context {key!r} must be an integer, got {value!r}")
+        if not low <= number <= high:
+            raise ConfigError(f"cdk context {key!r} must be between {low} and {high}, got {number}")
+        return number
+
+    def number(self, key: str, low_exclusive: float, high: float) -> float:
+        value = self._raw(key)
+        if isinstance(value, bool):
+            raise ConfigError(f"cdk context {key!r} must be a number, got {value!r}")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"cdk context {key!r} must be a number, got {value!r}") from None
+        if not low_exclusive < number <= high:
+            raise ConfigError(
+                f"cdk context {key!r} must be greater than {low_exclusive:g} and at most {high:g}, "
+                f"got {number:g}"
+            )
+        return number
+
+    def choice_int(self, key: str, allowed: tuple[int, ...]) -> int:
+        number = self.integer(key, min(allowed), max(allowed))
+        if number not in allowed:
+            raise ConfigError(
+                f"cdk context {key!r} must be one of {', '.join(map(str, allowed))}; got {number}"
+            )
+        return number
+
+    def boolean(self, key: str) -> bool:
+        value = self._raw(key)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        raise ConfigError(f"cdk context {key!r} must be true or false, got {value!r}")

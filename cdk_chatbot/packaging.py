@@ -1,0 +1,133 @@
+"""Lambda code assets built on this machine, without Docker.
+
+Each Lambda folder is shipped as a package (`lambda_lex/` -> `lambda_lex.handler.handler`), next to
+its third-party dependencies, which `pip install --target` fetches as wheels for the Lambda's
+platform (Linux arm64, the runtime's CPython). With `bundle` off only the package is copied: no pip,
+no network. That mode is for tests and offline synths; such an asset lacks its dependencies.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jsii
+from aws_cdk import AssetHashType, BundlingOptions, ILocalBundling
+from aws_cdk import aws_lambda as lambda_
+
+# Never shipped: caches, compiled files and tests.
+IGNORED = ("__pycache__", "*.pyc", "*.pyo", "tests", "test_*.py", "*_test.py", ".pytest_cache", ".mypy_cache")
+LAMBDA_PLATFORM = "manylinux2014_aarch64"
+# Errors raised while CDK bundles arrive wrapped by jsii; app.py finds the message by this prefix.
+BUNDLING_ERROR_PREFIX = "pip could not install"
+
+
+class BundlingError(RuntimeError):
+    """pip could not install a Lambda's dependencies; the message carries pip's last lines."""
+
+
+def pinned_requirements(names: Sequence[str], requirements_file: Path) -> list[str]:
+    """The `name==version` lines for `names` from a requirements file, so versions live in one place."""
+    pins: dict[str, str] = {}
+    for raw in requirements_file.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        match = re.fullmatch(r"([A-Za-z0-9._-]+)(\[[^\]]*\])?==\S+", line)
+        if match:
+            pins[_normalise(match.group(1))] = line
+    missing = [name for name in names if _normalise(name) not in pins]
+    if missing:
+        raise BundlingError(
+            f"{requirements_file} has no pinned version (name==x.y.z) for {', '.join(missing)}"
+        )
+    return [pins[_normalise(name)] for name in names]
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def package_files(package_dir: Path) -> list[Path]:
+    """The files of a Lambda package that go into its asset, sorted, ignoring IGNORED."""
+    return [
+        path
+        for path in sorted(package_dir.rglob("*"))
+        if path.is_file() and not _ignored(path.relative_to(package_dir))
+    ]
+
+
+def _ignored(relative: Path) -> bool:
+    return any(fnmatch.fnmatch(part, pattern) for part in relative.parts for pattern in IGNORED)
+
+
+def lambda_package_code(
+    package_dir: Path, *, requirements: Sequence[str], runtime: lambda_.Runtime, bundle: bool
+) -> lambda_.Code:
+    """An asset holding `package_dir` as a package, plus `requirements` when `bundle` is on."""
+    python_version = runtime.name.removeprefix("python")
+    bundler = _PackageBundler(
+        package_dir=package_dir,
+        requirements=tuple(requirements) if bundle else (),
+        python_version=python_version,
+    )
+    return lambda_.Code.from_asset(
+        str(package_dir),
+        asset_hash=bundler.fingerprint(),
+        asset_hash_type=AssetHashType.CUSTOM,
+        bundling=BundlingOptions(image=runtime.bundling_image, local=bundler),
+    )
+
+
+@jsii.implements(ILocalBundling)
+class _PackageBundler:
+    """Copies the package and pip-installs its requirements into the asset folder."""
+
+    def __init__(self, *, package_dir: Path, requirements: tuple[str, ...], python_version: str) -> None:
+        if not (package_dir / "__init__.py").is_file():
+            raise BundlingError(f"{package_dir} is not a Python package (it has no __init__.py)")
+        self._package_dir = package_dir
+        self._requirements = requirements
+        self._python_version = python_version
+
+    def fingerprint(self) -> str:
+        """Changes whenever a shipped file, a requirement or the target Python changes."""
+        digest = hashlib.sha256()
+        header = [self._package_dir.name, self._python_version, LAMBDA_PLATFORM, *self._requirements]
+        digest.update("|".join(header).encode())
+        for path in package_files(self._package_dir):
+            digest.update(str(path.relative_to(self._package_dir)).encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()
+
+    def try_bundle(self, output_dir: str, *_options: Any, **_kw_options: Any) -> bool:
+        """Called by CDK before Docker bundling; always bundles here, so Docker is never used."""
+        out = Path(output_dir)
+        shutil.copytree(
+            self._package_dir, out / self._package_dir.name, ignore=shutil.ignore_patterns(*IGNORED)
+        )
+        if self._requirements:
+            self._pip_install(out)
+        return True
+
+    def _pip_install(self, out: Path) -> None:
+        command = [
+            sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--disable-pip-version-check",
+            "--target", str(out), "--platform", LAMBDA_PLATFORM, "--implementation", "cp",
+            "--python-version", self._python_version, "--only-binary=:all:", *self._requirements,
+        ]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        if result.returncode != 0:
+            lines = [ln for ln in (result.stderr or result.stdout).splitlines() if not ln.startswith("WARNING:")]
+            tail = "\n".join(lines[-5:])
+            raise BundlingError(
+                f"{BUNDLING_ERROR_PREFIX} {', '.join(self._requirements)} for the Lambda asset "
+                f"(set context bundle=false to synth without dependencies):\n{tail}"
+            )
+        # Console scripts are of no use in a Lambda.
+        shutil.rmtree(out / "bin", ignore_errors=True)

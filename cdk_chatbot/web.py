@@ -1,0 +1,197 @@
+"""The page: a private S3 bucket served by CloudFront (Origin Access Control), /chat sent to the API.
+
+The bucket is reachable only through CloudFront and only over TLS. It holds nothing but the deployed
+page, so it is deleted with the stack: the BucketDeployment removes its files on stack deletion
+(`retain_on_delete=False`), which leaves the bucket empty for CloudFormation to delete.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+from aws_cdk import Aws, DefaultStackSynthesizer, Duration, Fn, Names, RemovalPolicy, Stack
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as s3deploy
+from constructs import Construct
+
+from .log_groups import log_group
+from .nag import acknowledge
+
+BOOTSTRAP_QUALIFIER_KEY = "@aws-cdk/core:bootstrapQualifier"
+MAX_REGION_CHARS = 16
+ROOT_OBJECT = "chat.html"
+CHAT_PATH = "/chat"
+# The page loads its script, style and data only from its own origin and is never framed.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def account_unique_name(scope: Construct, purpose: str, *, max_length: int) -> str:
+    """A name for a CloudFront resource (account-wide, not regional): construct path, purpose, region.
+
+    Two stacks in one account differ in stack name or in region, so they never share a name.
+    """
+    room = max_length - len(purpose) - MAX_REGION_CHARS - 2
+    base = Names.unique_resource_name(scope, max_length=room, separator="-")
+    return Fn.join("-", [base, purpose, Aws.REGION])
+
+
+class Web(Construct):
+    """Bucket, distribution and page deployment; `url` is the page's address."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        site_dir: Path,
+        chat_api: apigw.RestApi,
+        log_retention_days: int,
+    ) -> None:
+        super().__init__(scope, id)
+        bucket = s3.Bucket(
+            self,
+            "Bucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        acknowledge(
+            bucket,
+            "AwsSolutions-S1",
+            "Holds only the static page, readable solely by CloudFront; server access logs add nothing.",
+        )
+
+        headers = cloudfront.ResponseHeadersPolicy(
+            self,
+            "SecurityHeaders",
+            response_headers_policy_name=account_unique_name(self, "headers", max_length=128),
+            comment="Chatbot page: strict CSP, HSTS, nosniff, no framing, no referrer",
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=CONTENT_SECURITY_POLICY, override=True
+                ),
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=Duration.days(365), include_subdomains=True, override=True
+                ),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
+                ),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.NO_REFERRER, override=True
+                ),
+            ),
+        )
+
+        distribution = cloudfront.Distribution(
+            self,
+            "Distribution",
+            comment="Lex + LLM chatbot",
+            default_root_object=ROOT_OBJECT,
+            http_version=cloudfront.HttpVersion.HTTP2_AND_3,
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(
+                    bucket,
+                    origin_access_control=cloudfront.S3OriginAccessControl(
+                        self,
+                        "OriginAccessControl",
+                        description="CloudFront reads the chatbot page from its private bucket",
+                        origin_access_control_name=account_unique_name(self, "oac", max_length=64),
+                    ),
+                ),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                response_headers_policy=headers,
+            ),
+            additional_behaviors={
+                CHAT_PATH: cloudfront.BehaviorOptions(
+                    origin=origins.RestApiOrigin(chat_api),
+                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+                    allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+                    cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+                    origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+                    response_headers_policy=headers,
+                )
+            },
+        )
+        for rule, reason in (
+            ("AwsSolutions-CFR1", "A public chatbot with no country restriction by design."),
+            (
+                "AwsSolutions-CFR2",
+                "A demo chatbot: API throttling limits abuse; WAF adds a fixed monthly cost.",
+            ),
+            (
+                "AwsSolutions-CFR3",
+                "Standard logging needs an ACL-enabled log bucket; API access logs cover /chat.",
+            ),
+            ("AwsSolutions-CFR4", "The default CloudFront certificate ignores the minimum TLS setting."),
+        ):
+            acknowledge(distribution, rule, reason)
+
+        deployment = s3deploy.BucketDeployment(
+            self,
+            "Deploy",
+            sources=[s3deploy.Source.asset(str(site_dir))],
+            destination_bucket=bucket,
+            distribution=distribution,
+            distribution_paths=["/*"],
+            retain_on_delete=False,
+            log_group=log_group(self, "DeployLogs", retention_days=log_retention_days),
+        )
+        self._acknowledge_deployment_handler(deployment, bucket)
+
+        self.distribution = distribution
+        self.url: str = f"https://{distribution.distribution_domain_name}/{ROOT_OBJECT}"
+
+    def _acknowledge_deployment_handler(
+        self, deployment: s3deploy.BucketDeployment, bucket: s3.Bucket
+    ) -> None:
+        """Findings on the Lambda that aws-cdk-lib ships to copy the page (its code, not ours)."""
+        handler = deployment.handler_role.node.scope
+        if handler is None:
+            raise RuntimeError("aws-cdk-lib's BucketDeployment handler role has no scope")
+        bucket_id = Stack.of(self).get_logical_id(cast(s3.CfnBucket, bucket.node.default_child))
+        qualifier = (
+            self.node.try_get_context(BOOTSTRAP_QUALIFIER_KEY) or DefaultStackSynthesizer.DEFAULT_QUALIFIER
+        )
+        copy_reason = (
+            "aws-cdk-lib's BucketDeployment copies the page from the CDK asset bucket into the web bucket."
+        )
+        for rule, reason in (
+            (
+                "AwsSolutions-L1",
+                "aws-cdk-lib's BucketDeployment handler; its runtime is chosen by aws-cdk-lib.",
+            ),
+            (
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+                "aws-cdk-lib's BucketDeployment handler role; the managed policy only writes its logs.",
+            ),
+            ("AwsSolutions-IAM5[Action::s3:GetBucket*]", copy_reason),
+            ("AwsSolutions-IAM5[Action::s3:GetObject*]", copy_reason),
+            ("AwsSolutions-IAM5[Action::s3:List*]", copy_reason),
+            ("AwsSolutions-IAM5[Action::s3:Abort*]", copy_reason),
+            ("AwsSolutions-IAM5[Action::s3:DeleteObject*]", copy_reason),
+            (
+                f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-{qualifier}-assets-"
+                "<AWS::AccountId>-<AWS::Region>/*]",
+                "Reads the page's asset zip from the CDK bootstrap asset bucket (object names are hashes).",
+            ),
+            (
+                f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/*]",
+                "Writes the page's files into the web bucket.",
+            ),
+            (
+                "AwsSolutions-IAM5[Resource::*]",
+                "Invalidates CloudFront after a page update; aws-cdk-lib grants invalidation calls on *.",
+            ),
+        ):
+            acknowledge(handler, rule, reason)

@@ -1,0 +1,181 @@
+"""Both Lambdas: runtime, wiring, environment, least privilege, timeouts and what their assets hold."""
+
+from __future__ import annotations
+
+import ast
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cdk_chatbot.app_factory import PROJECT_ROOT
+from cdk_chatbot.config import API_GATEWAY_TIMEOUT_SECONDS
+from cdk_chatbot.stack import CHAT_REQUIREMENTS, FALLBACK_REQUIREMENTS
+from tests.infra.cfn import as_list, function_by_handler, only, props, render, role_of, role_statements
+from tests.infra.conftest import VARIANT_MODEL, Synth
+
+CHAT_HANDLER = "lambda_lex.handler.handler"
+FALLBACK_HANDLER = "lambda_chatgpt.handler.handler"
+LEX_HOOK_TIMEOUT_SECONDS = 30
+LOG_STATEMENT_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
+
+
+def _app_statements(synth: Synth, handler: str) -> list[dict[str, Any]]:
+    """A function's role statements, less the one that writes its own log group."""
+    function_id, function = function_by_handler(synth.template, handler)
+    log_group_id = props(function)["LoggingConfig"]["LogGroup"]["Ref"]
+    statements = role_statements(synth.template, role_of(function))
+    log_statements = [s for s in statements if s["Action"] == LOG_STATEMENT_ACTIONS]
+    assert log_statements == [
+        {
+            "Action": LOG_STATEMENT_ACTIONS,
+            "Effect": "Allow",
+            "Resource": {"Fn::GetAtt": [log_group_id, "Arn"]},
+        }
+    ], function_id
+    return [s for s in statements if s["Action"] != LOG_STATEMENT_ACTIONS]
+
+
+@pytest.mark.parametrize("handler", [CHAT_HANDLER, FALLBACK_HANDLER])
+def test_function_runs_current_python_on_arm64_with_its_own_log_group(synth: Synth, handler: str) -> None:
+    _, function = function_by_handler(synth.template, handler)
+    p = props(function)
+    major, minor = (int(x) for x in p["Runtime"].removeprefix("python").split("."))
+    assert (major, minor) >= (3, 13)
+    assert p["Architectures"] == ["arm64"]
+    log_group_id = p["LoggingConfig"]["LogGroup"]["Ref"]
+    retention = props(synth.template["Resources"][log_group_id])["RetentionInDays"]
+    assert retention == synth.context["logRetentionDays"]
+
+
+@pytest.mark.parametrize("handler", [CHAT_HANDLER, FALLBACK_HANDLER])
+def test_function_role_trusts_lambda_and_uses_no_managed_policy(synth: Synth, handler: str) -> None:
+    _, function = function_by_handler(synth.template, handler)
+    role = props(synth.template["Resources"][role_of(function)])
+    assert role["AssumeRolePolicyDocument"]["Statement"] == [
+        {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}}
+    ]
+    assert "ManagedPolicyArns" not in role
+
+
+def test_chat_lambda_may_only_recognize_text_on_the_live_alias(synth: Synth) -> None:
+    alias_id = only(synth.template, "AWS::Lex::BotAlias")[0]
+    assert _app_statements(synth, CHAT_HANDLER) == [
+        {"Action": "lex:RecognizeText", "Effect": "Allow", "Resource": {"Fn::GetAtt": [alias_id, "Arn"]}}
+    ]
+
+
+def test_chat_lambda_environment_points_at_the_live_alias(synth: Synth) -> None:
+    _, function = function_by_handler(synth.template, CHAT_HANDLER)
+    env = props(function)["Environment"]["Variables"]
+    bot_id = only(synth.template, "AWS::Lex::Bot")[0]
+    alias_id = only(synth.template, "AWS::Lex::BotAlias")[0]
+    assert env["BOT_ID"] == {"Fn::GetAtt": [bot_id, "Id"]}
+    assert env["BOT_ALIAS_ID"] == {"Fn::GetAtt": [alias_id, "BotAliasId"]}
+    assert env["BOT_LOCALES"] == ",".join(synth.definition.locale_ids)
+    assert env["DEFAULT_LOCALE"] == synth.context["defaultLocale"] == "ko_KR"
+    assert env["LOG_USER_TEXT"] == "false"
+    assert "TSTALIASID" not in json.dumps(env)
+
+
+def test_draft_test_alias_appears_nowhere(synth: Synth) -> None:
+    assert "TSTALIASID" not in json.dumps(synth.template)
+
+
+def test_fallback_reads_only_its_own_secret(synth: Synth) -> None:
+    secret_id = only(synth.template, "AWS::SecretsManager::Secret")[0]
+    assert _app_statements(synth, FALLBACK_HANDLER) == [
+        {"Action": "secretsmanager:GetSecretValue", "Effect": "Allow", "Resource": {"Ref": secret_id}}
+    ]
+
+
+def test_fallback_environment_comes_from_context(synth: Synth) -> None:
+    _, function = function_by_handler(synth.template, FALLBACK_HANDLER)
+    env = props(function)["Environment"]["Variables"]
+    ctx = synth.context
+    assert env["LLM_PROVIDER"] == ctx["llmProvider"] == "openai"
+    assert env["LLM_MODEL"] == ctx["llmModel"]
+    assert env["LLM_BASE_URL"] == ctx["llmBaseUrl"]
+    assert env["LLM_MAX_TOKENS"] == str(ctx["llmMaxTokens"])
+    assert env["LLM_DEADLINE_SECONDS"] == str(ctx["llmDeadlineSeconds"])
+    assert env["LLM_HISTORY_MESSAGES"] == str(ctx["llmHistoryMessages"])
+    secret_id = only(synth.template, "AWS::SecretsManager::Secret")[0]
+    # The secret's generated name, cut from its ARN: the same value the stack outputs for put-secret-value.
+    assert env["LLM_SECRET_NAME"] == synth.template["Outputs"]["LlmSecretName"]["Value"]
+    assert json.dumps({"Ref": secret_id}) in json.dumps(env["LLM_SECRET_NAME"])
+    assert "OPENAI_API_KEY" not in env
+
+
+def test_bedrock_provider_may_invoke_only_the_configured_model(variant: Synth) -> None:
+    statements = _app_statements(variant, FALLBACK_HANDLER)
+    assert len(statements) == 1
+    (statement,) = statements
+    assert statement["Action"] == "bedrock:InvokeModel"
+    assert render(statement["Resource"]) == (
+        f"arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}::foundation-model/{VARIANT_MODEL}"
+    )
+    env = props(function_by_handler(variant.template, FALLBACK_HANDLER)[1])["Environment"]["Variables"]
+    assert env["LLM_PROVIDER"] == "bedrock"
+    assert "LLM_SECRET_NAME" not in env
+
+
+@pytest.mark.parametrize("fixture", ["synth", "variant"])
+def test_no_wildcard_resource_on_lex_secrets_or_bedrock(fixture: str, request: pytest.FixtureRequest) -> None:
+    synthesized: Synth = request.getfixturevalue(fixture)
+    checked = 0
+    for policy in (r for r in synthesized.template["Resources"].values() if r["Type"] == "AWS::IAM::Policy"):
+        for statement in props(policy)["PolicyDocument"]["Statement"]:
+            actions = as_list(statement["Action"])
+            if any(a.split(":")[0] in ("lex", "secretsmanager", "bedrock") for a in actions):
+                checked += 1
+                for resource in as_list(statement["Resource"]):
+                    assert "*" not in render(resource), statement
+                assert all("*" not in a for a in actions), statement
+    assert checked >= 2
+
+
+def test_timeouts_fit_api_gateway_and_lex(synth: Synth) -> None:
+    chat = props(function_by_handler(synth.template, CHAT_HANDLER)[1])["Timeout"]
+    fallback = props(function_by_handler(synth.template, FALLBACK_HANDLER)[1])["Timeout"]
+    deadline = synth.context["llmDeadlineSeconds"]
+    assert deadline < fallback < LEX_HOOK_TIMEOUT_SECONDS
+    assert fallback < chat <= API_GATEWAY_TIMEOUT_SECONDS
+
+
+@pytest.mark.parametrize("handler", [CHAT_HANDLER, FALLBACK_HANDLER])
+def test_asset_ships_the_package_without_caches_or_tests(synth: Synth, handler: str) -> None:
+    package = handler.split(".")[0]
+    asset_hash = props(function_by_handler(synth.template, handler)[1])["Code"]["S3Key"].removesuffix(".zip")
+    asset = synth.outdir / f"asset.{asset_hash}"
+    assert (asset / package / "handler.py").is_file()
+    assert (asset / package / "__init__.py").is_file()
+    shipped = [p.relative_to(asset) for p in asset.rglob("*")]
+    assert not [p for p in shipped if "__pycache__" in p.parts or p.suffix == ".pyc" or "tests" in p.parts]
+    # Bundling is off in tests: no dependencies, only the package.
+    assert {p.parts[0] for p in shipped} == {package}
+
+
+def _third_party_imports(package_dir: Path) -> set[str]:
+    found: set[str] = set()
+    for path in package_dir.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {package_dir.name, "__future__"}
+
+
+@pytest.mark.parametrize(
+    ("package", "requirements"),
+    [("lambda_lex", CHAT_REQUIREMENTS), ("lambda_chatgpt", FALLBACK_REQUIREMENTS)],
+)
+def test_every_import_of_a_lambda_is_bundled_or_in_the_runtime(
+    package: str, requirements: tuple[str, ...]
+) -> None:
+    provided_by_runtime = {"boto3", "botocore"}
+    bundled = {name.replace("-", "_") for name in requirements}
+    missing = _third_party_imports(PROJECT_ROOT / package) - provided_by_runtime - bundled
+    assert not missing, f"{package} imports {sorted(missing)}, which its Lambda asset would not contain"

@@ -1,0 +1,117 @@
+"""The page's delivery: private bucket, CloudFront with OAC and security headers, /chat to the API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cdk_chatbot.web import CONTENT_SECURITY_POLICY
+from tests.infra.cfn import as_list, only, props, render, resources
+from tests.infra.conftest import Synth
+
+# AWS-managed CloudFront policies (fixed ids, documented by AWS).
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+ALL_METHODS = {"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
+
+
+def _distribution(synth: Synth) -> tuple[str, dict[str, Any]]:
+    distribution_id, distribution = only(synth.template, "AWS::CloudFront::Distribution")
+    return distribution_id, props(distribution)["DistributionConfig"]
+
+
+def test_bucket_is_private_and_unnamed(synth: Synth) -> None:
+    _, bucket = only(synth.template, "AWS::S3::Bucket")
+    p = props(bucket)
+    assert p["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert "BucketName" not in p
+    assert "WebsiteConfiguration" not in p
+    assert p["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+
+
+def test_bucket_policy_denies_plain_http_and_admits_only_this_distribution(synth: Synth) -> None:
+    bucket_id, _ = only(synth.template, "AWS::S3::Bucket")
+    distribution_id, _ = _distribution(synth)
+    _, policy = only(synth.template, "AWS::S3::BucketPolicy")
+    assert props(policy)["Bucket"] == {"Ref": bucket_id}
+    statements = props(policy)["PolicyDocument"]["Statement"]
+    tls = [s for s in statements if s["Effect"] == "Deny"]
+    assert tls
+    assert tls[0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert tls[0]["Principal"] == {"AWS": "*"}
+    allows = [s for s in statements if s["Effect"] == "Allow"]
+    assert len(allows) == 1
+    (allow,) = allows
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert as_list(allow["Action"]) == ["s3:GetObject"]
+    source_arn = allow["Condition"]["StringEquals"]["AWS:SourceArn"]
+    assert f"${{{distribution_id}}}" in render(source_arn)
+
+
+def test_cloudfront_uses_origin_access_control_not_an_identity(synth: Synth) -> None:
+    oac_id, oac = only(synth.template, "AWS::CloudFront::OriginAccessControl")
+    assert props(oac)["OriginAccessControlConfig"]["SigningBehavior"] == "always"
+    assert not resources(synth.template, "AWS::CloudFront::CloudFrontOriginAccessIdentity")
+    _, config = _distribution(synth)
+    (s3_origin,) = [o for o in config["Origins"] if "S3OriginConfig" in o]
+    assert s3_origin["OriginAccessControlId"] == {"Fn::GetAtt": [oac_id, "Id"]}
+    assert s3_origin["S3OriginConfig"].get("OriginAccessIdentity", "") == ""
+
+
+def test_page_is_served_over_https_from_chat_html(synth: Synth) -> None:
+    _, config = _distribution(synth)
+    assert config["DefaultRootObject"] == "chat.html"
+    default = config["DefaultCacheBehavior"]
+    assert default["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert set(default["AllowedMethods"]) == {"GET", "HEAD"}
+
+
+def test_security_headers_on_every_response(synth: Synth) -> None:
+    policy_id, policy = only(synth.template, "AWS::CloudFront::ResponseHeadersPolicy")
+    headers = props(policy)["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert csp == CONTENT_SECURITY_POLICY
+    directives = {d.split()[0]: d.split()[1:] for d in csp.split("; ")}
+    assert directives["default-src"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    for forbidden in ("unsafe-inline", "unsafe-eval", "http", "*", "data:"):
+        assert forbidden not in csp
+    assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31_536_000
+    assert headers["ContentTypeOptions"]["Override"] is True
+    assert headers["FrameOptions"]["FrameOption"] == "DENY"
+    assert headers["ReferrerPolicy"]["ReferrerPolicy"] in {"no-referrer", "strict-origin-when-cross-origin"}
+    assert all(h["Override"] is True for h in headers.values())
+    _, config = _distribution(synth)
+    for behavior in [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]:
+        assert behavior["ResponseHeadersPolicyId"] == {"Ref": policy_id}
+
+
+def test_chat_behavior_forwards_everything_to_the_rest_api_uncached(synth: Synth) -> None:
+    api_id, _ = only(synth.template, "AWS::ApiGateway::RestApi")
+    _, config = _distribution(synth)
+    (chat,) = config["CacheBehaviors"]
+    assert chat["PathPattern"] == "/chat"
+    assert set(chat["AllowedMethods"]) == ALL_METHODS
+    assert chat["CachePolicyId"] == CACHING_DISABLED
+    assert chat["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST_HEADER
+    assert chat["ViewerProtocolPolicy"] == "https-only"
+    (origin,) = [o for o in config["Origins"] if o["Id"] == chat["TargetOriginId"]]
+    assert json.dumps({"Ref": api_id}) in json.dumps(origin["DomainName"])
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+
+
+def test_page_files_are_deployed_and_removed_with_the_stack(synth: Synth) -> None:
+    bucket_id, bucket = only(synth.template, "AWS::S3::Bucket")
+    distribution_id, _ = _distribution(synth)
+    (deployment,) = resources(synth.template, "Custom::CDKBucketDeployment").values()
+    p = props(deployment)
+    assert p["DestinationBucketName"] == {"Ref": bucket_id}
+    assert p["RetainOnDelete"] is False
+    assert p["DistributionId"] == {"Ref": distribution_id}
+    assert p["DistributionPaths"] == ["/*"]
+    assert bucket["DeletionPolicy"] == "Delete"
