@@ -157,25 +157,56 @@ def test_asset_ships_the_package_without_caches_or_tests(synth: Synth, handler: 
     assert {p.parts[0] for p in shipped} == {package}
 
 
+class _RuntimeImports(ast.NodeVisitor):
+    """Top-level names of the modules a file imports at run time (`if TYPE_CHECKING:` blocks excluded)."""
+
+    def __init__(self) -> None:
+        self.found: set[str] = set()
+
+    def visit_If(self, node: ast.If) -> None:
+        test = node.test
+        if (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+            isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+        ):
+            for child in node.orelse:
+                self.visit(child)
+            return
+        self.generic_visit(node)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        self.found.update(alias.name.split(".")[0] for alias in node.names)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.level == 0 and node.module:
+            self.found.add(node.module.split(".")[0])
+
+
 def _third_party_imports(package_dir: Path) -> set[str]:
-    found: set[str] = set()
+    visitor = _RuntimeImports()
     for path in package_dir.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                found.update(alias.name.split(".")[0] for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                found.add(node.module.split(".")[0])
-    return found - set(sys.stdlib_module_names) - {package_dir.name, "__future__"}
+        visitor.visit(ast.parse(path.read_text(encoding="utf-8")))
+    return visitor.found - set(sys.stdlib_module_names) - {package_dir.name, "__future__"}
+
+
+def test_import_scan_ignores_type_checking_blocks(tmp_path: Path) -> None:
+    package = tmp_path / "lambda_demo"
+    package.mkdir()
+    (package / "core.py").write_text(
+        "from typing import TYPE_CHECKING\nimport json\nimport requests\nfrom .x import y\n"
+        "if TYPE_CHECKING:\n    import mypy_boto3_s3\nelse:\n    import yaml\n"
+    )
+    assert _third_party_imports(package) == {"requests", "yaml"}
 
 
 @pytest.mark.parametrize(
     ("package", "requirements"),
     [("lambda_lex", CHAT_REQUIREMENTS), ("lambda_chatgpt", FALLBACK_REQUIREMENTS)],
 )
-def test_every_import_of_a_lambda_is_bundled_or_in_the_runtime(
-    package: str, requirements: tuple[str, ...]
-) -> None:
+def test_lambda_bundles_exactly_what_it_imports(package: str, requirements: tuple[str, ...]) -> None:
     provided_by_runtime = {"boto3", "botocore"}
     bundled = {name.replace("-", "_") for name in requirements}
-    missing = _third_party_imports(PROJECT_ROOT / package) - provided_by_runtime - bundled
+    imported = _third_party_imports(PROJECT_ROOT / package)
+    missing = imported - provided_by_runtime - bundled
     assert not missing, f"{package} imports {sorted(missing)}, which its Lambda asset would not contain"
+    unused = bundled - imported
+    assert not unused, f"{package} never imports {sorted(unused)}: drop it from cdk_chatbot/stack.py"
