@@ -23,8 +23,18 @@ from .nag import acknowledge
 from .python_function import PythonPackageFunction
 
 STAGE_NAME = "prod"
-BAD_BODY_RESPONSE = {
-    "error": {"code": "bad_request", "message": "The request body must be a JSON object."},
+# Errors API Gateway answers itself, in the /chat error shape the handler uses (same codes).
+GATEWAY_ERRORS: dict[str, tuple[str | None, str, str]] = {
+    # response type: (status override, code, message)
+    "BAD_REQUEST_BODY": (
+        "400",
+        "invalid_json",
+        'The request body must be a JSON object like {"text": "hello"}.',
+    ),
+    "THROTTLED": ("429", "throttled", "Too many requests right now. Please wait a moment and try again."),
+    "INTEGRATION_TIMEOUT": ("504", "upstream_timeout", "The bot took too long to answer. Please try again."),
+    "DEFAULT_4XX": (None, "request_rejected", "The request was rejected. Send POST /chat with a JSON body."),
+    "DEFAULT_5XX": (None, "upstream_failed", "The chat service failed. Please try again later."),
 }
 
 
@@ -108,12 +118,13 @@ class ChatApi(Construct):
         validator = self.api.add_request_validator(
             "ValidateBody", validate_request_body=True, validate_request_parameters=True
         )
-        self.api.add_gateway_response(
-            "BadRequestBody",
-            type=apigw.ResponseType.BAD_REQUEST_BODY,
-            status_code="400",
-            templates={"application/json": json.dumps(BAD_BODY_RESPONSE)},
-        )
+        for response_type, (status, code, message) in GATEWAY_ERRORS.items():
+            self.api.add_gateway_response(
+                response_type.title().replace("_", ""),
+                type=apigw.ResponseType.of(response_type),
+                status_code=status,
+                templates={"application/json": json.dumps({"error": {"code": code, "message": message}})},
+            )
         chat = self.api.root.add_resource("chat")
         method = chat.add_method(
             "POST",

@@ -72,12 +72,23 @@ def test_request_body_must_be_a_json_object(synth: Synth) -> None:
     assert model["Schema"]["type"] == "object"
 
 
-def test_rejected_body_gets_the_chat_error_shape(synth: Synth) -> None:
-    (response,) = [
-        props(r)
+def test_errors_api_gateway_answers_itself_have_the_chat_error_shape(synth: Synth) -> None:
+    responses = {
+        props(r)["ResponseType"]: props(r)
         for r in resources(synth.template, "AWS::ApiGateway::GatewayResponse").values()
-        if props(r)["ResponseType"] == "BAD_REQUEST_BODY"
-    ]
-    assert response["StatusCode"] == "400"
-    body = json.loads(response["ResponseTemplates"]["application/json"])
-    assert set(body["error"]) == {"code", "message"}
+    }
+    expected = {
+        "BAD_REQUEST_BODY": ("400", "invalid_json"),
+        "THROTTLED": ("429", "throttled"),
+        "INTEGRATION_TIMEOUT": ("504", "upstream_timeout"),
+        "DEFAULT_4XX": (None, "request_rejected"),
+        "DEFAULT_5XX": (None, "upstream_failed"),
+    }
+    assert set(responses) == set(expected)
+    for response_type, (status, code) in expected.items():
+        response = responses[response_type]
+        assert response.get("StatusCode") == status, response_type
+        body = json.loads(response["ResponseTemplates"]["application/json"])
+        assert set(body) == {"error"}
+        assert body["error"]["code"] == code
+        assert body["error"]["message"]
