@@ -123,7 +123,9 @@ class _PackageBundler:
         ]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
         if result.returncode != 0:
-            lines = [ln for ln in (result.stderr or result.stdout).splitlines() if not ln.startswith("WARNING:")]
+            lines = [
+                ln for ln in (result.stderr or result.stdout).splitlines() if not ln.startswith("WARNING:")
+            ]
             tail = "\n".join(lines[-5:])
             raise BundlingError(
                 f"{BUNDLING_ERROR_PREFIX} {', '.join(self._requirements)} for the Lambda asset "
