@@ -4,8 +4,9 @@ One thread per connection (HTTP/1.1 keep-alive), so a slow LLM turn in one sessi
 another. ``/chat`` is turned into an API Gateway proxy event and given to the handler as is, the
 request body passed through byte for byte (the handler enforces its own limits); the dev server
 only refuses bodies it would not read at all (over `MAX_BODY_BYTES`, or chunked).
-Every error is JSON ``{"error": {"code", "message"}}``, except where API Gateway itself would answer
-differently (a handler crash is API Gateway's 502 ``{"message": "Internal server error"}``).
+Every error is JSON ``{"error": {"code", "message"}}``; a handler crash or an invalid handler result
+gets what the stack's API Gateway answers then (its DEFAULT_5XX gateway response: 502
+``upstream_failed``), and the traceback goes to the dev server's stderr.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ ChatHandler = Callable[[dict[str, Any], Any], Any]
 
 _HOP_BY_HOP = {"content-length", "transfer-encoding", "connection", "keep-alive"}
 _SECURITY_HEADER_NAMES = {name.lower() for name, _ in static_files.SECURITY_HEADERS}
-_API_GATEWAY_INTERNAL_ERROR = b'{"message": "Internal server error"}'
+# As cdk_chatbot.chat_api.GATEWAY_ERRORS["DEFAULT_5XX"] (a test compares them).
+GATEWAY_5XX_CODE = "upstream_failed"
+GATEWAY_5XX_MESSAGE = "The chat service failed. Please try again later."
 
 
 class DevServer(ThreadingHTTPServer):
@@ -190,17 +193,22 @@ class DevRequestHandler(BaseHTTPRequestHandler):
             host=host,
         )
         request_id = event["requestContext"]["requestId"]
+        crashed = False
         try:
             response = _lambda_response(handler(event, LambdaContext()))
         except Exception:
-            sys.stderr.write("devserver: the /chat handler raised; API Gateway would answer 502:\n")
+            crashed = True
+            sys.stderr.write("devserver: the /chat handler raised (API Gateway answers 502 then):\n")
             sys.stderr.write(traceback.format_exc())
             response = None
         if response is None:
-            self._send(
+            if not crashed:
+                sys.stderr.write("devserver: the /chat handler returned no valid proxy response\n")
+            self._send_error_json(
                 HTTPStatus.BAD_GATEWAY,
-                [("Content-Type", "application/json"), ("x-amzn-ErrorType", "InternalServerErrorException")],
-                _API_GATEWAY_INTERNAL_ERROR,
+                GATEWAY_5XX_CODE,
+                GATEWAY_5XX_MESSAGE,
+                [("x-amzn-ErrorType", "InternalServerErrorException")],
             )
             return
         status, response_headers, payload = response

@@ -37,7 +37,7 @@ class DevServerProcess:
         self,
         *,
         env: Mapping[str, str] | None = None,
-        port: int = 0,
+        port: int | None = 0,
         args: Sequence[str] = ("--quiet",),
         start_timeout: float = 60.0,
     ) -> None:
@@ -47,7 +47,8 @@ class DevServerProcess:
         base.update(env or {})
         base["PYTHONUNBUFFERED"] = "1"
         self._env = base
-        self._cmd = [sys.executable, "-m", "devserver", "--port", str(port), *args]
+        port_args = [] if port is None else ["--port", str(port)]  # None: PORT from env decides
+        self._cmd = [sys.executable, "-m", "devserver", *port_args, *args]
         self._start_timeout = start_timeout
         self._process: subprocess.Popen[str] | None = None
         self._stdout: list[str] = []
