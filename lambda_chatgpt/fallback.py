@@ -1,0 +1,69 @@
+"""The fallback turn itself: memory, prompt, one provider call under the deadline, the reply.
+
+Plain Python: no Lambda, no HTTP. Whatever the provider does, the outcome is a list of messages for
+the user; only a successful answer changes the memory, so a failed turn leaves the conversation
+as it was and the next turn works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .codehook import Turn, clean_text
+from .deadline import Deadline
+from .llm import LlmError, LlmProvider, Message
+from .memory import alternating, load_history, remember
+from .splitter import split_answer
+from .texts import LANGUAGE_NAMES, failure_text, say
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a turn produced. `kind` is "answered", "empty_input" or an LlmError kind."""
+
+    contents: list[str]
+    attributes: dict[str, str]
+    kind: str
+    detail: str = ""
+    history_messages: int = 0
+    memory_note: str | None = None
+    answer_chars: int = 0
+
+
+def system_message(prompt: str, locale: str) -> Message:
+    """The configured prompt plus the user's locale, so the model knows which language to use."""
+    name = LANGUAGE_NAMES.get(locale)
+    where = f"{name} ({locale})" if name else locale
+    return Message("system", f"{prompt}\n\nThe user's chat is set to {where}.")
+
+
+def answer_turn(
+    turn: Turn,
+    provider: LlmProvider,
+    *,
+    system_prompt: str,
+    history_limit: int,
+    secret_name: str | None,
+    deadline: Deadline,
+) -> Outcome:
+    """Ask the provider about the turn's transcript, with the remembered conversation."""
+    history, memory_note = load_history(turn.attributes)
+    question = turn.transcript.strip()
+    if not question:
+        return Outcome([say("empty_input", turn.locale)], dict(turn.attributes), "empty_input")
+    recent = alternating(history[-history_limit:]) if history_limit > 0 else []
+    messages = [system_message(system_prompt, turn.locale), *recent, Message("user", question)]
+    try:
+        answer = clean_text(provider.complete(messages, deadline))
+    except LlmError as error:
+        return Outcome(
+            [failure_text(error.kind, turn.locale, secret_name=secret_name)],
+            dict(turn.attributes),
+            error.kind,
+            error.detail,
+            len(recent),
+            memory_note,
+        )
+    contents = split_answer(answer, say("truncated", turn.locale))
+    attributes = remember(turn.attributes, history, question, answer, max_messages=history_limit)
+    return Outcome(contents, attributes, "answered", "", len(recent), memory_note, len(answer))

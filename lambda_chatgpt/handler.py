@@ -1,0 +1,151 @@
+"""Lambda entry point for Lex's FallbackIntent fulfillment code hook.
+
+Thin on purpose: read the event, build the deadline from the Lambda's remaining time, run the
+turn (`fallback.answer_turn`), write a Close response that fits Lex's limits, log one structured
+line. It never raises and never returns a shape Lex rejects: the last `except` still answers a
+valid Close. The event, the user's text, the key and the Authorization header are never logged.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.logging.logger import Logger
+
+from .codehook import FALLBACK_INTENT, Turn, close_response, fitted_response, parse_event
+from .deadline import Deadline
+from .fallback import answer_turn
+from .llm import LlmProvider
+from .settings import Settings, SettingsError, safe_log_level
+from .texts import say
+from .wiring import build_provider
+
+logger = Logger(service="llm-fallback", level=safe_log_level(os.environ.get("LOG_LEVEL")))
+
+_QUIET_FAILURES = frozenset(
+    {"answered", "empty_input", "timeout", "rate_limited", "bad_response", "not_configured"}
+)
+
+
+@dataclass(frozen=True)
+class Container:
+    """What one Lambda container builds once and reuses for every turn."""
+
+    settings: Settings
+    provider: LlmProvider
+
+
+_container: Container | None = None
+
+
+def container() -> Container:
+    """Settings and provider of this container, built from the environment on first use."""
+    global _container
+    if _container is None:
+        settings = Settings.from_env(os.environ)
+        _container = Container(settings, build_provider(settings))
+        logger.setLevel(settings.log_level)
+    return _container
+
+
+def reset_container() -> None:
+    """Forget the cached settings, provider, HTTP session and key (tests change the environment)."""
+    global _container
+    _container = None
+
+
+def handler(event: Any, context: Any) -> dict[str, Any]:
+    """Answer one fallback turn with a Close response; never raises."""
+    started = time.perf_counter()
+    turn: Turn | None = None
+    try:
+        turn = parse_event(event)
+        return _answer(turn, context, started)
+    except Exception:
+        logger.exception(
+            "unexpected failure; answering with a generic message",
+            extra={"session_id": turn.session_id if turn else None, **_timing(started)},
+        )
+        return _last_resort(turn)
+
+
+def _answer(turn: Turn, context: Any, started: float) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "session_id": turn.session_id,
+        "locale": turn.locale,
+        "intent": turn.intent.get("name"),
+        "invocation_source": turn.invocation_source,
+    }
+    marker = say("truncated", turn.locale)
+    try:
+        app = container()
+    except SettingsError as error:
+        logger.error("the fallback Lambda is misconfigured", extra={**fields, "problem": str(error)})
+        contents = [say("misconfigured", turn.locale)]
+        return fitted_response(turn, contents, turn.attributes, turn.attributes, marker=marker)
+
+    deadline = Deadline.for_turn(app.settings.deadline_seconds, _remaining_millis(context))
+    fields["deadline_s"] = round(deadline.remaining(), 2)
+    outcome = answer_turn(
+        turn,
+        app.provider,
+        system_prompt=app.settings.system_prompt,
+        history_limit=app.settings.history_messages,
+        secret_name=app.settings.secret_name,
+        deadline=deadline,
+    )
+    response = fitted_response(turn, outcome.contents, outcome.attributes, turn.attributes, marker=marker)
+    fields.update(
+        outcome=outcome.kind,
+        provider=app.provider.name,
+        model=app.provider.model,
+        history_messages=outcome.history_messages,
+        answer_chars=outcome.answer_chars,
+        message_count=len(response["messages"]),
+        memory_kept="llmHistory" in response["sessionState"]["sessionAttributes"],
+    )
+    if outcome.detail:
+        fields["detail"] = outcome.detail
+    if outcome.memory_note:
+        fields["memory_note"] = outcome.memory_note
+    fields.update(_timing(started))
+    if outcome.kind in _QUIET_FAILURES:
+        log = logger.warning if outcome.kind not in ("answered", "empty_input") else logger.info
+        log("fallback turn", extra=fields)
+    else:
+        logger.error("fallback turn failed", extra=fields)
+    return response
+
+
+def _last_resort(turn: Turn | None) -> dict[str, Any]:
+    """A valid Close even when everything else failed."""
+    locale = turn.locale if turn else "en_US"
+    try:
+        if turn is not None:
+            return close_response(turn, [say("unavailable", locale)], turn.attributes)
+    except Exception:  # noqa: S110 - the fixed answer below is the fallback of the fallback
+        pass
+    return {
+        "sessionState": {
+            "dialogAction": {"type": "Close"},
+            "intent": {"name": FALLBACK_INTENT, "state": "Fulfilled"},
+        },
+        "messages": [{"contentType": "PlainText", "content": say("unavailable", locale)}],
+    }
+
+
+def _remaining_millis(context: Any) -> int | None:
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    if not callable(remaining):
+        return None
+    try:
+        return int(remaining())
+    except (TypeError, ValueError):
+        return None
+
+
+def _timing(started: float) -> dict[str, float]:
+    return {"latency_ms": round((time.perf_counter() - started) * 1000.0, 1)}

@@ -1,0 +1,84 @@
+"""The LLM port: one message type, one protocol, and the failures a provider may report.
+
+Every failure is an `LlmError`; the fallback turns each kind into a short message in the user's
+language. None of them carries the API key or the user's text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from .deadline import Deadline
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass(frozen=True)
+class Message:
+    """One chat message as providers take it."""
+
+    role: Role
+    content: str
+
+
+class LlmProvider(Protocol):
+    """Answers a conversation before the deadline, or raises an LlmError."""
+
+    name: str
+    model: str
+
+    def complete(self, messages: Sequence[Message], deadline: Deadline) -> str: ...
+
+
+class LlmError(Exception):
+    """Base of every provider failure. `detail` is for logs: short, no key, no user text."""
+
+    kind = "error"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.kind)
+        self.detail = detail or self.kind
+
+
+class LlmTimeoutError(LlmError):
+    """The deadline passed before an answer arrived."""
+
+    kind = "timeout"
+
+
+class LlmRateLimitedError(LlmError):
+    """The provider kept answering 429 (or throttling) until retrying no longer fit the deadline."""
+
+    kind = "rate_limited"
+
+
+class LlmUnavailableError(LlmError):
+    """The provider failed (5xx, refused or dropped connections, an unexpected 4xx)."""
+
+    kind = "unavailable"
+
+
+class LlmBadResponseError(LlmError):
+    """The provider answered, but not with a usable answer (not JSON, wrong shape, empty text)."""
+
+    kind = "bad_response"
+
+
+class LlmAuthError(LlmError):
+    """The provider rejected the API key (401/403)."""
+
+    kind = "auth_failed"
+
+
+class LlmNotConfiguredError(LlmError):
+    """No LLM is set up: the secret has no usable value, or local mode has no key and no base URL."""
+
+    kind = "not_configured"
+
+
+class LlmKeyUnavailableError(LlmError):
+    """The API key could not be read (Secrets Manager denied access, failed, or was unreachable)."""
+
+    kind = "key_unavailable"

@@ -1,0 +1,39 @@
+"""Builds the provider the settings describe (the fallback's composition root)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .api_key import KeySource, SecretsManagerKey, StaticKey
+from .bedrock_provider import BedrockConverseProvider
+from .deadline import Deadline
+from .llm import LlmNotConfiguredError, LlmProvider, Message
+from .openai_provider import OpenAIChatProvider
+from .settings import Settings
+
+
+class NoProvider:
+    """Local mode with nothing configured: every turn answers how to configure an LLM."""
+
+    name = "none"
+    model = "none"
+
+    def complete(self, messages: Sequence[Message], deadline: Deadline) -> str:
+        raise LlmNotConfiguredError("no OPENAI_API_KEY, no LLM_SECRET_NAME and no LLM_BASE_URL")
+
+
+def build_provider(settings: Settings) -> LlmProvider:
+    """Bedrock; or OpenAI-compatible with the key from Secrets Manager (AWS), OPENAI_API_KEY
+    (local), or no key for an explicitly configured keyless server; or NoProvider."""
+    if settings.provider == "bedrock":
+        return BedrockConverseProvider(model=settings.model, max_tokens=settings.max_tokens)
+    keys: KeySource
+    if settings.secret_name:
+        keys = SecretsManagerKey(settings.secret_name, ttl_seconds=settings.secret_ttl_seconds)
+    elif settings.local_api_key or settings.base_url_explicit:
+        keys = StaticKey(settings.local_api_key)
+    else:
+        return NoProvider()
+    return OpenAIChatProvider(
+        base_url=settings.base_url, model=settings.model, max_tokens=settings.max_tokens, keys=keys
+    )

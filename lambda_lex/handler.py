@@ -1,0 +1,182 @@
+"""Lambda entry point for `POST /chat` (API Gateway REST proxy integration).
+
+Thin on purpose: read the event, call the core (`chat.converse`), map every failure to the API's
+error shape in one place, log one structured line per request. Settings and the Lex client are
+built once per container, on the first request, so a configuration error is answered as JSON (500
+`internal_error`, with the exact problem in the log) instead of failing the import.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.logging.logger import Logger
+
+from .chat import converse
+from .errors import ApiError, internal_error
+from .lex_gateway import LexCallError, LexFailure, LexGateway, make_client
+from .request import parse_chat_request
+from .responses import error_response, json_response
+from .settings import Settings, SettingsError, safe_log_level
+
+logger = Logger(service="chat-api", level=safe_log_level(os.environ.get("LOG_LEVEL")))
+
+
+@dataclass(frozen=True)
+class Container:
+    """What one Lambda container builds once and reuses for every request."""
+
+    settings: Settings
+    gateway: LexGateway
+
+
+_container: Container | None = None
+
+
+def container() -> Container:
+    """The settings and Lex gateway of this container, built from the environment on first use."""
+    global _container
+    if _container is None:
+        settings = Settings.from_env(os.environ)
+        client = make_client(settings.read_timeout_seconds)
+        _container = Container(settings, LexGateway(client, read_timeout=settings.read_timeout_seconds))
+        logger.setLevel(settings.log_level)
+    return _container
+
+
+def reset_container() -> None:
+    """Forget the cached settings and client (tests change the environment between cases)."""
+    global _container
+    _container = None
+
+
+def handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+    """Answer one `POST /chat` request; always returns a proxy response, never raises."""
+    started = time.perf_counter()
+    event = event if isinstance(event, Mapping) else {}
+    request_context = event.get("requestContext")
+    request_id = request_context.get("requestId") if isinstance(request_context, Mapping) else None
+    logger.set_correlation_id(request_id if isinstance(request_id, str) else None)
+    try:
+        return _handle(event, context, started)
+    except Exception:
+        logger.exception("unexpected failure", extra=_timing(started))
+        return error_response(internal_error())
+
+
+def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str, Any]:
+    try:
+        app = container()
+    except SettingsError as error:
+        logger.error("the /chat Lambda is misconfigured", extra={"problem": str(error), **_timing(started)})
+        return error_response(internal_error())
+    settings = app.settings
+    try:
+        request = parse_chat_request(event, locales=settings.locales, default_locale=settings.default_locale)
+    except ApiError as error:
+        logger.info(
+            "request rejected", extra={"status": error.status, "code": error.code, **_timing(started)}
+        )
+        return error_response(error)
+
+    fields: dict[str, Any] = {"session_id": request.session_id, "locale": request.locale}
+    if settings.log_user_text:
+        fields["user_text"] = request.text
+    try:
+        reply = converse(
+            request,
+            app.gateway,
+            bot_id=settings.bot_id,
+            bot_alias_id=settings.bot_alias_id,
+            time_left=_time_left(context),
+        )
+    except LexCallError as failure:
+        api_error = api_error_for(failure)
+        extra = {**fields, "status": api_error.status, "code": api_error.code, "lex_error": failure.detail}
+        _log_lex_failure(failure, {**extra, **_timing(started)})
+        return error_response(api_error)
+
+    logger.info(
+        "chat turn",
+        extra={
+            **fields,
+            "session_generated": request.session_generated,
+            "intent": reply.intent,
+            "intent_state": reply.intent_state,
+            "dialog_action": reply.dialog_action,
+            "source": reply.source,
+            "message_count": len(reply.messages),
+            "status": 200,
+            **_timing(started),
+        },
+    )
+    return json_response(200, reply.to_body())
+
+
+_LEX_ERRORS: dict[LexFailure, tuple[int, str, str]] = {
+    LexFailure.THROTTLED: (
+        429,
+        "throttled",
+        "Too many requests right now. Please wait a moment and try again.",
+    ),
+    LexFailure.SESSION_BUSY: (
+        409,
+        "session_busy",
+        "This conversation is still busy with the previous message. Try again when it has answered.",
+    ),
+    LexFailure.REJECTED: (
+        400,
+        "invalid_request",
+        "The bot could not accept this message. Try a shorter one.",
+    ),
+    LexFailure.TIMEOUT: (504, "upstream_timeout", "The bot took too long to answer. Please try again."),
+    LexFailure.UNREACHABLE: (
+        502,
+        "upstream_failed",
+        "The bot could not answer right now. Please try again later.",
+    ),
+    LexFailure.UPSTREAM: (
+        502,
+        "upstream_failed",
+        "The bot could not answer right now. Please try again later.",
+    ),
+    LexFailure.MISCONFIGURED: (
+        502,
+        "upstream_failed",
+        "The bot could not answer right now. Please try again later.",
+    ),
+}
+
+
+def api_error_for(failure: LexCallError) -> ApiError:
+    """The one mapping from a failed Lex call to the API's error (status, code, safe message)."""
+    status, code, message = _LEX_ERRORS[failure.failure]
+    return ApiError(status, code, message, retry_after=failure.retry_after if status == 429 else None)
+
+
+def _log_lex_failure(failure: LexCallError, extra: dict[str, Any]) -> None:
+    if failure.failure is LexFailure.MISCONFIGURED:
+        logger.error(
+            "Lex refused the call: check BOT_ID, BOT_ALIAS_ID, BOT_LOCALES and the role's lex:RecognizeText "
+            "permission on the alias",
+            extra=extra,
+        )
+    elif failure.failure in (LexFailure.UPSTREAM, LexFailure.UNREACHABLE):
+        logger.error("Lex call failed", extra=extra)
+    else:
+        logger.warning("Lex call failed", extra=extra)
+
+
+def _time_left(context: Any) -> Callable[[], float] | None:
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    if not callable(remaining):
+        return None
+    return lambda: float(remaining()) / 1000.0
+
+
+def _timing(started: float) -> dict[str, float]:
+    return {"latency_ms": round((time.perf_counter() - started) * 1000.0, 1)}

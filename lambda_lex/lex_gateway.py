@@ -1,0 +1,180 @@
+"""The one place that talks to Lex V2 RecognizeText: client setup, safe retries, error translation.
+
+RecognizeText is not idempotent: each call is a dialog turn (slot filling, confirmation, the LLM
+fallback with its memory). So botocore's own retries are off, and this module retries only when the
+turn certainly did not run:
+
+- the TCP connection could not be made (refused, DNS, connect timeout): the request never left;
+- ThrottlingException: Lex refused the call at its front door before the bot ran. One retry after
+  a short full-jitter pause absorbs a burst; a second refusal goes back to the browser as 429 with
+  Retry-After, which is the caller's cue to slow down (retrying harder here would only add load and
+  eat into API Gateway's 29 s).
+
+Everything else (read timeouts, dropped connections, 5xx answers) may have happened after Lex ran
+the turn, so it is reported, never repeated.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ProxyConnectionError,
+    ReadTimeoutError,
+    SSLError,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_lexv2_runtime import LexRuntimeV2Client
+
+CONNECT_TIMEOUT_SECONDS = 2.0
+MAX_ATTEMPTS = 2
+BACKOFF_CAP_SECONDS = 0.4
+DEFAULT_RETRY_AFTER_SECONDS = 1
+
+
+class LexFailure(Enum):
+    """What went wrong with a RecognizeText call, as far as the caller needs to know."""
+
+    THROTTLED = "throttled"
+    SESSION_BUSY = "session_busy"
+    REJECTED = "rejected"
+    TIMEOUT = "timeout"
+    UNREACHABLE = "unreachable"
+    UPSTREAM = "upstream"
+    MISCONFIGURED = "misconfigured"
+
+
+class LexCallError(Exception):
+    """RecognizeText failed; `failure` says how, `detail` is for logs (no user text in it)."""
+
+    def __init__(self, failure: LexFailure, detail: str, *, retry_after: int | None = None) -> None:
+        super().__init__(f"{failure.value}: {detail}")
+        self.failure = failure
+        self.detail = detail
+        self.retry_after = retry_after
+
+
+def client_config(read_timeout: float) -> Config:
+    """Timeouts below API Gateway's 29 s, botocore retries off (see the module docstring)."""
+    return Config(
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=read_timeout,
+        retries={"total_max_attempts": 1, "mode": "standard"},
+        tcp_keepalive=True,
+    )
+
+
+def make_client(read_timeout: float) -> LexRuntimeV2Client:
+    """A lexv2-runtime client; region, credentials and endpoint come from the standard environment
+    (AWS_REGION, and AWS_ENDPOINT_URL_LEXV2_RUNTIME for the local emulator)."""
+    return boto3.client("lexv2-runtime", config=client_config(read_timeout))
+
+
+class LexGateway:
+    """RecognizeText with this module's retry rules; raises LexCallError on failure."""
+
+    def __init__(
+        self,
+        client: LexRuntimeV2Client,
+        *,
+        read_timeout: float,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.client = client
+        self._read_timeout = read_timeout
+        self._sleep = sleep
+        self._jitter = jitter
+
+    def recognize_text(
+        self,
+        *,
+        bot_id: str,
+        bot_alias_id: str,
+        locale_id: str,
+        session_id: str,
+        text: str,
+        time_left: Callable[[], float] | None = None,
+    ) -> Mapping[str, Any]:
+        """One dialog turn. `time_left` (seconds the Lambda still has) stops a retry that could not
+        finish in time."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return self.client.recognize_text(
+                    botId=bot_id, botAliasId=bot_alias_id, localeId=locale_id, sessionId=session_id, text=text
+                )
+            except ClientError as error:
+                failure = _translate_client_error(error)
+                if failure.failure is not LexFailure.THROTTLED or not self._may_retry(attempt, time_left):
+                    raise failure from None
+            except (SSLError, ProxyConnectionError) as error:
+                raise LexCallError(LexFailure.UNREACHABLE, type(error).__name__) from None
+            except (ConnectTimeoutError, EndpointConnectionError) as error:
+                if not self._may_retry(attempt, time_left):
+                    failure_kind = (
+                        LexFailure.TIMEOUT
+                        if isinstance(error, ConnectTimeoutError)
+                        else LexFailure.UNREACHABLE
+                    )
+                    raise LexCallError(failure_kind, type(error).__name__) from None
+            except ReadTimeoutError:
+                raise LexCallError(LexFailure.TIMEOUT, "ReadTimeoutError") from None
+            except BotoCoreError as error:
+                # ConnectionClosedError and other transport failures after the request was sent,
+                # and client-side problems (credentials, parameter validation).
+                raise LexCallError(LexFailure.UPSTREAM, type(error).__name__) from None
+            self._sleep(self._jitter() * BACKOFF_CAP_SECONDS)
+        raise AssertionError("unreachable: the last attempt either returns or raises")  # pragma: no cover
+
+    def _may_retry(self, attempt: int, time_left: Callable[[], float] | None) -> bool:
+        if attempt >= MAX_ATTEMPTS:
+            return False
+        needed = BACKOFF_CAP_SECONDS + CONNECT_TIMEOUT_SECONDS + self._read_timeout
+        return time_left is None or time_left() > needed
+
+
+_FAILURES = {
+    "ThrottlingException": LexFailure.THROTTLED,
+    "ConflictException": LexFailure.SESSION_BUSY,
+    "ValidationException": LexFailure.REJECTED,
+    "DependencyFailedException": LexFailure.UPSTREAM,
+    "BadGatewayException": LexFailure.UPSTREAM,
+    "InternalServerException": LexFailure.UPSTREAM,
+    "ResourceNotFoundException": LexFailure.MISCONFIGURED,
+    "AccessDeniedException": LexFailure.MISCONFIGURED,
+    # Signing and credential problems, reported by the AWS front door with these codes.
+    "UnrecognizedClientException": LexFailure.MISCONFIGURED,
+    "InvalidSignatureException": LexFailure.MISCONFIGURED,
+    "ExpiredTokenException": LexFailure.MISCONFIGURED,
+}
+
+
+def _translate_client_error(error: ClientError) -> LexCallError:
+    code = str(error.response.get("Error", {}).get("Code") or "Unknown")
+    failure = _FAILURES.get(code, LexFailure.UPSTREAM)
+    retry_after = None
+    if failure is LexFailure.THROTTLED:
+        retry_after = _retry_after(error.response)
+    return LexCallError(failure, code, retry_after=retry_after)
+
+
+def _retry_after(response: Mapping[str, Any]) -> int:
+    """Lex's Retry-After header when it sends one (whole seconds, 1..60), else 1."""
+    headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {}) or {}
+    raw = headers.get("retry-after")
+    try:
+        seconds = int(float(str(raw)))
+    except (TypeError, ValueError):
+        return DEFAULT_RETRY_AFTER_SECONDS
+    return min(max(seconds, 1), 60)

@@ -1,0 +1,107 @@
+"""The /chat Lambda's configuration: read once per container from the environment and validated.
+
+Every problem is reported at once, in one message that names the variable and what it should be.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# Lex V2 ids: botId and botAliasId are exactly 10 letters or digits (RecognizeText path limits).
+_LEX_ID = re.compile(r"[0-9A-Za-z]{10}")
+_LOCALE = re.compile(r"[a-z]{2}_[A-Z]{2}")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_FALSE = frozenset({"false", "0", "no", "off", ""})
+
+# API Gateway gives a REST integration 29 s. Lex may wait up to the fallback's deadline (20 s by
+# default, 22 s at most) for the code hook, so the read timeout sits between the two.
+DEFAULT_READ_TIMEOUT_SECONDS = 25.0
+MAX_READ_TIMEOUT_SECONDS = 27.0
+
+
+class SettingsError(ValueError):
+    """The environment does not describe a usable configuration; the message says what to fix."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """What the /chat handler needs to know about its bot, validated."""
+
+    bot_id: str
+    bot_alias_id: str
+    locales: tuple[str, ...]
+    default_locale: str
+    log_user_text: bool
+    log_level: str
+    read_timeout_seconds: float
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Build from environment variables; raises SettingsError listing every problem found."""
+        problems: list[str] = []
+
+        def lex_id(name: str, what: str) -> str:
+            value = environ.get(name, "").strip()
+            if not value:
+                problems.append(f"{name} is not set (the {what}: 10 letters or digits)")
+            elif not _LEX_ID.fullmatch(value):
+                problems.append(f"{name}={value!r} is not a Lex {what} (10 letters or digits)")
+            return value
+
+        bot_id = lex_id("BOT_ID", "bot id")
+        bot_alias_id = lex_id("BOT_ALIAS_ID", "bot alias id")
+
+        locales = tuple(part.strip() for part in environ.get("BOT_LOCALES", "").split(",") if part.strip())
+        if not locales:
+            problems.append("BOT_LOCALES is not set (comma-separated Lex locale ids, e.g. ko_KR,en_US)")
+        for locale in locales:
+            if not _LOCALE.fullmatch(locale):
+                problems.append(f"BOT_LOCALES has {locale!r}, which is not a locale id like ko_KR")
+
+        default_locale = environ.get("DEFAULT_LOCALE", "").strip() or (locales[0] if locales else "")
+        if locales and default_locale not in locales:
+            problems.append(
+                f"DEFAULT_LOCALE={default_locale!r} is not one of BOT_LOCALES ({', '.join(locales)})"
+            )
+
+        raw_flag = environ.get("LOG_USER_TEXT", "false").strip().lower()
+        if raw_flag not in _TRUE | _FALSE:
+            problems.append(f"LOG_USER_TEXT={raw_flag!r} must be true or false")
+
+        log_level = environ.get("LOG_LEVEL", "").strip().upper() or "INFO"
+        if log_level not in LOG_LEVELS:
+            problems.append(f"LOG_LEVEL={log_level!r} must be one of {', '.join(LOG_LEVELS)}")
+
+        read_timeout = DEFAULT_READ_TIMEOUT_SECONDS
+        raw_timeout = environ.get("LEX_READ_TIMEOUT_SECONDS", "").strip()
+        if raw_timeout:
+            try:
+                read_timeout = float(raw_timeout)
+            except ValueError:
+                read_timeout = -1.0
+            if not 0 < read_timeout <= MAX_READ_TIMEOUT_SECONDS:
+                problems.append(
+                    f"LEX_READ_TIMEOUT_SECONDS={raw_timeout!r} must be a number of seconds above 0 "
+                    f"and at most {MAX_READ_TIMEOUT_SECONDS:g}"
+                )
+
+        if problems:
+            raise SettingsError("invalid configuration: " + "; ".join(problems))
+        return cls(
+            bot_id=bot_id,
+            bot_alias_id=bot_alias_id,
+            locales=locales,
+            default_locale=default_locale,
+            log_user_text=raw_flag in _TRUE,
+            log_level=log_level,
+            read_timeout_seconds=read_timeout,
+        )
+
+
+def safe_log_level(raw: str | None) -> str:
+    """LOG_LEVEL as the logger can take it at import time, INFO when unset or invalid."""
+    level = (raw or "").strip().upper()
+    return level if level in LOG_LEVELS else "INFO"
