@@ -4,8 +4,8 @@
 // (a "<script>" in an answer stays the text "<script>"), links are kept only for http(s) URLs and
 // open in a new tab with rel="noopener noreferrer". Supported: paragraphs and line breaks,
 // headings, **bold**, *italic*, ~~strike~~, `inline code`, fenced code blocks, bullet and numbered
-// lists (nested by indentation), block quotes, horizontal rules, [links](https://...), <https://...>
-// and bare https:// URLs, backslash escapes.
+// lists (nested by indentation), block quotes, horizontal rules, tables (GFM pipes),
+// [links](https://...), <https://...> and bare https:// URLs, backslash escapes.
 
 const SAFE_PROTOCOLS = new Set(["http:", "https:"]);
 const MAX_DEPTH = 6;
@@ -16,6 +16,7 @@ const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 const QUOTE = /^ {0,3}> ?(.*)$/;
 const BULLET = /^( {0,12})([-*+])[ \t]+(.*)$/;
 const ORDERED = /^( {0,12})(\d{1,9})([.)])[ \t]+(.*)$/;
+const TABLE_DELIMITER = /^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
 
 /** The http(s) URL as a string, or null for anything else (javascript:, data:, relative...). */
 export function safeUrl(raw) {
@@ -109,8 +110,13 @@ function renderBlocks(lines, parent, depth) {
       i = renderList(lines, i, item, parent, depth);
       continue;
     }
+    if (isTableStart(lines, i)) {
+      i = renderTable(lines, i, parent);
+      continue;
+    }
     const paragraph = [];
-    while (i < lines.length && !isBlank(lines[i]) && (paragraph.length === 0 || !startsBlock(lines[i]))) {
+    while (i < lines.length && !isBlank(lines[i])
+        && (paragraph.length === 0 || !(startsBlock(lines[i]) || isTableStart(lines, i)))) {
       paragraph.push(lines[i].trim());
       i += 1;
     }
@@ -118,6 +124,63 @@ function renderBlocks(lines, parent, depth) {
     renderInline(paragraph.join("\n"), p);
     parent.append(p);
   }
+}
+
+function tableCells(line) {
+  let row = line.trim();
+  if (row.startsWith("|")) {
+    row = row.slice(1);
+  }
+  if (row.endsWith("|") && !row.endsWith("\\|")) {
+    row = row.slice(0, -1);
+  }
+  // Split on pipes that are not escaped; "\|" stays a literal pipe.
+  return row.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, "|"));
+}
+
+function isTableStart(lines, i) {
+  return i + 1 < lines.length && lines[i].includes("|") && TABLE_DELIMITER.test(lines[i + 1])
+    && lines[i + 1].includes("-") && tableCells(lines[i]).length === tableCells(lines[i + 1]).length;
+}
+
+function renderTable(lines, start, parent) {
+  const header = tableCells(lines[start]);
+  const aligns = tableCells(lines[start + 1]).map((cell) => {
+    const left = cell.startsWith(":");
+    const right = cell.endsWith(":");
+    return left && right ? "center" : right ? "right" : left ? "left" : "";
+  });
+  const wrap = document.createElement("div");
+  wrap.className = "table-wrap";
+  const table = document.createElement("table");
+  const head = document.createElement("thead");
+  head.append(tableRow(header, "th", aligns));
+  table.append(head);
+  const body = document.createElement("tbody");
+  let i = start + 2;
+  while (i < lines.length && !isBlank(lines[i]) && lines[i].includes("|")) {
+    body.append(tableRow(tableCells(lines[i]), "td", aligns));
+    i += 1;
+  }
+  if (body.childNodes.length) {
+    table.append(body);
+  }
+  wrap.append(table);
+  parent.append(wrap);
+  return i;
+}
+
+function tableRow(cells, tag, aligns) {
+  const row = document.createElement("tr");
+  aligns.forEach((align, index) => {
+    const cell = document.createElement(tag);
+    if (align) {
+      cell.className = `align-${align}`;
+    }
+    renderInline(cells[index] ?? "", cell);
+    row.append(cell);
+  });
+  return row;
 }
 
 function renderFence(lines, start, match, parent) {
@@ -220,7 +283,7 @@ const INLINE_RULES = [
   { kind: "autolink", re: /<(https?:\/\/[^\s<>]+)>/g },
   { kind: "url", re: /\bhttps?:\/\/[^\s<>"'`]+/g },
   { kind: "strong", re: /\*\*(?=\S)([\s\S]*?\S)\*\*|(?<![\p{L}\p{N}_])__(?=\S)([\s\S]*?\S)__(?![\p{L}\p{N}_])/gu },
-  { kind: "em", re: /\*(?=[^\s*])([^*\n]*?[^\s*])\*|(?<![\p{L}\p{N}_])_(?=[^\s_])([^_\n]*?[^\s_])_(?![\p{L}\p{N}_])/gu },
+  { kind: "em", re: /\*(?=[^\s*])((?:\*\*[^*\n]+\*\*|[^*\n])*?[^\s*])\*|(?<![\p{L}\p{N}_])_(?=[^\s_])([^_\n]*?[^\s_])_(?![\p{L}\p{N}_])/gu },
   { kind: "del", re: /~~(?=\S)([^~\n]*?\S)~~/g },
 ];
 

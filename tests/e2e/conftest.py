@@ -21,6 +21,7 @@ from playwright.sync_api import (
     Dialog,
     Page,
     Request,
+    ViewportSize,
     sync_playwright,
 )
 
@@ -39,8 +40,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DESKTOP = {"width": 1280, "height": 860}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 860}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def chromium_path() -> str | None:
@@ -108,7 +109,8 @@ def watch(page: Page, seen: Watched) -> None:
     def on_request(request: Request) -> None:
         seen.urls.append(request.url)
         if request.url.endswith("/chat") and request.method == "POST":
-            seen.chat_bodies.append(request.post_data_json)
+            body = request.post_data_json
+            seen.chat_bodies.append(body if isinstance(body, dict) else {})
 
     page.on("dialog", on_dialog)
     page.on("console", on_console)

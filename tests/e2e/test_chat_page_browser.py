@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize, expect
 
 from devserver.process import DevServerProcess
 from tests.e2e.conftest import DESKTOP, PHONE, Watched, open_chat, watch
@@ -414,8 +414,8 @@ def test_phone_layout_fits_without_sideways_scrolling(
 
 
 def test_dark_color_scheme_is_respected(browser: Browser, server: DevServerProcess) -> None:
-    def background(scheme: str) -> str:
-        context = browser.new_context(viewport=DESKTOP, color_scheme=scheme)  # type: ignore[arg-type]
+    def background(scheme: Literal["light", "dark"]) -> str:
+        context = browser.new_context(viewport=DESKTOP, color_scheme=scheme)
         try:
             tab = context.new_page()
             open_chat(tab, server)
@@ -436,16 +436,17 @@ def test_screenshots_of_a_finished_conversation(
     browser: Browser, server: DevServerProcess, llm: FakeOpenAIServer, output_dir: Path
 ) -> None:
     llm.reply = MARKDOWN_ANSWER
-    for name, viewport, scheme in (
+    shots: list[tuple[str, ViewportSize, Literal["light", "dark"]]] = [
         ("desktop", DESKTOP, "light"),
         ("phone", PHONE, "light"),
         ("desktop-dark", DESKTOP, "dark"),
-    ):
+    ]
+    for name, viewport, scheme in shots:
         context = browser.new_context(
             viewport=viewport,
             color_scheme=scheme,
             locale="ko-KR",
-            timezone_id="Asia/Seoul",  # type: ignore[arg-type]
+            timezone_id="Asia/Seoul",
             is_mobile=name == "phone",
             device_scale_factor=2 if name == "phone" else 1,
         )
