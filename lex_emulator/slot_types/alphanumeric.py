@@ -1,0 +1,33 @@
+"""AMAZON.AlphaNumeric: a word of letters and digits ("ABC123", "7F"), optionally filtered by a regex.
+
+From a longer answer ("my code is ABC123") the word that mixes letters and digits is taken first,
+then a word of digits; an answer that is a single word is taken as it is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+
+
+def _candidates(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).strip().strip(".,!?;:\"'")
+    tokens = _TOKEN.findall(text)
+    mixed = [token for token in tokens if any(c.isdigit() for c in token) and any(c.isalpha() for c in token)]
+    digits = [token for token in tokens if token.isdigit()]
+    whole = [text] if _TOKEN.fullmatch(text) else []
+    return [*whole, *reversed(mixed), *reversed(digits)]
+
+
+def parse_alphanumeric(text: str, pattern: str | None = None) -> str | None:
+    """The alphanumeric value in an answer (the first candidate matching ``pattern`` when given)."""
+    for candidate in _candidates(text):
+        if pattern is None or re.fullmatch(pattern, candidate):
+            return candidate
+    if pattern is not None:
+        spaced = "".join(_TOKEN.findall(text))
+        if spaced and re.fullmatch(pattern, spaced):
+            return spaced
+    return None

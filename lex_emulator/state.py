@@ -1,0 +1,93 @@
+"""Conversation state: slot values, the active intent and the dialog action, and their wire shapes.
+
+The wire shapes are RecognizeText's (``sessionState.intent``, ``sessionState.dialogAction``) and
+the code-hook event's (where a filled slot also carries ``"shape": "Scalar"``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+IN_PROGRESS = "InProgress"
+READY_FOR_FULFILLMENT = "ReadyForFulfillment"
+FULFILLED = "Fulfilled"
+FAILED = "Failed"
+
+CONFIRMED = "Confirmed"
+DENIED = "Denied"
+NO_CONFIRMATION = "None"
+
+CLOSE = "Close"
+CONFIRM_INTENT = "ConfirmIntent"
+DELEGATE = "Delegate"
+ELICIT_INTENT = "ElicitIntent"
+ELICIT_SLOT = "ElicitSlot"
+NO_ACTION = "None"
+
+
+@dataclass(frozen=True)
+class SlotValue:
+    original: str
+    interpreted: str
+    resolved: tuple[str, ...] = ()
+
+    def to_wire(self, *, with_shape: bool = False) -> dict[str, Any]:
+        value: dict[str, Any] = {
+            "originalValue": self.original,
+            "interpretedValue": self.interpreted,
+            "resolvedValues": list(self.resolved),
+        }
+        wire: dict[str, Any] = {"value": value}
+        if with_shape:
+            wire["shape"] = "Scalar"
+        return wire
+
+    @classmethod
+    def from_wire(cls, raw: dict[str, Any]) -> SlotValue:
+        """From an already validated ``{"value": {"interpretedValue": ..., ...}}``."""
+        value = raw["value"]
+        interpreted = value["interpretedValue"]
+        return cls(
+            original=value.get("originalValue") or interpreted,
+            interpreted=interpreted,
+            resolved=tuple(value.get("resolvedValues") or ()),
+        )
+
+
+@dataclass
+class IntentState:
+    name: str
+    slots: dict[str, SlotValue | None] = field(default_factory=dict)
+    state: str = IN_PROGRESS
+    confirmation_state: str = NO_CONFIRMATION
+
+    def slot_text(self) -> dict[str, str | None]:
+        """Slot name to interpreted value, for ``{Slot}`` templating."""
+        return {name: value.interpreted if value else None for name, value in self.slots.items()}
+
+    def to_wire(self, *, with_shape: bool = False) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "slots": {
+                name: value.to_wire(with_shape=with_shape) if value else None
+                for name, value in self.slots.items()
+            },
+            "state": self.state,
+            "confirmationState": self.confirmation_state,
+        }
+
+    def copy(self) -> IntentState:
+        return IntentState(self.name, dict(self.slots), self.state, self.confirmation_state)
+
+
+@dataclass(frozen=True)
+class DialogAction:
+    type: str
+    slot_to_elicit: str | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {"type": self.type}
+        if self.slot_to_elicit:
+            wire["slotToElicit"] = self.slot_to_elicit
+        return wire
