@@ -57,6 +57,15 @@ def _relative(path: os.PathLike[str] | str) -> str:
         return str(path)
 
 
+def _default_model() -> str | None:
+    try:
+        from lambda_chatgpt.settings import DEFAULT_MODELS
+
+        return DEFAULT_MODELS.get("openai")
+    except (ImportError, AttributeError):
+        return None
+
+
 def _banner(settings: DevServerSettings, url: str, emulator_url: str) -> str:
     locales = ", ".join(
         f"{locale} (default)" if locale == settings.bot.default_locale else locale
@@ -68,7 +77,7 @@ def _banner(settings: DevServerSettings, url: str, emulator_url: str) -> str:
             f"{BANNER_PREFIX}{url}",
             f"  bot:      {BOT_NAME} (id {BOT_ID}, alias {BOT_ALIAS_ID}) from {definition}",
             f"  locales:  {locales}",
-            f"  LLM:      {settings.llm.describe()}",
+            f"  LLM:      {settings.llm.describe(_default_model())}",
             f"  Lex V2 runtime emulator: {emulator_url}",
             "Press Ctrl-C to stop.",
         ]
@@ -141,7 +150,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             return _fail(f"{error}. Install the runtime requirements first: make serve")
         except Exception as error:
             return _fail(f"the Lex V2 emulator could not start: {error}")
-        os.environ["AWS_ENDPOINT_URL_LEXV2_RUNTIME"] = emulator.url
+        lambda_env.apply(lambda_env.emulator_endpoint(emulator.url), os.environ)
         try:
             server.chat_handler = _load_chat_handler()
         except Exception as error:

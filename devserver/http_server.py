@@ -115,6 +115,7 @@ class DevRequestHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     timeout = IDLE_CONNECTION_SECONDS
     error_content_type = "application/json"
+    default_request_version = "HTTP/1.0"  # malformed requests still get a status line and headers
 
     _started = 0.0
     _status = 0
@@ -318,6 +319,9 @@ class DevRequestHandler(BaseHTTPRequestHandler):
         slug = phrase.lower().replace(" ", "_").replace("-", "_")
         self._started = self._started or time.perf_counter()
         self._send(code, [("Content-Type", "application/json")], _error_body(slug, message or phrase))
+
+    def version_string(self) -> str:
+        return self.server_version
 
     # --- logging -------------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """The environment the two Lambda handlers see in local mode, applied before they are imported.
 
-`lambda_lex` gets its bot settings and reaches the emulator through the standard
-``AWS_ENDPOINT_URL_LEXV2_RUNTIME`` variable; dummy credentials, a region and empty config files make
+`lambda_lex` gets its bot settings and reaches the emulator through the standard service-specific
+endpoint variable (`EMULATOR_ENDPOINT_VARIABLE`: botocore derives it from the service id "Lex Runtime
+V2", so it is ``AWS_ENDPOINT_URL_LEX_RUNTIME_V2``); dummy credentials, a region and empty config files make
 sure boto3 never looks for (or signs with) real AWS credentials. `lambda_chatgpt` gets the
 OpenAI-compatible provider with the key straight from ``OPENAI_API_KEY`` (no Secrets Manager).
 """
@@ -17,6 +18,12 @@ from .settings import BOT_ALIAS_ID, BOT_ID, DevServerSettings
 DUMMY_ACCESS_KEY_ID = "devserver-local"
 DUMMY_SECRET_ACCESS_KEY = "devserver-local"  # noqa: S105 - a placeholder, not a secret
 LOCAL_REGION = "us-east-1"
+EMULATOR_ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_LEX_RUNTIME_V2"
+
+
+def emulator_endpoint(url: str) -> dict[str, str | None]:
+    """Points lambda_lex's boto3 client at the emulator."""
+    return {EMULATOR_ENDPOINT_VARIABLE: url}
 
 
 def lambda_environment(settings: DevServerSettings, environ: Mapping[str, str]) -> dict[str, str | None]:
@@ -38,6 +45,7 @@ def lambda_environment(settings: DevServerSettings, environ: Mapping[str, str]) 
         "AWS_DEFAULT_REGION": LOCAL_REGION,
         "AWS_REGION": LOCAL_REGION,
         "AWS_ENDPOINT_URL": None,
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": None,
         "LLM_PROVIDER": "openai",
         "LLM_SECRET_NAME": None,
         "LLM_BASE_URL": settings.llm.base_url,

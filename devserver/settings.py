@@ -38,7 +38,7 @@ class LlmChoice:
     model: str | None  # None: lambda_chatgpt's default model
     has_key: bool
 
-    def describe(self) -> str:
+    def describe(self, default_model: str | None = None) -> str:
         """One line for the banner; never contains the key."""
         if not self.configured:
             return (
@@ -46,7 +46,9 @@ class LlmChoice:
                 "(OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible server such as Ollama or vLLM)"
             )
         where = self.base_url or OPENAI_DEFAULT_BASE_URL
-        model = self.model or "lambda_chatgpt's default model"
+        model = self.model or (
+            f"{default_model} (the default; LLM_MODEL changes it)" if default_model else "the default"
+        )
         key = "API key from OPENAI_API_KEY" if self.has_key else "no API key"
         return f"OpenAI-compatible chat completions at {where}, model {model}, {key}"
 

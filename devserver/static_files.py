@@ -63,8 +63,9 @@ def resolve(site_dir: Path, url_path: str) -> Path | None:
         return None
     if "\x00" in decoded or "\\" in decoded:
         return None
-    parts = [part for part in decoded.split("/") if part]
-    if any(part in {".", ".."} or part.startswith(".") for part in parts):
+    # Like S3 keys: "/a/" or "//a" name no file here (only "/" has a default document).
+    parts = decoded[1:].split("/") if decoded != "/" else []
+    if any(not part or part.startswith(".") for part in parts):
         return None
     # Like CloudFront's default root object: only "/" has a default document, no other folder does.
     candidate = site_dir.joinpath(*parts) if parts else site_dir / DEFAULT_DOCUMENT

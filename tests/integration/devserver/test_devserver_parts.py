@@ -171,6 +171,21 @@ def test_lambda_environment_points_boto3_away_from_aws() -> None:
         assert gone not in environ
 
 
+def test_emulator_endpoint_variable_is_the_one_botocore_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+
+    for name, value in {
+        **lambda_env.emulator_endpoint("http://127.0.0.1:9"),
+        "AWS_ACCESS_KEY_ID": "x",
+        "AWS_SECRET_ACCESS_KEY": "x",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        assert value is not None
+        monkeypatch.setenv(name, value)
+    client = boto3.session.Session().client("lexv2-runtime")
+    assert client.meta.endpoint_url == "http://127.0.0.1:9"
+
+
 def _serve(handler: Any) -> tuple[DevServer, str]:
     server = DevServer(("127.0.0.1", 0), site_dir=REPO / "html", chat_handler=handler, access_log=False)
     threading.Thread(target=server.serve_forever, daemon=True).start()
