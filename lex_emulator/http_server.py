@@ -184,6 +184,8 @@ def start_server(
     handler = type("LexEmulatorHandler", (_Handler,), {"emulator": emulator, "access_log": access_log})
     server_class = _Server6 if ":" in host else _Server
     server = server_class((host, port), handler)
-    thread = threading.Thread(target=server.serve_forever, name="lex-emulator-http", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="lex-emulator-http", daemon=True
+    )
     thread.start()
     return server, thread
