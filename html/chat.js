@@ -154,6 +154,9 @@ function renderMessage(message) {
   const labels = t();
   const item = el("li", `message ${message.role}`);
   item.dataset.id = message.id;
+  if (message.group) {
+    item.dataset.group = message.group;
+  }
   if (message.source) {
     item.dataset.source = message.source;
   }
@@ -200,8 +203,17 @@ function renderMessage(message) {
   return item;
 }
 
+/** Bubbles of one answer read as one: only the last of them shows the time. */
+function markGroups() {
+  for (const item of ui.messages.children) {
+    const next = item.nextElementSibling;
+    item.classList.toggle("grouped", Boolean(item.dataset.group) && next?.dataset.group === item.dataset.group);
+  }
+}
+
 function renderAll() {
   ui.messages.replaceChildren(...state.messages.map(renderMessage));
+  markGroups();
   updateEmptyState();
   scrollToEnd();
 }
@@ -292,6 +304,7 @@ function addMessage(fields) {
   state.messages.push(message);
   saveState();
   ui.messages.append(renderMessage(message));
+  markGroups();
   updateEmptyState();
   scrollToEnd();
   return message;
@@ -318,7 +331,8 @@ function answerBubbles(body) {
   if (source === "llm") {
     return [{ role: "bot", text: contents.join("\n\n"), source }];
   }
-  return contents.map((text) => ({ role: "bot", text, source }));
+  const group = contents.length > 1 ? messageId() : undefined;
+  return contents.map((text) => ({ role: "bot", text, source, group }));
 }
 
 function failure(status, body, headers) {
