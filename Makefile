@@ -49,8 +49,9 @@ $(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 # System packages the tests use: Debian's chromium for the browser tests, node for the CDK's jsii.
 system-deps: browser node
 
+# chromium for the page's browser tests; fonts-nanum so Korean text renders in their screenshots.
 browser:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@{ command -v chromium && dpkg -s fonts-nanum; } >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-nanum; }
 
 node:
 	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
@@ -80,7 +81,7 @@ destroy: $(RUNTIME_STAMP) $(CDK_STAMP)
 
 ## bench: run the benchmark scripts and print their figures
 bench: $(DEV_STAMP)
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in bench/*.py; do echo "== $$b"; PYTHONPATH=. $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache test-output

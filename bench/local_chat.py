@@ -142,7 +142,9 @@ def fallback_figures(url: str, llm: FakeOpenAIServer, report: Callable[[str, str
 @contextmanager
 def fake_llm() -> Iterator[FakeOpenAIServer]:
     with FakeOpenAIServer() as llm:
-        # The fake's listen backlog is small; 50 simultaneous connections must not wait for SYN retries.
+        # So the fake answers in exactly the time it is told: no Nagle stall on its two writes
+        # (headers, then body) and a listen backlog that takes 50 simultaneous connections.
+        llm._server.RequestHandlerClass.disable_nagle_algorithm = True  # type: ignore[attr-defined]
         llm._server.socket.listen(256)
         yield llm
 
