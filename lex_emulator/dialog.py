@@ -420,10 +420,9 @@ class LocaleRuntime:
             session.dialog_action = action
             session.attempts = 0
         elif action.type == ELICIT_INTENT:
+            # The next input is recognised afresh; the intent (if the hook gave one) is only reported.
             session.dialog_action = action
             session.intent = answer.intent
-            if turn.top is returned and answer.intent is None:
-                turn.top = intent
 
     def _close(self, turn: _Turn, session: Session, definition: IntentDef) -> None:
         closing = definition.closing

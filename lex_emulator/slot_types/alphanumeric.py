@@ -27,7 +27,11 @@ def parse_alphanumeric(text: str, pattern: str | None = None) -> str | None:
         if pattern is None or re.fullmatch(pattern, candidate):
             return candidate
     if pattern is not None:
-        spaced = "".join(_TOKEN.findall(text))
-        if spaced and re.fullmatch(pattern, spaced):
-            return spaced
+        # A value spelled with spaces ("AB 1234"): try runs of neighbouring words, joined.
+        tokens = _TOKEN.findall(text)
+        for length in range(2, len(tokens) + 1):
+            for start in range(len(tokens) - length + 1):
+                joined = "".join(tokens[start : start + length])
+                if re.fullmatch(pattern, joined):
+                    return joined
     return None

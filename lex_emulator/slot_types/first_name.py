@@ -25,7 +25,7 @@ _KO_PREFIX = re.compile(
     r"(?:(?:제|내|나의|저의)\s*이름은|(?:제|내)\s*이름이|이름은|저는|나는|전|난)\s*"
 )
 _KO_SUFFIX = re.compile(
-    r"(?:(?:이)?라고\s*(?:합니다|해요|해|불러\s*주세요|부릅니다)|입니다|이에요|예요|이야|이요|씨|님|야|요)$"
+    r"(?:(?:이)?라고\s*(?:합니다|해요|해|불러\s*주세요|부릅니다)|입니다|이에요|예요|이야|이요|씨|님|야|(?<![세어아해])요)$"
 )
 _WORD = re.compile(r"^[^\W\d_]+(?:['-][^\W\d_]+)*$")
 
@@ -40,7 +40,7 @@ _EDGE_PUNCTUATION = " \t\n\r.,!~…\"'“”‘’()[]「」『』:;"
 # Whole answers that are not names (compared case-folded): yes/no, greetings, refusals.
 _NOT_NAMES = _phrases(
     "yes|yeah|yep|yup|no|nope|nah|ok|okay|sure|right|wrong|네|예|응|아니|아니요|아뇨|아니오|맞아|맞아요|"
-    "그래|ㅇㅇ|ㄴㄴ|hello|hi|hey|hello lex|hi lex|hey lex|lex|thanks|thank you|안녕|안녕하세요|반가워요|"
+    "그래|ㅇㅇ|ㄴㄴ|hello|hi|hey|hello lex|hi lex|hey lex|thanks|thank you|안녕|안녕하세요|반가워요|"
     "반갑습니다|하이|헬로|감사합니다|고마워요|nothing|none|nobody|no one|secret|idk|i don't know|dunno|"
     "whatever|몰라|몰라요|모르겠어요|모르겠습니다|비밀|싫어|싫어요|없어|없어요|나|저"
 )
@@ -50,7 +50,8 @@ _QUESTION_OR_FUNCTION_WORDS = _phrases(
     "누구|언제|어디|어느|얼마"
 )
 # Endings that make a Korean word a predicate ("알려줘", "합니다", "할까") rather than a name.
-_KO_PREDICATE_ENDINGS = ("다", "까", "줘", "해", "죠", "니", "래", "라", "군", "네요", "세요", "어요")
+_KO_PREDICATE_ENDINGS = ("다", "까", "줘", "해", "죠", "니", "래", "라", "고", "군", "네요", "세요", "어요")
+_KO_QUESTION_STEMS = ("뭐", "무엇", "무슨", "누구", "왜", "어디", "언제", "어떻게", "얼마")
 
 
 def _strip_edges(text: str) -> str:
@@ -87,7 +88,7 @@ def _looks_like_name(candidate: str) -> bool:
     if any(is_hangul(char) for char in candidate):
         if len(words) > 2 or any(len(word) > 5 for word in words):
             return False
-        return not words[-1].endswith(_KO_PREDICATE_ENDINGS)
+        return not words[-1].endswith(_KO_PREDICATE_ENDINGS) and not words[0].startswith(_KO_QUESTION_STEMS)
     return len(words) <= 3
 
 

@@ -198,7 +198,9 @@ def test_the_service_endpoint_variable_routes_an_unmodified_client(
     monkeypatch.setenv("AWS_ENDPOINT_URL_LEX_RUNTIME_V2", served.url)
     client = boto3.client("lexv2-runtime")
 
-    response = client.recognize_text(**IDS, localeId="en_US", sessionId="env-session", text="Hello")
+    response = client.recognize_text(
+        botId=BOT_ID, botAliasId=ALIAS_ID, localeId="en_US", sessionId="env-session", text="Hello"
+    )
 
     assert client.meta.endpoint_url == served.url
     assert response["messages"][0]["content"] == "My name is Lex. What is your name?"
@@ -210,7 +212,7 @@ def test_the_global_endpoint_variable_routes_an_unmodified_client(
     monkeypatch.setenv("AWS_ENDPOINT_URL", served.url)
 
     response = boto3.client("lexv2-runtime").recognize_text(
-        **IDS, localeId="ko_KR", sessionId="env-session", text="안녕"
+        botId=BOT_ID, botAliasId=ALIAS_ID, localeId="ko_KR", sessionId="env-session", text="안녕"
     )
 
     assert response["sessionState"]["dialogAction"]["slotToElicit"] == "Name"

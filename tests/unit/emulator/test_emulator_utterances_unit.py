@@ -1,0 +1,64 @@
+"""Sample utterances as slot-filling templates."""
+
+from __future__ import annotations
+
+import pytest
+
+from lex_emulator.slot_types import resolve_slot_value
+from lex_emulator.state import SlotValue
+from lex_emulator.utterances import compile_template, compile_templates, exact_match, match_slots
+
+TYPES = {"Name": "AMAZON.FirstName", "Count": "AMAZON.Number"}
+
+
+def resolve(slot: str, text: str) -> SlotValue | None:
+    return resolve_slot_value(TYPES[slot], text, {})
+
+
+@pytest.mark.parametrize(
+    ("template", "utterance", "name"),
+    [
+        ("제 이름은 {Name}입니다", "제 이름은 민수입니다", "민수"),
+        ("제 이름은 {Name}입니다", "제 이름은 민수예요", "민수"),
+        ("제 이름은 {Name}입니다", "제 이름은 지영이에요.", "지영"),
+        ("안녕 나는 {Name}이야", "안녕 나는 민수야", "민수"),
+        ("안녕하세요 저는 {Name}입니다", "안녕하세요, 저는 지영입니다!", "지영"),
+        ("My name is {Name}", "my name is Carlos", "Carlos"),
+        ("Hello, my name is {Name}", "Hello my name is Ana Sofia", "Ana Sofia"),
+        ("Hi, I'm {Name}", "HI I'M BOB!", "BOB"),
+    ],
+)
+def test_a_template_pulls_the_slot_value_out(template: str, utterance: str, name: str) -> None:
+    values = match_slots(utterance, [compile_template(template)], resolve)
+
+    assert values is not None
+    assert values["Name"].interpreted == name
+
+
+@pytest.mark.parametrize(
+    ("template", "utterance"),
+    [
+        ("My name is {Name}", "My name is what?"),
+        ("My name is {Name}", "Your name is Lex"),
+        ("제 이름은 {Name}입니다", "오늘 날씨가 좋네요"),
+    ],
+)
+def test_no_match_or_no_valid_value_gives_none(template: str, utterance: str) -> None:
+    assert match_slots(utterance, [compile_template(template)], resolve) is None
+
+
+def test_the_template_filling_the_most_slots_wins() -> None:
+    templates = compile_templates(["I am {Name}", "I am {Name} and I want {Count} tickets"])
+
+    values = match_slots("I am Ann and I want 3 tickets", templates, resolve)
+
+    assert values is not None
+    assert {name: value.interpreted for name, value in values.items()} == {"Name": "Ann", "Count": "3"}
+
+
+def test_exact_match_ignores_case_and_punctuation_and_skips_templates_with_slots() -> None:
+    templates = compile_templates(["Hello Lex", "My name is {Name}"])
+
+    assert exact_match("hello, lex!", templates)
+    assert not exact_match("hello there", templates)
+    assert not exact_match("My name is {Name}", templates)
