@@ -11,6 +11,7 @@ be too big the memory goes first, then trailing messages.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from .splitter import MAX_MESSAGE_CHARS, MAX_MESSAGES, lex_length, with_marker
 
 FALLBACK_INTENT = "FallbackIntent"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_RESPONSE_BYTES = 24_000
 
 
@@ -36,7 +38,7 @@ class Turn:
 
 def clean_text(text: str) -> str:
     """`text` with lone surrogates (which no UTF-8 encoder accepts) replaced by U+FFFD."""
-    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def parse_event(event: object) -> Turn:

@@ -8,6 +8,7 @@ valid Close. The event, the user's text, the key and the Authorization header ar
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -22,6 +23,12 @@ from .llm import LlmProvider
 from .settings import Settings, SettingsError, safe_log_level
 from .texts import say
 from .wiring import build_provider
+
+# botocore's DEBUG output prints request and response bodies and signed headers:
+# the secret's value (the API key) in GetSecretValue.
+# Whatever level the runtime gives the root logger, botocore stays at INFO or quieter.
+_botocore_logger = logging.getLogger("botocore")
+_botocore_logger.setLevel(max(_botocore_logger.level, logging.INFO))
 
 logger = Logger(service="llm-fallback", level=safe_log_level(os.environ.get("LOG_LEVEL")))
 

@@ -8,6 +8,7 @@ built once per container, on the first request, so a configuration error is answ
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -22,6 +23,12 @@ from .lex_gateway import LexCallError, LexFailure, LexGateway, make_client
 from .request import parse_chat_request
 from .responses import error_response, json_response
 from .settings import Settings, SettingsError, safe_log_level
+
+# botocore's DEBUG output prints request and response bodies and signed headers:
+# the user's text in RecognizeText.
+# Whatever level the runtime gives the root logger, botocore stays at INFO or quieter.
+_botocore_logger = logging.getLogger("botocore")
+_botocore_logger.setLevel(max(_botocore_logger.level, logging.INFO))
 
 logger = Logger(service="chat-api", level=safe_log_level(os.environ.get("LOG_LEVEL")))
 

@@ -77,7 +77,8 @@ def client_config(read_timeout: float) -> Config:
 
 def make_client(read_timeout: float) -> LexRuntimeV2Client:
     """A lexv2-runtime client; region, credentials and endpoint come from the standard environment
-    (AWS_REGION, and AWS_ENDPOINT_URL_LEXV2_RUNTIME for the local emulator)."""
+    (AWS_REGION; locally AWS_ENDPOINT_URL_LEX_RUNTIME_V2 points it at the emulator: botocore derives
+    the variable's name from the service id "Lex Runtime V2", not from "lexv2-runtime")."""
     return boto3.client("lexv2-runtime", config=client_config(read_timeout))
 
 

@@ -1,0 +1,128 @@
+"""Fixtures for the Lambda handler integration tests: an offline AWS environment, a Lambda context,
+each handler with a fresh container, and the handlers' structured log output."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import lambda_chatgpt.handler as fallback_handler
+import lambda_lex.handler as chat_handler
+
+EVENTS = Path(__file__).resolve().parents[2] / "events"
+
+
+class FakeLambdaContext:
+    """The parts of the Lambda runtime's context the handlers (and Powertools) read."""
+
+    function_name = "test-function"
+    function_version = "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:test-function"
+    memory_limit_in_mb = 256
+    log_group_name = "/aws/lambda/test-function"
+    log_stream_name = "test"
+
+    def __init__(self, remaining_ms: int = 29_000) -> None:
+        self.aws_request_id = str(uuid.uuid4())
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+def load_event(name: str) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((EVENTS / name).read_text(encoding="utf-8"))
+    return event
+
+
+@pytest.fixture
+def aws_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Dummy credentials and a region; no profile, config file or instance metadata is ever consulted."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture
+def chat_env(monkeypatch: pytest.MonkeyPatch, aws_offline: None) -> Iterator[None]:
+    """The /chat Lambda's variables; its per-container state is rebuilt for each test."""
+    monkeypatch.setenv("BOT_ID", "ABCDEFGHIJ")
+    monkeypatch.setenv("BOT_ALIAS_ID", "LIVEALIAS1")
+    monkeypatch.setenv("BOT_LOCALES", "ko_KR,en_US")
+    monkeypatch.setenv("DEFAULT_LOCALE", "ko_KR")
+    monkeypatch.delenv("LOG_USER_TEXT", raising=False)
+    monkeypatch.delenv("LEX_READ_TIMEOUT_SECONDS", raising=False)
+    chat_handler.reset_container()
+    yield
+    chat_handler.reset_container()
+
+
+@pytest.fixture
+def fallback_env(monkeypatch: pytest.MonkeyPatch, aws_offline: None) -> Iterator[None]:
+    """No LLM variables set (each test sets its own); per-container state rebuilt for each test."""
+    for name in (
+        "LLM_PROVIDER",
+        "LLM_MODEL",
+        "LLM_BASE_URL",
+        "LLM_SECRET_NAME",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "LLM_MAX_TOKENS",
+        "LLM_DEADLINE_SECONDS",
+        "LLM_HISTORY_MESSAGES",
+        "LLM_SYSTEM_PROMPT",
+        "SECRET_TTL_SECONDS",
+        "LOG_LEVEL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    fallback_handler.reset_container()
+    yield
+    fallback_handler.reset_container()
+
+
+class LogCapture:
+    """What a handler's Powertools logger wrote (one JSON object per line), captured from its stream."""
+
+    def __init__(self) -> None:
+        self.stream = io.StringIO()
+
+    def text(self) -> str:
+        return self.stream.getvalue()
+
+    def lines(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.text().splitlines() if line.strip()]
+
+
+def _capture(logger: object) -> Iterator[LogCapture]:
+    handler = logger.registered_handler  # type: ignore[attr-defined]
+    capture = LogCapture()
+    previous = handler.setStream(capture.stream)
+    try:
+        yield capture
+    finally:
+        handler.setStream(previous)
+
+
+@pytest.fixture
+def chat_logs() -> Iterator[LogCapture]:
+    """The /chat handler's JSON log lines (what CloudWatch would get)."""
+    yield from _capture(chat_handler.logger)
+
+
+@pytest.fixture
+def fallback_logs() -> Iterator[LogCapture]:
+    """The fallback handler's JSON log lines."""
+    yield from _capture(fallback_handler.logger)

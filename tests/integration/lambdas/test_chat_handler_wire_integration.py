@@ -1,0 +1,124 @@
+"""POST /chat against a fake Lex on real HTTP (through AWS_ENDPOINT_URL_LEX_RUNTIME_V2, as in local
+mode): timeouts, dropped connections and refused connections, and which of them are retried."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import lambda_lex.handler as chat_handler
+from tests.integration.lambdas.conftest import FakeLambdaContext, LogCapture
+from tests.integration.lambdas.fake_lex_server import FakeLexServer, LexBehaviour
+
+pytestmark = pytest.mark.usefixtures("chat_env")
+
+
+@pytest.fixture
+def lex(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeLexServer]:
+    with FakeLexServer() as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_LEX_RUNTIME_V2", server.url)
+        monkeypatch.setenv("LEX_READ_TIMEOUT_SECONDS", "0.5")
+        chat_handler.reset_container()
+        yield server
+
+
+def post(text: str = "hi", **fields: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+    event = {
+        "httpMethod": "POST",
+        "path": "/chat",
+        "headers": {"content-type": "application/json"},
+        "body": json.dumps({"text": text, **fields}),
+        "isBase64Encoded": False,
+    }
+    response = chat_handler.handler(event, FakeLambdaContext())
+    return response["statusCode"], json.loads(response["body"]), response["headers"]
+
+
+def test_the_turn_reaches_lex_on_the_documented_path(lex: FakeLexServer) -> None:
+    lex.script(LexBehaviour.ok("one", "two", intent="HelloWorld"))
+    status, body, _ = post("  안녕  ", sessionId="sess-1", locale="ko_KR")
+    assert status == 200
+    assert (body["msg"], body["intent"], body["source"]) == ("one\n\ntwo", "HelloWorld", "lex")
+    [request] = lex.requests
+    assert (request.bot_id, request.alias_id, request.locale, request.session_id) == (
+        "ABCDEFGHIJ",
+        "LIVEALIAS1",
+        "ko_KR",
+        "sess-1",
+    )
+    assert request.body == {"text": "안녕"}
+
+
+def test_a_slow_lex_is_a_504_and_is_not_asked_twice(lex: FakeLexServer) -> None:
+    lex.script(LexBehaviour.slow(2.0))
+    status, body, _ = post()
+    assert (status, body["error"]["code"]) == (504, "upstream_timeout")
+    assert len(lex.requests) == 1
+
+
+def test_a_dropped_connection_is_a_502_and_is_not_asked_twice(lex: FakeLexServer) -> None:
+    lex.script(LexBehaviour.drop())
+    status, body, _ = post()
+    assert (status, body["error"]["code"]) == (502, "upstream_failed")
+    assert len(lex.requests) == 1
+
+
+def test_a_5xx_from_lex_is_not_retried(lex: FakeLexServer) -> None:
+    lex.script(LexBehaviour.error(500, "InternalServerException"), LexBehaviour.ok())
+    status, body, _ = post()
+    assert (status, body["error"]["code"]) == (502, "upstream_failed")
+    assert len(lex.requests) == 1
+
+
+def test_throttling_on_the_wire_is_retried_once(lex: FakeLexServer) -> None:
+    lex.script(LexBehaviour.error(429, "ThrottlingException"), LexBehaviour.ok("after the pause"))
+    status, body, _ = post()
+    assert (status, body["msg"]) == (200, "after the pause")
+    assert len(lex.requests) == 2
+
+
+def test_throttling_twice_on_the_wire_is_429_with_lexs_retry_after(lex: FakeLexServer) -> None:
+    throttled = LexBehaviour.error(429, "ThrottlingException", **{"Retry-After": "4"})
+    lex.script(throttled, throttled)
+    status, body, headers = post()
+    assert (status, body["error"]["code"], headers["Retry-After"]) == (429, "throttled", "4")
+
+
+def test_a_busy_session_on_the_wire_is_409(lex: FakeLexServer) -> None:
+    lex.script(LexBehaviour.error(409, "ConflictException"))
+    status, body, _ = post()
+    assert (status, body["error"]["code"]) == (409, "session_busy")
+
+
+def test_nothing_listening_is_a_502_logged_as_an_error(
+    monkeypatch: pytest.MonkeyPatch, chat_logs: LogCapture
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL_LEX_RUNTIME_V2", f"http://127.0.0.1:{closed_port}")
+    chat_handler.reset_container()
+    status, body, _ = post()
+    assert (status, body["error"]["code"]) == (502, "upstream_failed")
+    [line] = [line for line in chat_logs.lines() if line["message"] == "Lex call failed"]
+    assert (line["level"], line["lex_error"]) == ("ERROR", "EndpointConnectionError")
+
+
+def test_user_text_stays_out_of_every_log_even_at_debug(
+    lex: FakeLexServer,
+    chat_logs: LogCapture,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level("DEBUG")
+    lex.script(LexBehaviour.ok("fine"))
+    status, _, _ = post("a very private sentence")
+    assert status == 200
+    captured = capsys.readouterr()
+    for output in (chat_logs.text(), caplog.text, captured.out, captured.err):
+        assert "a very private sentence" not in output
+    assert "chat turn" in chat_logs.text()

@@ -1,0 +1,156 @@
+"""The API key from Secrets Manager (moto): missing secret, no value, placeholder, raw and JSON keys,
+TTL refresh after rotation, a rejected key read again at once, and unreadable secrets."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from moto import mock_aws
+
+import lambda_chatgpt.handler as fallback_handler
+from lambda_chatgpt.api_key import PLACEHOLDER, SecretsManagerKey
+from lambda_chatgpt.llm import LlmKeyUnavailableError
+from lambda_chatgpt.texts import say
+from tests.fakes.openai_server import Behaviour, FakeOpenAIServer
+from tests.integration.lambdas.codehook_contract import assert_fallback_close, texts
+from tests.integration.lambdas.conftest import FakeLambdaContext, load_event
+
+pytestmark = pytest.mark.usefixtures("fallback_env")
+SECRET = "LlmApiKeySecret-AbCdEf"
+
+
+def bearer(key: str) -> str:
+    return hashlib.sha256(f"Bearer {key}".encode()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def llm_server() -> Iterator[FakeOpenAIServer]:
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+def llm(llm_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAIServer:
+    llm_server.reset()
+    llm_server.reply = "answer from the model"
+    monkeypatch.setenv("LLM_BASE_URL", llm_server.base_url)
+    monkeypatch.setenv("LLM_SECRET_NAME", SECRET)
+    return llm_server
+
+
+@pytest.fixture
+def secrets(llm: FakeOpenAIServer) -> Iterator[object]:
+    with mock_aws():
+        yield boto3.client("secretsmanager")
+
+
+def turn(locale: str = "en_US") -> list[str]:
+    response = fallback_handler.handler(
+        load_event(f"lex_codehook_fallback_{locale}.json"), FakeLambdaContext(25_000)
+    )
+    assert_fallback_close(response)
+    return texts(response)
+
+
+def how_to_set(locale: str) -> list[str]:
+    return [say("not_configured_secret", locale, secret_name=SECRET)]
+
+
+def test_a_secret_that_does_not_exist_explains_how_to_set_it(secrets: object, llm: FakeOpenAIServer) -> None:
+    assert turn("en_US") == how_to_set("en_US")
+    message = turn("ko_KR")[0]
+    assert f"aws secretsmanager put-secret-value --secret-id {SECRET} --secret-string" in message
+    assert llm.requests == []
+
+
+def test_a_secret_without_a_value_yet_explains_how_to_set_it(secrets, llm: FakeOpenAIServer) -> None:
+    secrets.create_secret(Name=SECRET)
+    assert turn("ko_KR") == how_to_set("ko_KR")
+    assert llm.requests == []
+
+
+@pytest.mark.parametrize("value", [PLACEHOLDER, "  ", json.dumps({"apiKey": PLACEHOLDER}), '{"apiKey": ""}'])
+def test_placeholder_or_empty_values_explain_how_to_set_it(
+    secrets, llm: FakeOpenAIServer, value: str
+) -> None:
+    secrets.create_secret(Name=SECRET, SecretString=value)
+    assert turn() == how_to_set("en_US")
+
+
+@pytest.mark.parametrize(
+    ("value", "key"), [("sk-raw-key-1", "sk-raw-key-1"), ('{"apiKey": "sk-json-1"}', "sk-json-1")]
+)
+def test_raw_and_json_keys_are_sent_as_bearer_tokens(
+    secrets, llm: FakeOpenAIServer, value: str, key: str
+) -> None:
+    secrets.create_secret(Name=SECRET, SecretString=value)
+    assert turn() == ["answer from the model"]
+    assert llm.requests[0].authorization_sha256 == bearer(key)
+
+
+def test_a_value_set_after_a_not_configured_turn_works_on_the_next_turn(
+    secrets, llm: FakeOpenAIServer
+) -> None:
+    secrets.create_secret(Name=SECRET)
+    assert turn() == how_to_set("en_US")
+    secrets.put_secret_value(SecretId=SECRET, SecretString="sk-now-set")
+    assert turn() == ["answer from the model"]
+
+
+def test_the_key_is_cached_for_the_ttl_then_read_again(
+    secrets, llm: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SECRET_TTL_SECONDS", "0.4")
+    secrets.create_secret(Name=SECRET, SecretString="sk-old")
+    turn()
+    secrets.put_secret_value(SecretId=SECRET, SecretString="sk-rotated")
+    turn()
+    time.sleep(0.5)
+    turn()
+    assert [r.authorization_sha256 for r in llm.requests] == [
+        bearer("sk-old"),
+        bearer("sk-old"),
+        bearer("sk-rotated"),
+    ]
+
+
+def test_a_rejected_key_is_read_again_on_the_next_turn(secrets, llm: FakeOpenAIServer) -> None:
+    secrets.create_secret(Name=SECRET, SecretString="sk-revoked")
+    llm.script(Behaviour.http_error(401, "Incorrect API key provided"))
+    assert turn("en_US") == [say("auth_failed_secret", "en_US", secret_name=SECRET)]
+    secrets.put_secret_value(SecretId=SECRET, SecretString="sk-replacement")
+    assert turn() == ["answer from the model"]
+    assert llm.requests[-1].authorization_sha256 == bearer("sk-replacement")
+
+
+@pytest.mark.parametrize("code", ["AccessDeniedException", "DecryptionFailure", "InternalServiceError"])
+def test_unreadable_secrets_are_key_unavailable_and_nothing_is_cached(aws_offline: None, code: str) -> None:
+    client = boto3.client("secretsmanager")
+    with Stubber(client) as stubber:
+        stubber.add_client_error("get_secret_value", service_error_code=code, http_status_code=400)
+        stubber.add_response("get_secret_value", {"Name": SECRET, "SecretString": "sk-fine"})
+        keys = SecretsManagerKey(SECRET, ttl_seconds=300, client_factory=lambda: client)
+        with pytest.raises(LlmKeyUnavailableError) as caught:
+            keys.get()
+        assert code in caught.value.detail
+        assert keys.get() == "sk-fine"
+
+
+def test_an_unreadable_secret_gives_a_friendly_message(
+    llm: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = boto3.client("secretsmanager")
+    monkeypatch.setattr("lambda_chatgpt.api_key.secrets_manager_client", lambda: client)
+    fallback_handler.reset_container()
+    with Stubber(client) as stubber:
+        stubber.add_client_error(
+            "get_secret_value", service_error_code="AccessDeniedException", http_status_code=400
+        )
+        assert turn("ko_KR") == [say("key_unavailable", "ko_KR")]
+    assert llm.requests == []

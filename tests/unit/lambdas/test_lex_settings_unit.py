@@ -1,0 +1,70 @@
+"""The /chat Lambda's settings: read from the environment, every problem named at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from lambda_lex.settings import DEFAULT_READ_TIMEOUT_SECONDS, Settings, SettingsError, safe_log_level
+
+GOOD = {"BOT_ID": "ABCDEFGHIJ", "BOT_ALIAS_ID": "TSTALIASID", "BOT_LOCALES": "ko_KR, en_US"}
+
+
+def test_a_minimal_environment_gives_sensible_defaults() -> None:
+    settings = Settings.from_env(GOOD)
+    assert settings.locales == ("ko_KR", "en_US")
+    assert settings.default_locale == "ko_KR"
+    assert settings.log_user_text is False
+    assert settings.log_level == "INFO"
+    assert settings.read_timeout_seconds == DEFAULT_READ_TIMEOUT_SECONDS < 29
+
+
+def test_all_variables_are_read() -> None:
+    env = {
+        **GOOD,
+        "DEFAULT_LOCALE": "en_US",
+        "LOG_USER_TEXT": "TRUE",
+        "LOG_LEVEL": "debug",
+        "LEX_READ_TIMEOUT_SECONDS": "0.5",
+    }
+    settings = Settings.from_env(env)
+    assert (settings.default_locale, settings.log_user_text, settings.log_level) == ("en_US", True, "DEBUG")
+    assert settings.read_timeout_seconds == 0.5
+
+
+def test_every_problem_is_reported_in_one_message() -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(
+            {
+                "BOT_ALIAS_ID": "short",
+                "BOT_LOCALES": "ko_KR,english",
+                "LOG_USER_TEXT": "maybe",
+                "LOG_LEVEL": "loud",
+                "LEX_READ_TIMEOUT_SECONDS": "60",
+            }
+        )
+    message = str(caught.value)
+    for fragment in (
+        "BOT_ID is not set",
+        "BOT_ALIAS_ID='short'",
+        "'english'",
+        "LOG_USER_TEXT",
+        "LOG_LEVEL",
+        "LEX_READ_TIMEOUT_SECONDS",
+    ):
+        assert fragment in message
+
+
+def test_default_locale_must_be_one_of_the_bot_locales() -> None:
+    with pytest.raises(SettingsError, match="DEFAULT_LOCALE='fr_FR'"):
+        Settings.from_env({**GOOD, "DEFAULT_LOCALE": "fr_FR"})
+
+
+def test_missing_locales_are_reported() -> None:
+    with pytest.raises(SettingsError, match="BOT_LOCALES is not set"):
+        Settings.from_env({**GOOD, "BOT_LOCALES": " , "})
+
+
+def test_safe_log_level_never_fails() -> None:
+    assert safe_log_level(None) == "INFO"
+    assert safe_log_level("nonsense") == "INFO"
+    assert safe_log_level(" warning ") == "WARNING"
