@@ -12,12 +12,17 @@ It answers ``POST {base}/chat/completions`` (``base`` is ``/v1``) and can be tol
 
 Behaviours: ``ok``, ``slow``, ``rate_limited`` (429 + Retry-After), ``server_error`` (500),
 ``malformed`` (200 with a body that is not JSON), ``wrong_shape`` (JSON without choices), ``big``
-(an answer of a given size), ``empty`` (an empty answer) and ``drop`` (closes the connection
-without answering).
+(an answer of a given size), ``empty`` (an empty answer), ``drop`` (closes the connection
+without answering) and ``http_error`` (any status with an OpenAI-style error body, e.g. 401, or 400
+naming the offending ``param``).
+
+Requests are recorded without the key: ``authorization_sha256`` is the SHA-256 hex digest of the
+whole Authorization header value, so a test can tell which key was sent without the fake keeping it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -40,6 +45,9 @@ class Behaviour:
     retry_after: float | None = None
     size: int = 0
     text: str | None = None
+    status: int = 0
+    message: str | None = None
+    param: str | None = None
 
     @classmethod
     def ok(cls, text: str | None = None) -> Behaviour:
@@ -77,6 +85,10 @@ class Behaviour:
     def drop(cls) -> Behaviour:
         return cls("drop")
 
+    @classmethod
+    def http_error(cls, status: int, message: str = "error", param: str | None = None) -> Behaviour:
+        return cls("http_error", status=status, message=message, param=param)
+
 
 @dataclass
 class ReceivedRequest:
@@ -87,6 +99,7 @@ class ReceivedRequest:
     had_authorization: bool
     authorization_scheme: str | None
     received_at: float = field(default_factory=time.monotonic)
+    authorization_sha256: str | None = None
 
 
 def _big_text(size: int) -> str:
@@ -211,6 +224,7 @@ class FakeOpenAIServer:
                             body=body if isinstance(body, dict) else None,
                             had_authorization=auth is not None,
                             authorization_scheme=auth.split(" ", 1)[0] if auth else None,
+                            authorization_sha256=hashlib.sha256(auth.encode()).hexdigest() if auth else None,
                         )
                     )
                 if not self.path.rstrip("/").endswith("/chat/completions"):
@@ -238,6 +252,14 @@ class FakeOpenAIServer:
                     return
                 if behaviour.kind == "malformed":
                     self._send(200, b'{"id": "chatcmpl-fake", "choices": [ {"message": ')
+                    return
+                if behaviour.kind == "http_error":
+                    error = {
+                        "message": behaviour.message,
+                        "type": "invalid_request_error",
+                        "param": behaviour.param,
+                    }
+                    self._send(behaviour.status, json.dumps({"error": error}).encode("utf-8"))
                     return
                 if behaviour.kind == "wrong_shape":
                     self._send(200, b'{"id": "chatcmpl-fake", "object": "chat.completion"}')
