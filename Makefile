@@ -18,7 +18,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 ## serve: run the whole chatbot locally on http://127.0.0.1:$(PORT)
 serve: $(RUNTIME_STAMP)
-	PORT=$(PORT) $(BIN)/python -m devserver
+	@PORT=$(PORT) $(BIN)/python -m devserver
 
 ## test: install everything the tests need, then run all of them
 test: $(DEV_STAMP) system-deps

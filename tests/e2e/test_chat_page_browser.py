@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -462,3 +463,36 @@ def test_screenshots_of_a_finished_conversation(
             assert path.stat().st_size > 10_000
         finally:
             context.close()
+
+
+def test_reload_while_waiting_offers_to_resend(page: Page, llm: FakeOpenAIServer, seen: Watched) -> None:
+    llm.default = Behaviour.slow(3.0, text="late answer")
+    send(page, "a question that takes a while")
+    expect(page.locator("#typing")).to_be_visible()
+    page.reload()
+    page.locator("body[data-ready=true]").wait_for()
+    error = page.locator("#messages .message.error")
+    expect(error).to_contain_text("답변을 받기 전에 페이지가 다시 로드되었어요")
+    # The first turn is still running on the server: Lex refuses a second one on that session (409).
+    error.get_by_role("button", name="다시 시도").click()
+    expect(error).to_contain_text("이전 메시지를 아직 처리하고 있어요")
+    expect(error).to_contain_text("HTTP 409")
+    llm.default = Behaviour.ok("answer after retry")
+    deadline = time.monotonic() + 10
+    while len(llm.requests) < 1 or time.monotonic() - llm.requests[0].received_at < 3.2:
+        assert time.monotonic() < deadline
+        page.wait_for_timeout(100)
+    error.get_by_role("button", name="다시 시도").click()
+    expect(bot_bubbles(page)).to_have_text(["answer after retry"])
+    expect(page.locator("#messages .message.user .bubble")).to_have_text(["a question that takes a while"])
+    assert [b["text"] for b in seen.chat_bodies] == ["a question that takes a while"] * 3
+    assert len({b["sessionId"] for b in seen.chat_bodies}) == 1
+
+
+def test_suggestion_chips_send_their_text(page: Page, seen: Watched) -> None:
+    chips = page.locator("#suggestions button")
+    expect(chips).to_have_text(["안녕하세요", "Lex에 대해 설명해줘"])
+    chips.first.click()
+    expect(bot_bubbles(page)).to_have_text(KO[:1])
+    expect(page.locator("#empty")).to_be_hidden()
+    assert seen.chat_bodies[0]["text"] == "안녕하세요"
