@@ -36,6 +36,7 @@ _log = logging.getLogger("lex_emulator.http")
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 1024  # the listen backlog: a burst of new connections must not be reset
 
 
 class _Server6(_Server):
@@ -45,6 +46,7 @@ class _Server6(_Server):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "LexV2RuntimeEmulator"
+    disable_nagle_algorithm = True  # headers and body go out at once, no delayed-ACK stall
     emulator: LexEmulator
     access_log = False
 

@@ -1,9 +1,15 @@
 """Code hooks for the emulator tests, chosen by the user's text so one deployment covers every case.
 
-``hook`` answers a valid Close echoing the input, unless the input names a misbehaviour:
-"raise", "slow" (waits on `GATE`, up to 5 s), "hold" (announces itself on `ENTERED`, then waits on
-`GATE`), or "invalid:<kind>" for a response Lex would reject (see `INVALID`). It records every event
-it gets in `EVENTS`, the context in `CONTEXTS` and its remaining time at the start in `REMAINING_MS`.
+``hook`` answers a valid Close echoing the input, unless the input names a behaviour:
+
+* "raise": raises; "failed": a Failed Close without messages; "invalid:<kind>": an answer Lex
+  rejects (see `INVALID`); "delegate-again", "elicit-intent", "confirm-name", "ask-name": the
+  other dialog actions;
+* "slow": waits on `GATE` (up to 5 s); "hold": sets `ENTERED`, then waits on `GATE`;
+  "together": waits until as many turns as `BARRIER[0]` expects are inside the hook at once.
+
+It records every event in `EVENTS`, the context in `CONTEXTS` and its remaining time at the start
+in `REMAINING_MS`.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ CONTEXTS: list[Any] = []
 REMAINING_MS: list[int] = []
 GATE = threading.Event()
 ENTERED = threading.Event()
+BARRIER: list[threading.Barrier] = []  # "together": every such turn waits until all have arrived
 
 
 def reset() -> None:
@@ -24,6 +31,7 @@ def reset() -> None:
     REMAINING_MS.clear()
     GATE.clear()
     ENTERED.clear()
+    BARRIER.clear()
 
 
 def _close(event: dict[str, Any], text: str, **intent: Any) -> dict[str, Any]:
@@ -76,6 +84,9 @@ def hook(event: dict[str, Any], context: Any) -> Any:
     if text.startswith("slow"):
         GATE.wait(5)
         return _close(event, "late answer")
+    if text.startswith("together"):
+        BARRIER[0].wait(10)
+        return _close(event, "all arrived")
     if text.startswith("hold"):
         ENTERED.set()
         GATE.wait(5)
@@ -88,6 +99,25 @@ def hook(event: dict[str, Any], context: Any) -> Any:
                 "dialogAction": {"type": "Close"},
                 "intent": {"name": event["sessionState"]["intent"]["name"], "state": "Failed"},
             }
+        }
+    if text.startswith("delegate-again"):
+        return {"sessionState": _state("Delegate", name="FallbackIntent", state="ReadyForFulfillment")}
+    if text.startswith("elicit-intent"):
+        return {
+            "sessionState": {"dialogAction": {"type": "ElicitIntent"}},
+            "messages": [{"contentType": "PlainText", "content": "What else can I do?"}],
+        }
+    if text.startswith("confirm-name"):
+        return {
+            "sessionState": {
+                "dialogAction": {"type": "ConfirmIntent"},
+                "intent": {
+                    "name": "HelloWorld",
+                    "state": "InProgress",
+                    "slots": {"Name": {"value": {"originalValue": "Zoe", "interpretedValue": "Zoe"}}},
+                },
+            },
+            "messages": [{"contentType": "PlainText", "content": "Are you Zoe?"}],
         }
     if text.startswith("ask-name"):
         return {

@@ -200,6 +200,33 @@ def test_a_hook_can_hand_the_turn_to_slot_elicitation(served: Served) -> None:
     assert follow_up["sessionState"]["intent"]["slots"]["Name"]["value"]["interpretedValue"] == "수진"
 
 
+def test_delegate_back_to_fulfilment_is_dependency_failed(served: Served) -> None:
+    with pytest.raises(served.client.exceptions.DependencyFailedException) as raised:
+        served.say("delegate-again", locale="en_US")
+
+    assert "Delegate" in raised.value.response["Error"]["Message"]
+
+
+def test_a_hook_can_elicit_a_new_intent(served: Served) -> None:
+    response = served.say("elicit-intent please", locale="en_US")
+
+    assert response["sessionState"]["dialogAction"] == {"type": "ElicitIntent"}
+    assert [m["content"] for m in response["messages"]] == ["What else can I do?"]
+    assert served.say("Hello", locale="en_US")["sessionState"]["dialogAction"]["slotToElicit"] == "Name"
+
+
+def test_a_hook_can_ask_for_confirmation_of_another_intent(served: Served) -> None:
+    response = served.say("confirm-name please", locale="en_US")
+
+    assert response["sessionState"]["dialogAction"] == {"type": "ConfirmIntent"}
+    assert [m["content"] for m in response["messages"]] == ["Are you Zoe?"]
+    confirmed = served.say("yes", locale="en_US")
+    assert [m["content"] for m in confirmed["messages"]] == [
+        "Nice to meet you, Zoe.",
+        "Ending the HelloWorld intent.",
+    ]
+
+
 def test_a_slow_hook_blocks_only_its_own_session(served: Served) -> None:
     results: dict[str, Any] = {}
 
@@ -222,6 +249,30 @@ def test_a_slow_hook_blocks_only_its_own_session(served: Served) -> None:
         emulator_hooks.GATE.set()
         worker.join(10)
     assert results["held"]["messages"][0]["content"] == "held answer"
+
+
+def test_fifty_sessions_are_in_their_hooks_at_the_same_time(served: Served) -> None:
+    # Each hook waits until all fifty are inside: this only completes if no turn waits for another.
+    emulator_hooks.BARRIER.append(threading.Barrier(50))
+    answers: list[str] = []
+
+    def turn(index: int) -> None:
+        response = lex_client(served.url).recognize_text(
+            botId=BOT_ID,
+            botAliasId=ALIAS_ID,
+            localeId="en_US",
+            sessionId=f"crowd-{index}",
+            text="together now",
+        )
+        answers.append(response["messages"][0]["content"])
+
+    workers = [threading.Thread(target=turn, args=(index,)) for index in range(50)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+
+    assert answers == ["all arrived"] * 50
 
 
 def test_a_code_hook_that_does_not_import_is_refused_when_the_bot_is_added(tmp_path: Path) -> None:
