@@ -4,7 +4,8 @@
         --code-hook lambda_chatgpt.handler:handler --port 8081
 
 It prints ``Lex V2 runtime emulator: http://HOST:PORT`` once it listens; point boto3 at it with
-``endpoint_url=`` or ``AWS_ENDPOINT_URL_LEXV2_RUNTIME``.
+``endpoint_url=`` or ``AWS_ENDPOINT_URL_LEX_RUNTIME_V2`` (botocore names the variable after the
+service id "Lex Runtime V2"; ``AWS_ENDPOINT_URL_LEXV2_RUNTIME`` is not read).
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from .errors import BotDefinitionError, DeploymentError
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m lex_emulator", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m lex_emulator",
+        description="Serve a bot definition as an Amazon Lex V2 runtime on the real wire protocol.",
+    )
     parser.add_argument(
         "--bot", required=True, type=Path, help="bot definition (AWS::Lex::Bot properties, JSON)"
     )

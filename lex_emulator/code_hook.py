@@ -77,7 +77,7 @@ class FakeLambdaContext:
         self.function_name = function_name
         self.function_version = "$LATEST"
         self.invoked_function_arn = f"arn:aws:lambda:{region}:000000000000:function:{function_name}"
-        self.memory_limit_in_mb = 128
+        self.memory_limit_in_mb = "128"  # a string in the Python runtime too (from the environment)
         self.aws_request_id = str(uuid.uuid4())
         self.log_group_name = f"/aws/lambda/{function_name}"
         self.log_stream_name = f"{datetime.now(UTC):%Y/%m/%d}/[$LATEST]{uuid.uuid4().hex}"

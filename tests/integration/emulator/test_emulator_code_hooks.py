@@ -100,7 +100,7 @@ def test_the_lambda_context_counts_down_from_the_hook_timeout(served: Served) ->
     assert context.function_name
     assert context.aws_request_id
     assert context.invoked_function_arn.startswith("arn:aws:lambda:us-east-1:")
-    assert context.memory_limit_in_mb > 0
+    assert int(context.memory_limit_in_mb) > 0
     assert context.get_remaining_time_in_millis() <= emulator_hooks.REMAINING_MS[0]
 
 
