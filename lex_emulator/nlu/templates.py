@@ -17,7 +17,7 @@ from .text import NormalizedText, normalize
 
 MAX_SLOT_WORDS = 5
 _SLOT_REFERENCE = re.compile(r"\{([^{}]*)\}")
-_SLOT_NAME = re.compile(r"^[0-9A-Za-z](?:[_-]?[0-9A-Za-z])*$")
+_SLOT_NAME = re.compile(r"^(?:[0-9A-Za-z][_-]?){1,100}$")  # Lex's own rule for slot names
 _COPULA = "이"
 _SLOT_VALUE = rf"[^ ]+?(?: [^ ]+?){{0,{MAX_SLOT_WORDS - 1}}}"
 

@@ -20,7 +20,6 @@ _APOSTROPHES = frozenset("'\u2019\u2018\u02bc`")
 _JAMO_WORD = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff]+")
 _WORD = re.compile("[^ ]+")
 _REPEATED_LETTER = re.compile(r"([^\W\d_])\1{2,}")
-WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 4)
 
 

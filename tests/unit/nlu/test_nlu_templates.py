@@ -84,6 +84,11 @@ def test_two_slots_in_one_template() -> None:
     assert dict(values) == {"People": "4", "Time": "7pm"}
 
 
+def test_slot_names_follow_lex_rules() -> None:
+    values = extract_slot_values("from Seoul to Busan", ["from {origin_city} to {Destination-2_}"])
+    assert dict(values) == {"origin_city": "Seoul", "Destination-2_": "Busan"}
+
+
 @pytest.mark.parametrize(
     ("sample", "message"),
     [
@@ -91,6 +96,7 @@ def test_two_slots_in_one_template() -> None:
         ("my name is Name}", "unbalanced braces"),
         ("hello {}", "invalid slot reference {}"),
         ("hello {first name}", "invalid slot reference {first name}"),
+        ("hello {_Name}", "invalid slot reference {_Name}"),
     ],
 )
 def test_a_bad_template_is_a_clear_build_error_naming_the_intent(sample: str, message: str) -> None:
