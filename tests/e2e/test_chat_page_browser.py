@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize, expect
 
 from devserver.process import DevServerProcess
-from tests.e2e.conftest import DESKTOP, PHONE, Watched, open_chat, watch
+from tests.e2e.browser_support import DESKTOP, PHONE, Watched, open_chat, watch
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer
 
 pytestmark = pytest.mark.e2e

@@ -9,14 +9,7 @@ import requests
 
 from devserver.process import DevServerProcess
 from tests.fakes.openai_server import FakeOpenAIServer
-
-# A placeholder in the shape of a key, so a leak of it into output would be caught.
-DUMMY_KEY = "sk-devserver-test-0123456789abcdef"
-FAKE_MODEL = "fake-model-for-devserver-tests"
-
-
-def llm_env(llm: FakeOpenAIServer) -> dict[str, str]:
-    return {"OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": DUMMY_KEY, "LLM_MODEL": FAKE_MODEL}
+from tests.integration.devserver.devserver_llm import llm_env
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import requests
 
 from devserver.process import DevServerProcess
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer
-from tests.integration.devserver.conftest import FAKE_MODEL
+from tests.integration.devserver.devserver_llm import FAKE_MODEL
 
 DIALOGS = {
     "ko_KR": {

@@ -17,7 +17,7 @@ import requests
 
 from devserver.process import DevServerError, DevServerProcess
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer
-from tests.integration.devserver.conftest import DUMMY_KEY, FAKE_MODEL, llm_env
+from tests.integration.devserver.devserver_llm import DUMMY_KEY, FAKE_MODEL, llm_env
 
 
 def test_banner_names_url_bot_locales_and_llm_but_never_the_key(
