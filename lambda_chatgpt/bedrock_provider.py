@@ -12,8 +12,9 @@ import math
 import random
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
@@ -44,14 +45,14 @@ RETRYABLE_CODES = frozenset(
 
 
 def bedrock_client(read_timeout: float) -> BedrockRuntimeClient:
-    import boto3
-
+    """A bedrock-runtime client (from botocore directly, like the others) with this read timeout."""
     config = Config(
         connect_timeout=min(2.0, read_timeout),
         read_timeout=read_timeout,
         retries={"total_max_attempts": 1, "mode": "standard"},
     )
-    return boto3.client("bedrock-runtime", config=config)
+    client = botocore.session.get_session().create_client("bedrock-runtime", config=config)
+    return cast("BedrockRuntimeClient", client)
 
 
 class BedrockConverseProvider:

@@ -32,9 +32,9 @@ _botocore_logger.setLevel(max(_botocore_logger.level, logging.INFO))
 
 logger = Logger(service="llm-fallback", level=safe_log_level(os.environ.get("LOG_LEVEL")))
 
-_QUIET_FAILURES = frozenset(
-    {"answered", "empty_input", "timeout", "rate_limited", "bad_response", "not_configured"}
-)
+# Outcomes that are part of normal life (a slow or busy provider, a bot nobody configured yet) are
+# warnings; the rest (rejected key, unreadable secret, provider errors) need someone's attention.
+_WARNING_OUTCOMES = frozenset({"timeout", "rate_limited", "bad_response", "not_configured"})
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,9 @@ def container() -> Container:
         settings = Settings.from_env(os.environ)
         _container = Container(settings, build_provider(settings))
         logger.setLevel(settings.log_level)
+        raw_level = os.environ.get("LOG_LEVEL", "").strip()
+        if raw_level and raw_level.upper() != settings.log_level:
+            logger.warning("LOG_LEVEL is not a log level; using INFO", extra={"log_level": raw_level})
     return _container
 
 
@@ -119,9 +122,10 @@ def _answer(turn: Turn, context: Any, started: float) -> dict[str, Any]:
     if outcome.memory_note:
         fields["memory_note"] = outcome.memory_note
     fields.update(_timing(started))
-    if outcome.kind in _QUIET_FAILURES:
-        log = logger.warning if outcome.kind not in ("answered", "empty_input") else logger.info
-        log("fallback turn", extra=fields)
+    if outcome.kind in ("answered", "empty_input"):
+        logger.info("fallback turn", extra=fields)
+    elif outcome.kind in _WARNING_OUTCOMES:
+        logger.warning("fallback turn", extra=fields)
     else:
         logger.error("fallback turn failed", extra=fields)
     return response

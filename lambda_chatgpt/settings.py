@@ -1,7 +1,8 @@
 """The fallback Lambda's configuration, read once per container from the environment and validated.
 
 A problem does not make the hook raise (Lex would fail the turn): the handler answers a short
-"misconfigured" message and logs the exact problem, which this module spells out.
+"misconfigured" message and logs the exact problem, which this module spells out. An unknown
+LOG_LEVEL is not a problem: it means INFO, and the handler logs a warning.
 """
 
 from __future__ import annotations
@@ -85,10 +86,6 @@ class Settings:
         if base_url and not base_url.startswith(("http://", "https://")):
             problems.append(f"LLM_BASE_URL={base_url!r} must start with http:// or https://")
 
-        log_level = get("LOG_LEVEL").upper() or "INFO"
-        if log_level not in LOG_LEVELS:
-            problems.append(f"LOG_LEVEL={log_level!r} must be one of {', '.join(LOG_LEVELS)}")
-
         settings = cls(
             provider="bedrock" if provider == "bedrock" else "openai",
             model=get("LLM_MODEL") or DEFAULT_MODELS[provider],
@@ -107,7 +104,7 @@ class Settings:
             secret_ttl_seconds=number(
                 "SECRET_TTL_SECONDS", DEFAULT_SECRET_TTL_SECONDS, 0, 86_400, integer=False
             ),
-            log_level=log_level,
+            log_level=safe_log_level(environ.get("LOG_LEVEL")),
         )
         if problems:
             raise SettingsError("invalid configuration: " + "; ".join(problems))

@@ -52,6 +52,9 @@ def container() -> Container:
         client = make_client(settings.read_timeout_seconds)
         _container = Container(settings, LexGateway(client, read_timeout=settings.read_timeout_seconds))
         logger.setLevel(settings.log_level)
+        raw_level = os.environ.get("LOG_LEVEL", "").strip()
+        if raw_level and raw_level.upper() != settings.log_level:
+            logger.warning("LOG_LEVEL is not a log level; using INFO", extra={"log_level": raw_level})
     return _container
 
 

@@ -96,6 +96,7 @@ class FakeLexServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out at once: no delayed-ACK stalls
 
             def log_message(self, format: str, *args: Any) -> None:
                 return

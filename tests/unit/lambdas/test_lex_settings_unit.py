@@ -38,7 +38,6 @@ def test_every_problem_is_reported_in_one_message() -> None:
                 "BOT_ALIAS_ID": "short",
                 "BOT_LOCALES": "ko_KR,english",
                 "LOG_USER_TEXT": "maybe",
-                "LOG_LEVEL": "loud",
                 "LEX_READ_TIMEOUT_SECONDS": "60",
             }
         )
@@ -48,7 +47,6 @@ def test_every_problem_is_reported_in_one_message() -> None:
         "BOT_ALIAS_ID='short'",
         "'english'",
         "LOG_USER_TEXT",
-        "LOG_LEVEL",
         "LEX_READ_TIMEOUT_SECONDS",
     ):
         assert fragment in message
@@ -68,3 +66,7 @@ def test_safe_log_level_never_fails() -> None:
     assert safe_log_level(None) == "INFO"
     assert safe_log_level("nonsense") == "INFO"
     assert safe_log_level(" warning ") == "WARNING"
+
+
+def test_an_unknown_log_level_means_info_rather_than_an_outage() -> None:
+    assert Settings.from_env({**GOOD, "LOG_LEVEL": "loud"}).log_level == "INFO"
