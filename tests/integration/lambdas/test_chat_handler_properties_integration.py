@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import lambda_lex.handler as chat_handler
-from tests.integration.lambdas.conftest import FakeLambdaContext
 from tests.integration.lambdas.fake_lex_server import FakeLexServer
+from tests.integration.lambdas.lambda_support import FakeLambdaContext
 
 DOCUMENTED = {
     400: {

@@ -13,7 +13,7 @@ import pytest
 from botocore.stub import Stubber
 
 import lambda_lex.handler as chat_handler
-from tests.integration.lambdas.conftest import FakeLambdaContext, LogCapture, load_event
+from tests.integration.lambdas.lambda_support import FakeLambdaContext, LogCapture, load_event
 
 pytestmark = pytest.mark.usefixtures("chat_env")
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import lambda_lex.handler as chat_handler
-from tests.integration.lambdas.conftest import FakeLambdaContext, LogCapture
 from tests.integration.lambdas.fake_lex_server import FakeLexServer, LexBehaviour
+from tests.integration.lambdas.lambda_support import FakeLambdaContext, LogCapture
 
 pytestmark = pytest.mark.usefixtures("chat_env")
 

@@ -16,7 +16,7 @@ import lambda_chatgpt.wiring as wiring
 from lambda_chatgpt.bedrock_provider import BedrockConverseProvider
 from lambda_chatgpt.texts import say
 from tests.integration.lambdas.codehook_contract import assert_fallback_close, texts
-from tests.integration.lambdas.conftest import FakeLambdaContext, load_event
+from tests.integration.lambdas.lambda_support import FakeLambdaContext, load_event
 
 pytestmark = pytest.mark.usefixtures("fallback_env")
 MODEL = "amazon.nova-lite-v1:0"

@@ -13,7 +13,7 @@ from moto import mock_aws
 import lambda_chatgpt.handler as fallback_handler
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer
 from tests.integration.lambdas.codehook_contract import assert_fallback_close
-from tests.integration.lambdas.conftest import FakeLambdaContext, LogCapture, load_event
+from tests.integration.lambdas.lambda_support import FakeLambdaContext, LogCapture, load_event
 
 pytestmark = pytest.mark.usefixtures("fallback_env")
 KEY = "sk-LEAKCHECK-7f3a9b2c4d5e6f708192a3b4"

@@ -15,7 +15,7 @@ from lambda_chatgpt.memory import ATTRIBUTE, SESSION_ATTRIBUTES_BUDGET_BYTES, at
 from lambda_chatgpt.texts import say
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer, ReceivedRequest
 from tests.integration.lambdas.codehook_contract import assert_fallback_close, texts
-from tests.integration.lambdas.conftest import FakeLambdaContext, LogCapture, load_event
+from tests.integration.lambdas.lambda_support import FakeLambdaContext, LogCapture, load_event
 
 pytestmark = pytest.mark.usefixtures("fallback_env")
 KEY = "sk-test-integration-key-0001"

@@ -19,7 +19,7 @@ from lambda_chatgpt.llm import LlmKeyUnavailableError
 from lambda_chatgpt.texts import say
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer
 from tests.integration.lambdas.codehook_contract import assert_fallback_close, texts
-from tests.integration.lambdas.conftest import FakeLambdaContext, load_event
+from tests.integration.lambdas.lambda_support import FakeLambdaContext, load_event
 
 pytestmark = pytest.mark.usefixtures("fallback_env")
 SECRET = "LlmApiKeySecret-AbCdEf"
