@@ -7,14 +7,17 @@ provider switches for the rest of the container's life and tries again at once.
 
 The Authorization header is sent only when there is a key. One `requests.Session` per container
 keeps connections alive between turns. Each attempt's connect and read timeouts are bounded by
-what is left of the turn's deadline; `requests` applies the read timeout per socket read, which for
-a non-streaming completion (one body after generation) bounds the whole wait.
+what is left of the turn's deadline. `requests` applies the read timeout per socket read, so a server
+(or proxy) that trickles its answer a few bytes at a time would never trip it: the exchange therefore
+runs in a worker thread that the turn waits for only until the deadline (an abandoned thread ends
+when the server stops sending or a single read times out).
 """
 
 from __future__ import annotations
 
 import json
 import random
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -86,6 +89,9 @@ class OpenAIChatProvider:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if key:
             headers["Authorization"] = f"Bearer {key}"
+        return within(seconds, lambda: self._exchange(payload, headers, seconds))
+
+    def _exchange(self, payload: dict[str, Any], headers: dict[str, str], seconds: float) -> str:
         try:
             response = self._session.post(
                 self._url,
@@ -123,6 +129,29 @@ class OpenAIChatProvider:
             raise RetryableError(LlmUnavailableError("HTTP 400: max_tokens not supported"), 0.0)
         kind = error.get("type") or error.get("code")
         raise LlmUnavailableError(f"HTTP {status}" + (f" ({kind})" if isinstance(kind, str) else ""))
+
+
+def within(seconds: float, call: Callable[[], str]) -> str:
+    """`call()` in a daemon thread; its result or exception if it ends within `seconds`, else
+    LlmTimeoutError (the thread is left to finish on its own)."""
+    done = threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["answer"] = call()
+        except BaseException as error:  # handed over to the waiting turn below
+            outcome["error"] = error
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="llm-exchange", daemon=True).start()
+    if not done.wait(seconds):
+        raise LlmTimeoutError("no complete answer before the deadline")
+    if "error" in outcome:
+        raise outcome["error"]
+    answer: str = outcome["answer"]
+    return answer
 
 
 def answer_text(body: bytes) -> str:
