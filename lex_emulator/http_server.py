@@ -4,7 +4,9 @@ Every answer carries ``x-amzn-RequestId``; an error answers its status with ``x-
 <Name>`` and ``{"message": "..."}``, which botocore turns into ``client.exceptions.<Name>``. SigV4
 is not checked (any ``Authorization`` header, or none, is accepted). Unknown paths answer 404
 ``UnknownOperationException``; a known path with the wrong method 405 with ``Allow``; the two Lex
-operations the emulator does not implement (RecognizeUtterance, StartConversation) 501.
+operations the emulator does not implement (RecognizeUtterance, StartConversation) 501. A request
+that is not valid HTTP (bad request line, header line too long, too many headers, URI too long)
+gets 400 ``ValidationException`` in the same JSON shape, not http.server's HTML page.
 Each connection gets its own thread, so a slow turn (an LLM call) holds up no other session.
 """
 
@@ -49,6 +51,7 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body go out at once, no delayed-ACK stall
     emulator: LexEmulator
     access_log = False
+    default_request_version = "HTTP/1.0"  # a malformed request still gets a status line and headers
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.access_log:
@@ -120,6 +123,14 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.dumps({"message": message}, ensure_ascii=False).encode("utf-8")
         headers = {"Content-Type": "application/json", "x-amzn-ErrorType": name, **(extra or {})}
         self._send(status, headers, body, request_id)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (the request is not valid HTTP), in Lex's error shape."""
+        self.close_connection = True
+        reason = (message or "malformed request").rstrip(".")
+        self._send_error(
+            400, "ValidationException", f"The request is not valid HTTP: {reason}.", str(uuid.uuid4())
+        )
 
     def _dispatch(self, method: str) -> None:
         request_id = str(uuid.uuid4())
