@@ -3,7 +3,9 @@
 One thread per connection (HTTP/1.1 keep-alive), so a slow LLM turn in one session never holds up
 another. ``/chat`` is turned into an API Gateway proxy event and given to the handler as is, the
 request body passed through byte for byte (the handler enforces its own limits); the dev server
-only refuses bodies it would not read at all (over `MAX_BODY_BYTES`, or chunked).
+only refuses bodies it would not read at all (over `MAX_BODY_BYTES`, or chunked) and bodies that do
+not arrive whole within `BODY_TIMEOUT_SECONDS` (408: a client dripping bytes never holds a thread for
+longer than that).
 Every error is JSON ``{"error": {"code", "message"}}``; a handler crash or an invalid handler result
 gets what the stack's API Gateway answers then (its DEFAULT_5XX gateway response: 502
 ``upstream_failed``), and the traceback goes to the dev server's stderr.
@@ -32,6 +34,8 @@ CHAT_PATH = "/chat"
 # Far above the handler's own 16 KB limit: anything bigger is refused without being read.
 MAX_BODY_BYTES = 1024 * 1024
 IDLE_CONNECTION_SECONDS = 60
+# The whole body must arrive within this time once the headers are in (however it is dripped).
+BODY_TIMEOUT_SECONDS = 10.0
 
 ChatHandler = Callable[[dict[str, Any], Any], Any]
 
@@ -47,6 +51,7 @@ class DevServer(ThreadingHTTPServer):
 
     daemon_threads = True
     request_queue_size = 128
+    body_timeout_seconds = BODY_TIMEOUT_SECONDS
 
     def __init__(
         self,
@@ -243,11 +248,42 @@ class DevRequestHandler(BaseHTTPRequestHandler):
                 f"The request body is larger than {MAX_BODY_BYTES} bytes.",
             )
             return None
-        body = self.rfile.read(length) if length else b""
+        body = self._read_exactly(length)
+        if body is None:
+            self.close_connection = True
+            self._send_error_json(
+                HTTPStatus.REQUEST_TIMEOUT,
+                "request_timeout",
+                f"The request body did not arrive within {self.server.body_timeout_seconds:g} seconds.",
+            )
+            return None
         if len(body) < length:
             self.close_connection = True
             return None
         return body
+
+    def _read_exactly(self, length: int) -> bytes | None:
+        """Up to `length` bytes (fewer if the client closes), or None when the body deadline passes."""
+        deadline = time.monotonic() + self.server.body_timeout_seconds
+        chunks: list[bytes] = []
+        received = 0
+        try:
+            while received < length:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self.connection.settimeout(remaining)
+                try:
+                    chunk = self.rfile.read1(min(length - received, 65536))
+                except TimeoutError:
+                    return None
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                received += len(chunk)
+        finally:
+            self.connection.settimeout(self.timeout)
+        return b"".join(chunks)
 
     def _discard_body_and_close(self) -> None:
         """Requests answered without reading their body must not leave it in the connection."""
