@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -46,19 +47,29 @@ class Container:
 
 
 _container: Container | None = None
+# Lambda runs one request at a time per container, but local mode (the dev server, the emulator's
+# code hooks) calls the handler from many threads: the first calls must not each build their own.
+_container_lock = threading.Lock()
 
 
 def container() -> Container:
     """Settings and provider of this container, built from the environment on first use."""
     global _container
     if _container is None:
-        settings = Settings.from_env(os.environ)
-        _container = Container(settings, build_provider(settings))
-        logger.setLevel(settings.log_level)
-        raw_level = os.environ.get("LOG_LEVEL", "").strip()
-        if raw_level and raw_level.upper() != settings.log_level:
-            logger.warning("LOG_LEVEL is not a log level; using INFO", extra={"log_level": raw_level})
+        with _container_lock:
+            if _container is None:
+                _container = _build_container()
     return _container
+
+
+def _build_container() -> Container:
+    settings = Settings.from_env(os.environ)
+    built = Container(settings, build_provider(settings))
+    logger.setLevel(settings.log_level)
+    raw_level = os.environ.get("LOG_LEVEL", "").strip()
+    if raw_level and raw_level.upper() != settings.log_level:
+        logger.warning("LOG_LEVEL is not a log level; using INFO", extra={"log_level": raw_level})
+    return built
 
 
 def reset_container() -> None:
