@@ -1,0 +1,1 @@
+"""Malformed requests against the dev server (real HTTP) and the /chat handler (proxy events)."""

@@ -1,0 +1,73 @@
+"""Fixtures shared by the robustness tests: an echoing fake LLM and the real dev server using it, an
+offline AWS environment, and a served emulator with lambda_lex's handler pointed at it."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devserver.process import DevServerProcess
+from lex_emulator import LexEmulator, RunningEmulator
+from tests.robustness.support.devserver_support import llm_env
+from tests.robustness.support.llm_fakes import FaultyOpenAIServer, echo_reply
+from tests.robustness.support.local_stack import offline_aws_env, point_chat_handler_at, served_emulator
+
+_LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", None}
+
+
+@pytest.fixture(autouse=True)
+def no_network_beyond_this_machine(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Any name lookup other than this machine fails the test: nothing here may reach a real cloud
+    (or silently pass because an unreachable AWS endpoint fails the way a test expects). Checked
+    after the test too, since the code under test may swallow the lookup's error."""
+    lookup = socket.getaddrinfo
+    attempts: list[str] = []
+
+    def local_only(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in _LOCAL_HOSTS:
+            attempts.append(str(host))
+            raise socket.gaierror(f"tests may not reach {host!r}")
+        return lookup(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)
+    yield
+    assert not attempts, f"the test tried to reach {attempts}"
+
+
+@pytest.fixture(scope="session")
+def echo_llm() -> Iterator[FaultyOpenAIServer]:
+    with FaultyOpenAIServer(reply=echo_reply, model="fake-robustness-model") as llm:
+        yield llm
+
+
+@pytest.fixture(scope="session")
+def devserver(echo_llm: FaultyOpenAIServer) -> Iterator[DevServerProcess]:
+    """`python -m devserver` (a child process) with the echoing fake LLM and the default deadline."""
+    with DevServerProcess(env=llm_env(echo_llm)) as process:
+        yield process
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    offline_aws_env(monkeypatch, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def stub_emulator() -> Iterator[tuple[LexEmulator, RunningEmulator]]:
+    """bot/bot.json served with a stub fallback hook (no LLM), one per module."""
+    with served_emulator() as served:
+        yield served
+
+
+@pytest.fixture
+def chat_stack(
+    stub_emulator: tuple[LexEmulator, RunningEmulator], offline: None, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """lambda_lex's handler, in this process, talking to the module's emulator; its URL."""
+    url = stub_emulator[1].url
+    point_chat_handler_at(monkeypatch, url)
+    return url

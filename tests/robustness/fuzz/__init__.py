@@ -1,0 +1,1 @@
+"""Property tests (hypothesis) against the /chat handler and the emulator's wire endpoint."""

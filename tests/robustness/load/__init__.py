@@ -1,0 +1,1 @@
+"""Concurrent sessions on the dev server and session churn on the emulator."""

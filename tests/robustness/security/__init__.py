@@ -1,0 +1,1 @@
+"""The template, the logs and the session ids: nothing secret leaks, no session reads another."""

@@ -1,0 +1,1 @@
+"""Helpers shared by the robustness tests: raw HTTP, fault-injecting fakes, in-process stacks."""
