@@ -78,13 +78,13 @@ def test_the_table_is_big_enough_and_names_are_unique() -> None:
 
 
 def test_a_slowly_dripping_body_is_read_whole_while_others_are_served(devserver: DevServerProcess) -> None:
-    """A body arriving a few bytes at a time over ~1.5 s is answered normally, and holds up nobody."""
+    """A body arriving a few bytes at a time over ~2.5 s is answered normally, and holds up nobody."""
     body = json.dumps({"text": "Hello", "locale": "en_US", "sessionId": f"drip-{uuid.uuid4()}"}).encode()
     head = build_request(
         "POST", "/chat", b"", [("Content-Type", "application/json")], content_length=len(body)
     )
     pieces = [body[i : i + 4] for i in range(0, len(body), 4)]
-    interval = 1.5 / len(pieces)
+    interval = 2.5 / len(pieces)
     result: dict[str, RawResponse] = {}
     dripping = threading.Thread(
         target=lambda: result.setdefault(
@@ -92,7 +92,7 @@ def test_a_slowly_dripping_body_is_read_whole_while_others_are_served(devserver:
         )
     )
     dripping.start()
-    time.sleep(0.3)
+    time.sleep(0.2)
     assert_still_serving(devserver.url)
     assert dripping.is_alive(), "the other turn should have been answered while the body was dripping"
     dripping.join(timeout=20)
