@@ -37,6 +37,11 @@ GATEWAY_ERRORS: dict[str, tuple[str | None, str, str]] = {
     "DEFAULT_5XX": (None, "upstream_failed", "The chat service failed. Please try again later."),
 }
 
+# Extra headers on those answers (static values in single quotes, as API Gateway wants them).
+GATEWAY_ERROR_HEADERS: dict[str, dict[str, str]] = {
+    "THROTTLED": {"Retry-After": "'1'"},
+}
+
 
 class ChatApi(Construct):
     """The /chat endpoint; `api` is what CloudFront forwards /chat to."""
@@ -124,6 +129,7 @@ class ChatApi(Construct):
                 type=apigw.ResponseType.of(response_type),
                 status_code=status,
                 templates={"application/json": json.dumps({"error": {"code": code, "message": message}})},
+                response_headers=GATEWAY_ERROR_HEADERS.get(response_type),
             )
         chat = self.api.root.add_resource("chat")
         method = chat.add_method(

@@ -92,3 +92,4 @@ def test_errors_api_gateway_answers_itself_have_the_chat_error_shape(synth: Synt
         assert set(body) == {"error"}
         assert body["error"]["code"] == code
         assert body["error"]["message"]
+    assert responses["THROTTLED"]["ResponseParameters"] == {"gatewayresponse.header.Retry-After": "'1'"}
