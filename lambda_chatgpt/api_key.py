@@ -65,14 +65,18 @@ def secrets_manager_client() -> SecretsManagerClient:
 
 
 class SecretsManagerKey:
-    """The key from a Secrets Manager secret, cached for `ttl_seconds` (0: fetched every turn)."""
+    """The key from a Secrets Manager secret, cached for `ttl_seconds` (0: fetched every turn).
+
+    The client comes from `client_factory`, or by default from this module's
+    `secrets_manager_client`, looked up when the first fetch needs a client (not bound when the class
+    is defined), so replacing that function also reaches key sources built afterwards."""
 
     def __init__(
         self,
         secret_name: str,
         *,
         ttl_seconds: float,
-        client_factory: Callable[[], SecretsManagerClient] = secrets_manager_client,
+        client_factory: Callable[[], SecretsManagerClient] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.secret_name = secret_name
@@ -99,7 +103,8 @@ class SecretsManagerKey:
 
     def _fetch(self) -> str:
         if self._client is None:
-            self._client = self._client_factory()
+            factory = self._client_factory or secrets_manager_client
+            self._client = factory()
         try:
             response = self._client.get_secret_value(SecretId=self.secret_name)
         except ClientError as error:

@@ -1,12 +1,11 @@
 """Fixtures shared by the robustness tests: an echoing fake LLM and the real dev server using it, an
-offline AWS environment, and a served emulator with lambda_lex's handler pointed at it."""
+offline AWS environment, and a served emulator with lambda_lex's handler pointed at it. (No test here
+may look up a host beyond this machine: tests/conftest.py's autouse guard covers the whole suite.)"""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -15,27 +14,6 @@ from lex_emulator import LexEmulator, RunningEmulator
 from tests.robustness.support.devserver_support import llm_env
 from tests.robustness.support.llm_fakes import FaultyOpenAIServer, echo_reply
 from tests.robustness.support.local_stack import offline_aws_env, point_chat_handler_at, served_emulator
-
-_LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", None}
-
-
-@pytest.fixture(autouse=True)
-def no_network_beyond_this_machine(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Any name lookup other than this machine fails the test: nothing here may reach a real cloud
-    (or silently pass because an unreachable AWS endpoint fails the way a test expects). Checked
-    after the test too, since the code under test may swallow the lookup's error."""
-    lookup = socket.getaddrinfo
-    attempts: list[str] = []
-
-    def local_only(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host not in _LOCAL_HOSTS:
-            attempts.append(str(host))
-            raise socket.gaierror(f"tests may not reach {host!r}")
-        return lookup(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", local_only)
-    yield
-    assert not attempts, f"the test tried to reach {attempts}"
 
 
 @pytest.fixture(scope="session")

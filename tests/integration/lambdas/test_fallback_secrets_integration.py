@@ -3,10 +3,12 @@ TTL refresh after rotation, a rejected key read again at once, and unreadable se
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import boto3
 import pytest
@@ -142,15 +144,36 @@ def test_unreadable_secrets_are_key_unavailable_and_nothing_is_cached(aws_offlin
         assert keys.get() == "sk-fine"
 
 
+def replace_the_default_client_factory(monkeypatch: pytest.MonkeyPatch, client: Any) -> None:
+    """SecretsManagerKey looks its default factory up when it first needs a client."""
+    monkeypatch.setattr("lambda_chatgpt.api_key.secrets_manager_client", lambda: client)
+
+
+def inject_through_the_wiring(monkeypatch: pytest.MonkeyPatch, client: Any) -> None:
+    """The supported seam: the key source the fallback builds gets an explicit client_factory."""
+    monkeypatch.setattr(
+        "lambda_chatgpt.wiring.SecretsManagerKey",
+        functools.partial(SecretsManagerKey, client_factory=lambda: client),
+    )
+
+
+@pytest.mark.parametrize("inject", [replace_the_default_client_factory, inject_through_the_wiring])
 def test_an_unreadable_secret_gives_a_friendly_message(
-    llm: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+    llm: FakeOpenAIServer,
+    monkeypatch: pytest.MonkeyPatch,
+    inject: Callable[[pytest.MonkeyPatch, Any], None],
 ) -> None:
     client = boto3.client("secretsmanager")
-    monkeypatch.setattr("lambda_chatgpt.api_key.secrets_manager_client", lambda: client)
+    inject(monkeypatch, client)
     fallback_handler.reset_container()
     with Stubber(client) as stubber:
         stubber.add_client_error(
-            "get_secret_value", service_error_code="AccessDeniedException", http_status_code=400
+            "get_secret_value",
+            service_error_code="AccessDeniedException",
+            service_message="User is not authorized to perform secretsmanager:GetSecretValue",
+            http_status_code=400,
+            expected_params={"SecretId": SECRET},
         )
         assert turn("ko_KR") == [say("key_unavailable", "ko_KR")]
+        stubber.assert_no_pending_responses()  # the stubbed client answered, not a real one
     assert llm.requests == []

@@ -97,8 +97,8 @@ def test_access_denied_is_a_friendly_message_then_works_when_allowed(
     llm: FaultyOpenAIServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client = secrets()
-    # SecretsManagerKey takes its client factory as an argument (bound when the class is defined), so
-    # the stubbed client goes in where the fallback builds its key source.
+    # The stubbed client goes in through SecretsManagerKey's client_factory, where the fallback builds
+    # its key source (tests/integration/lambdas also covers replacing the default factory).
     monkeypatch.setattr(
         "lambda_chatgpt.wiring.SecretsManagerKey",
         functools.partial(SecretsManagerKey, client_factory=lambda: client),
