@@ -34,6 +34,7 @@ class Synth:
     stack_name: str
     context: dict[str, Any]
     definition: BotDefinition
+    app: App  # the synthesized construct tree, for checks that walk it (cdk-nag)
 
 
 def cdk_context() -> dict[str, Any]:
@@ -50,7 +51,12 @@ def _synth(outdir: Path, context: dict[str, Any], definition: BotDefinition | No
     template = assembly.get_stack_by_name(stack.stack_name).template
     used = definition or BotDefinition.from_file(PROJECT_ROOT / context["botDefinition"])
     return Synth(
-        template=template, outdir=outdir, stack_name=stack.stack_name, context=context, definition=used
+        template=template,
+        outdir=outdir,
+        stack_name=stack.stack_name,
+        context=context,
+        definition=used,
+        app=app,
     )
 
 
