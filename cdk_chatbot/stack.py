@@ -14,6 +14,7 @@ from .config import ChatbotConfig, ConfigError
 from .lex_bot import LexBot
 from .llm_fallback import LlmFallback
 from .packaging import pinned_requirements
+from .page_config import page_config
 from .web import Web
 
 # Third-party packages each Lambda imports (boto3 comes with the runtime); versions from requirements.txt.
@@ -68,6 +69,11 @@ class ChatbotStack(Stack):
             self,
             "Web",
             site_dir=project_root / "html",
+            page_config=page_config(
+                project_root / "html",
+                locale_ids=bot.locale_ids,
+                default_locale=config.default_locale,
+            ),
             chat_api=chat.api,
             log_retention_days=config.log_retention_days,
         )

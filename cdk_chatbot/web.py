@@ -7,8 +7,9 @@ page, so it is deleted with the stack: the BucketDeployment removes its files on
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from aws_cdk import Aws, DefaultStackSynthesizer, Duration, Fn, Names, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
@@ -20,6 +21,7 @@ from constructs import Construct
 
 from .log_groups import log_group
 from .nag import acknowledge
+from .page_config import PAGE_CONFIG_NAME
 
 BOOTSTRAP_QUALIFIER_KEY = "@aws-cdk/core:bootstrapQualifier"
 MAX_REGION_CHARS = 16
@@ -50,9 +52,11 @@ class Web(Construct):
         id: str,
         *,
         site_dir: Path,
+        page_config: Mapping[str, Any],
         chat_api: apigw.RestApi,
         log_retention_days: int,
     ) -> None:
+        """`page_config` becomes the deployed `config.json` (the checked-in one is left out)."""
         super().__init__(scope, id)
         bucket = s3.Bucket(
             self,
@@ -140,7 +144,10 @@ class Web(Construct):
         deployment = s3deploy.BucketDeployment(
             self,
             "Deploy",
-            sources=[s3deploy.Source.asset(str(site_dir))],
+            sources=[
+                s3deploy.Source.asset(str(site_dir), exclude=[PAGE_CONFIG_NAME]),
+                s3deploy.Source.json_data(PAGE_CONFIG_NAME, dict(page_config)),
+            ],
             destination_bucket=bucket,
             distribution=distribution,
             distribution_paths=["/*"],

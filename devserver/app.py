@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib
+import json
 import os
 import signal
 import sys
@@ -17,6 +18,8 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 from typing import Any
+
+from cdk_chatbot.page_config import PAGE_CONFIG_NAME, PageConfigError, page_config
 
 from . import lambda_env
 from .http_server import ChatHandler, DevServer
@@ -125,12 +128,21 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     try:
         settings = DevServerSettings.from_env(os.environ, port=args.port)
-    except ConfigError as error:
+        config_json = json.dumps(
+            page_config(
+                settings.site_dir, locale_ids=settings.bot.locales, default_locale=settings.bot.default_locale
+            ),
+            ensure_ascii=False,
+        ).encode("utf-8")
+    except (ConfigError, PageConfigError) as error:
         return _fail(str(error))
 
     try:
         server = DevServer(
-            (settings.host, settings.port), site_dir=settings.site_dir, access_log=not args.quiet
+            (settings.host, settings.port),
+            site_dir=settings.site_dir,
+            access_log=not args.quiet,
+            generated_files={f"/{PAGE_CONFIG_NAME}": config_json},
         )
     except OSError as error:
         if error.errno == errno.EADDRINUSE:

@@ -19,7 +19,7 @@ import json
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -60,8 +60,11 @@ class DevServer(ThreadingHTTPServer):
         site_dir: Path,
         chat_handler: ChatHandler | None = None,
         access_log: bool = True,
+        generated_files: Mapping[str, bytes] | None = None,
     ) -> None:
         self.site_dir = site_dir.resolve()
+        # URL path -> JSON body served instead of the file of that name (e.g. the page's config.json).
+        self.generated_files = dict(generated_files or {})
         self.chat_handler = chat_handler
         self.access_log = access_log
         super().__init__(address, DevRequestHandler)
@@ -156,6 +159,15 @@ class DevRequestHandler(BaseHTTPRequestHandler):
                 self._chat()
             else:
                 self._method_not_allowed("POST")
+            return
+        generated = self.server.generated_files.get(path)
+        if generated is not None and self.command in {"GET", "HEAD"}:
+            self._send(
+                HTTPStatus.OK,
+                [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-cache")],
+                b"" if self.command == "HEAD" else generated,
+                length=len(generated),
+            )
             return
         file = static_files.resolve(self.server.site_dir, path)
         if file is None:

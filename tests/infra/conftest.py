@@ -77,6 +77,7 @@ def variant(tmp_path_factory: pytest.TempPathFactory) -> Synth:
     context = {
         **cdk_context(),
         "stackName": VARIANT_STACK,
+        "defaultLocale": "en_US",
         "llmProvider": "bedrock",
         "llmModel": VARIANT_MODEL,
         "throttleRateLimit": "2.5",  # as `cdk deploy -c throttleRateLimit=2.5` passes it

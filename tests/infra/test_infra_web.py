@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from typing import Any
 
+import pytest
+
+from cdk_chatbot.app_factory import PROJECT_ROOT
 from cdk_chatbot.web import CONTENT_SECURITY_POLICY
 from tests.infra.cfn import as_list, only, props, render, resources
 from tests.infra.conftest import Synth
@@ -115,3 +119,29 @@ def test_page_files_are_deployed_and_removed_with_the_stack(synth: Synth) -> Non
     assert p["DistributionId"] == {"Ref": distribution_id}
     assert p["DistributionPaths"] == ["/*"]
     assert bucket["DeletionPolicy"] == "Delete"
+
+
+def _deployed_page_configs(synth: Synth) -> list[dict[str, Any]]:
+    """Every config.json among the synthesized page assets (staged folders or zips)."""
+    found = [json.loads(path.read_text(encoding="utf-8")) for path in synth.outdir.rglob("config.json")]
+    for archive in synth.outdir.glob("*.zip"):
+        with zipfile.ZipFile(archive) as zipped:
+            found += [json.loads(zipped.read(n)) for n in zipped.namelist() if n == "config.json"]
+    return found
+
+
+@pytest.mark.parametrize("which", ["synth", "variant"])
+def test_page_config_is_generated_from_the_bot_and_the_default_locale(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    built: Synth = request.getfixturevalue(which)
+    (deployment,) = resources(built.template, "Custom::CDKBucketDeployment").values()
+    assert len(props(deployment)["SourceObjectKeys"]) == 2  # the page, then its generated config.json
+
+    (config,) = _deployed_page_configs(built)  # the checked-in html/config.json is not shipped
+    assert config["defaultLocale"] == built.context["defaultLocale"]
+    assert config["locales"] == list(built.definition.locale_ids)
+    checked_in = json.loads((PROJECT_ROOT / "html" / "config.json").read_text(encoding="utf-8"))
+    assert {k: v for k, v in config.items() if k not in {"defaultLocale", "locales"}} == {
+        k: v for k, v in checked_in.items() if k not in {"defaultLocale", "locales"}
+    }

@@ -55,6 +55,12 @@ def test_default_locale_comes_from_the_environment(fake_llm: FakeOpenAIServer) -
         assert "ko_KR, en_US (default)" in english.stdout
         body = requests.post(english.url + "/chat", json={"text": "Hello"}, timeout=30).json()
         assert body["locale"] == "en_US"
+        # The page's own default follows: its config.json is served with the bot's locales.
+        config = requests.get(english.url + "/config.json", timeout=5)
+        assert config.headers["Content-Type"].startswith("application/json")
+        assert config.json()["defaultLocale"] == "en_US"
+        assert config.json()["locales"] == ["ko_KR", "en_US"]
+        assert config.json()["requestTimeoutSeconds"] == 35
 
 
 @pytest.mark.parametrize(
