@@ -164,7 +164,7 @@ class DevRequestHandler(BaseHTTPRequestHandler):
         if generated is not None and self.command in {"GET", "HEAD"}:
             self._send(
                 HTTPStatus.OK,
-                [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-cache")],
+                [("Content-Type", static_files.content_type(Path(path))), ("Cache-Control", "no-cache")],
                 b"" if self.command == "HEAD" else generated,
                 length=len(generated),
             )
