@@ -10,6 +10,8 @@ import { LOCALE_NAMES, format, strings, uiLanguage } from "./i18n.js";
 
 const STORAGE_KEY = "chatbot.conversation.v1";
 const MAX_STORED_MESSAGES = 200;
+// The same limit as /chat and Lex, counted the same way: in UTF-16 code units, which is what the
+// textarea's maxlength and String.length count (an emoji beyond the BMP counts as two).
 const MAX_TEXT = 1024;
 const DEFAULT_CONFIG = Object.freeze({
   defaultLocale: "ko_KR",

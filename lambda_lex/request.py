@@ -9,11 +9,15 @@ Decisions (also in the README's API section):
 - The body must be a UTF-8 JSON object (a BOM is tolerated); anything else is `invalid_json`.
 - `text` is required: absent, null or blank after trimming is `missing_text`; not a string is
   `invalid_field_type`; more than 1024 characters after trimming is `text_too_long`. Characters
-  are Python `str` code points: Lex documents 1 to 1024 characters and Smithy length limits count
-  code points; should Lex count otherwise (emoji as two), its ValidationException becomes a 400.
+  are counted as Lex counts them, in UTF-16 code units (the Lex V2 quotas page: "character limits
+  are calculated as the number of Unicode code units"), so an emoji beyond the Basic Multilingual
+  Plane counts as two; the page's `maxlength` and counter count the same way (JavaScript string
+  length). So over-long text gets `text_too_long` here instead of Lex's generic `invalid_request`.
 - `sessionId` and `locale` are optional: absent or null means "not given" (a fresh uuid4 session, the
   default locale); any other non-string is `invalid_field_type`; a string must match Lex's session id
-  pattern (`invalid_session_id`) or be one of the bot's locales (`unsupported_locale`).
+  pattern and not be made only of dots (`invalid_session_id`: the id travels as a path segment of
+  the RecognizeText URL, where `..` or `...` could be normalised away by an HTTP layer), or be one of
+  the bot's locales (`unsupported_locale`).
 - Unknown fields are ignored. Header names are matched case-insensitively.
 """
 
@@ -31,7 +35,7 @@ from typing import Any
 from .errors import ApiError, bad_request
 
 MAX_BODY_BYTES = 16 * 1024
-MAX_TEXT_CHARS = 1024
+MAX_TEXT_CHARS = 1024  # UTF-16 code units, as Lex counts
 _SESSION_ID = re.compile(r"[0-9a-zA-Z._:-]{2,100}")
 # Base64 of MAX_BODY_BYTES, rounded up, plus slack for padding and line breaks some encoders add.
 _MAX_BASE64_CHARS = 4 * (MAX_BODY_BYTES // 3 + 1) + 64
@@ -136,8 +140,12 @@ def validate_fields(
     text = text.strip()
     if not text:
         raise bad_request("missing_text", 'The field "text" must not be empty.')
-    if len(text) > MAX_TEXT_CHARS:
-        raise bad_request("text_too_long", f'The field "text" must be at most {MAX_TEXT_CHARS} characters.')
+    if utf16_units(text) > MAX_TEXT_CHARS:
+        raise bad_request(
+            "text_too_long",
+            f'The field "text" must be at most {MAX_TEXT_CHARS} characters after trimming, counted as '
+            "Lex counts them: some emoji count as two.",
+        )
     if not _is_encodable(text):
         raise bad_request("invalid_json", 'The field "text" contains an invalid Unicode escape.')
 
@@ -147,6 +155,11 @@ def validate_fields(
         session_id = str(uuid.uuid4())
     elif not isinstance(session_id, str):
         raise bad_request("invalid_field_type", 'The field "sessionId" must be a string.')
+    elif session_id and not session_id.strip("."):
+        raise bad_request(
+            "invalid_session_id",
+            'The field "sessionId" must not be made only of dots; include a letter, digit, _ : or -.',
+        )
     elif not _SESSION_ID.fullmatch(session_id):
         raise bad_request(
             "invalid_session_id",
@@ -161,6 +174,11 @@ def validate_fields(
     elif locale not in locales:
         raise bad_request("unsupported_locale", f'The field "locale" must be one of: {", ".join(locales)}.')
     return ChatRequest(text=text, session_id=session_id, locale=locale, session_generated=generated)
+
+
+def utf16_units(text: str) -> int:
+    """The length Lex sees: UTF-16 code units (a character beyond the BMP, like most emoji, is two)."""
+    return len(text.encode("utf-16-le", errors="surrogatepass")) // 2
 
 
 def _is_encodable(text: str) -> bool:

@@ -44,9 +44,23 @@ json_values = st.recursive(
 )
 # Mostly plausible values, so that a good share of examples are valid turns that reach Lex.
 texts = st.text(min_size=1, max_size=1100) | st.sampled_from(
-    ["", "   ", "안녕하세요", "😀" * 1024, "a" * 1024, " " + "a" * 1024 + " ", "a" * 1025]
+    [
+        "",
+        "   ",
+        "안녕하세요",
+        "😀" * 512,
+        "😀" * 513,
+        "😀" * 1024,
+        "a" * 1024,
+        " " + "a" * 1024 + " ",
+        "a" * 1025,
+    ]
 )
-session_ids = st.from_regex(r"[0-9a-zA-Z._:-]{2,100}", fullmatch=True) | st.text(max_size=10)
+session_ids = (
+    st.from_regex(r"[0-9a-zA-Z._:-]{2,100}", fullmatch=True)
+    | st.text(max_size=10)
+    | st.sampled_from(["..", "...", "..a..", "." * 100])
+)
 locales = st.sampled_from(["ko_KR", "en_US", "ko_KR", "en_US", "fr_FR", "", "ko-KR"])
 fields = {
     "sessionId": st.one_of(session_ids, session_ids, json_values),
@@ -92,12 +106,18 @@ def valid_request(document: object, content_type: str | None, size: int) -> bool
     if content_type not in ACCEPTED_TYPES or size > 16 * 1024 or not isinstance(document, dict):
         return False
     text, session_id, locale = document.get("text"), document.get("sessionId"), document.get("locale")
-    if not isinstance(text, str) or not 1 <= len(text.strip()) <= 1024:
+    # Lengths as Lex counts them: UTF-16 code units (an emoji beyond the BMP is two).
+    if (
+        not isinstance(text, str)
+        or not 1 <= len(text.strip().encode("utf-16-le", "surrogatepass")) // 2 <= 1024
+    ):
         return False
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
         return False
     if session_id is not None and not (
-        isinstance(session_id, str) and re.fullmatch(r"[0-9a-zA-Z._:-]{2,100}", session_id)
+        isinstance(session_id, str)
+        and re.fullmatch(r"[0-9a-zA-Z._:-]{2,100}", session_id)
+        and session_id.strip(".")  # not only dots: `..` could be normalised away as a path segment
     ):
         return False
     return locale is None or locale in ("ko_KR", "en_US")

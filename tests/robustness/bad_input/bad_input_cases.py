@@ -2,10 +2,10 @@
 
 Decisions this table pins down (the README's Robustness section repeats them):
 
-- Text length counts Unicode code points after trimming, 1 to 1024 (`text_too_long` above). Lex V2
-  counts UTF-16 code units ("character limits are calculated as the number of Unicode code units",
-  Lex V2 quotas page), as the emulator does; text within 1024 code points but over 1024 UTF-16 units
-  (e.g. 1024 emoji) passes /chat's check and Lex refuses it: 400 `invalid_request`.
+- Text length counts UTF-16 code units after trimming, 1 to 1024 (`text_too_long` above), as Lex V2
+  counts ("character limits are calculated as the number of Unicode code units", Lex V2 quotas page)
+  and the emulator does: an emoji beyond the BMP counts as two, so 512 emoji fit and 513 (or 1024)
+  get `text_too_long` from /chat itself, never Lex's generic `invalid_request`.
 - Duplicated JSON keys: the last one wins (Python's `json`, like JavaScript's `JSON.parse`).
 - `NaN`/`Infinity` are read (Python's `json` accepts them) and then fail the type checks.
 - Raw control characters and NUL inside a JSON string are invalid JSON; escaped ones (`\\u0000`) are
@@ -17,8 +17,9 @@ Decisions this table pins down (the README's Robustness section repeats them):
   Gateway's `headers` keeps the last value).
 - Nesting deeper than the parser's recursion limit is `invalid_json`, even in an unknown field;
   moderate nesting in an unknown field is ignored like the field.
-- Session ids follow Lex's pattern `[0-9a-zA-Z._:-]{2,100}`, so `..` is a valid id (it travels as a
-  path segment; locally it reaches the emulator unchanged).
+- Session ids follow Lex's pattern `[0-9a-zA-Z._:-]{2,100}` but may not be made only of dots: the
+  id travels as a path segment of the RecognizeText URL, where `..` or `...` could be normalised
+  away by an HTTP layer. Dots next to anything else (`..a..`) are fine.
 - The dev server itself answers what API Gateway would never hand to the Lambda: wrong method (405),
   chunked or unreadable Content-Length (411/400), bodies over 1 MiB (413, not read), a body that
   does not finish arriving in time (408, see `test_bad_input_devserver.py`).
@@ -95,14 +96,17 @@ CASES: list[Case] = [
     Case("session-only", doc({"sessionId": "abc-123"}), 400, "missing_text"),
     Case("empty-text", doc({"text": ""}), 400, "missing_text"),
     Case("unicode-whitespace-text", doc({"text": "\u3000\u00a0\t\n \u2003"}), 400, "missing_text"),
-    # -- length: code points after trimming, 1024 at most --------------------------------------
+    # -- length: UTF-16 code units after trimming (an emoji is two), 1024 at most ---------------
     Case("ascii-1024", doc({"text": "a" * 1024, "locale": "en_US"}), 200),
     Case("ascii-1025", doc({"text": "a" * 1025}), 400, "text_too_long"),
     Case("korean-1024", doc({"text": "가" * 1024}), 200),
     Case("korean-1025", doc({"text": "나" * 1025}), 400, "text_too_long"),
     Case("emoji-1025", doc({"text": "😀" * 1025}), 400, "text_too_long"),
-    Case("emoji-1024-lex-counts-utf16", doc({"text": "😀" * 1024}), 400, "invalid_request"),
-    Case("korean-1023-plus-emoji", doc({"text": "가" * 1023 + "🎉"}), 400, "invalid_request"),
+    Case("emoji-512-is-1024-units", doc({"text": "😀" * 512, "locale": "en_US"}), 200),
+    Case("emoji-513-is-1026-units", doc({"text": "😀" * 513}), 400, "text_too_long"),
+    Case("emoji-1024-is-2048-units", doc({"text": "😀" * 1024}), 400, "text_too_long"),
+    Case("korean-1022-plus-emoji", doc({"text": "가" * 1022 + "🎉"}), 200),
+    Case("korean-1023-plus-emoji", doc({"text": "가" * 1023 + "🎉"}), 400, "text_too_long"),
     Case("ascii-1024-inside-spaces", doc({"text": "  " + "b" * 1024 + "\n ", "locale": "en_US"}), 200),
     Case("combining-marks-1024", doc({"text": "e\u0301" * 512, "locale": "en_US"}), 200),
     # -- control characters and NUL ------------------------------------------------------------
@@ -189,7 +193,25 @@ CASES: list[Case] = [
     Case("session-empty", doc({"text": "hi", "sessionId": ""}), 400, "invalid_session_id"),
     Case("session-percent-encoded", doc({"text": "hi", "sessionId": "a%2Fb"}), 400, "invalid_session_id"),
     Case("session-trailing-newline", doc({"text": "hi", "sessionId": "abc\n"}), 400, "invalid_session_id"),
-    Case("session-dot-dot", doc({"text": "Hello", "locale": "en_US", "sessionId": ".."}), 200),
+    Case(
+        "session-dot-dot",
+        doc({"text": "Hello", "locale": "en_US", "sessionId": ".."}),
+        400,
+        "invalid_session_id",
+    ),
+    Case(
+        "session-three-dots",
+        doc({"text": "Hello", "locale": "en_US", "sessionId": "..."}),
+        400,
+        "invalid_session_id",
+    ),
+    Case(
+        "session-single-dot",
+        doc({"text": "Hello", "locale": "en_US", "sessionId": "."}),
+        400,
+        "invalid_session_id",
+    ),
+    Case("session-dots-around-letters", doc({"text": "Hello", "locale": "en_US", "sessionId": "..a.."}), 200),
     # -- locales -------------------------------------------------------------------------------
     Case("locale-japanese", doc({"text": "hi", "locale": "ja_JP"}), 400, "unsupported_locale"),
     Case("locale-hyphen", doc({"text": "hi", "locale": "ko-KR"}), 400, "unsupported_locale"),

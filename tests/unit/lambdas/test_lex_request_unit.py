@@ -186,8 +186,22 @@ def test_text_over_1024_characters_is_text_too_long() -> None:
     assert (error.status, error.code) == (400, "text_too_long")
 
 
-def test_characters_are_code_points_so_1024_emoji_fit() -> None:
-    assert fields({"text": "😀" * 1024}).text == "😀" * 1024
+@pytest.mark.parametrize("text", ["😀" * 513, "😀" * 1024, "가" * 1023 + "🎉", "a" * 1023 + "𝄞"])
+def test_characters_are_utf16_code_units_as_lex_counts_so_an_emoji_counts_two(text: str) -> None:
+    error = error_of(lambda: fields({"text": text}))
+    assert (error.status, error.code) == (400, "text_too_long")
+    assert "1024 characters" in error.message
+    assert "emoji count as two" in error.message
+
+
+@pytest.mark.parametrize("text", ["😀" * 512, "가" * 1022 + "🎉", " " + "a" * 1022 + "😀 "])
+def test_text_of_exactly_1024_utf16_code_units_fits(text: str) -> None:
+    assert fields({"text": text}).text == text.strip()
+
+
+def test_text_with_a_lone_surrogate_over_the_limit_is_still_refused() -> None:
+    document = json.loads('{"text": "' + "a" * 1024 + '\\ud800"}')
+    assert error_of(lambda: fields(document)).code == "text_too_long"
 
 
 def test_text_with_a_lone_surrogate_is_invalid_json() -> None:
@@ -216,6 +230,19 @@ def test_session_ids_in_the_lex_pattern_are_kept(session_id: str) -> None:
 def test_session_ids_outside_the_pattern_are_invalid_session_id(session_id: str) -> None:
     error = error_of(lambda: fields({"text": "hi", "sessionId": session_id}))
     assert (error.status, error.code) == (400, "invalid_session_id")
+
+
+@pytest.mark.parametrize("session_id", [".", "..", "...", "." * 100])
+def test_session_ids_made_only_of_dots_are_invalid_session_id(session_id: str) -> None:
+    """They match Lex's pattern, but as a URL path segment an HTTP layer may normalise them away."""
+    error = error_of(lambda: fields({"text": "hi", "sessionId": session_id}))
+    assert (error.status, error.code) == (400, "invalid_session_id")
+    assert "dots" in error.message
+
+
+@pytest.mark.parametrize("session_id", ["..a", "a..", ".-.", "._", ":.", "v1.2.3"])
+def test_session_ids_with_dots_and_anything_else_are_kept(session_id: str) -> None:
+    assert fields({"text": "hi", "sessionId": session_id}).session_id == session_id
 
 
 def test_locale_defaults_when_absent_or_null_and_must_be_a_bot_locale() -> None:
