@@ -23,11 +23,9 @@ import resource
 import sys
 
 from devserver.process import DevServerProcess
-from lex_emulator import BotDeployment, LexEmulator
-from tests.robustness.support.churn import TTL_SECONDS, FakeClock, churn, is_alive
+from tests.robustness.support.churn import churn, clocked_emulator, is_alive
 from tests.robustness.support.llm_fakes import FaultyOpenAIServer, echo_reply
 from tests.robustness.support.load_scenario import run_load
-from tests.robustness.support.local_stack import ALIAS_ID, BOT_ID, BOT_JSON, stub_hook
 
 DUMMY_KEY = "sk-bench-load-0123456789abcdef"  # a placeholder the fake LLM accepts; not a credential
 
@@ -76,18 +74,7 @@ def load_run(sessions: int) -> None:
 
 
 def churn_run(sessions: int) -> None:
-    clock = FakeClock()
-    emulator = LexEmulator(clock=clock, idle_session_ttl_seconds=TTL_SECONDS)
-    emulator.add_bot(
-        BotDeployment(
-            bot_id=BOT_ID,
-            alias_id=ALIAS_ID,
-            alias_name="live",
-            bot_name="HelloWorldBot",
-            definition_path=BOT_JSON,
-            code_hook=stub_hook,
-        )
-    )
+    emulator, clock = clocked_emulator()
     rss_before = status_kib(os.getpid(), "VmRSS")
     result = churn(emulator, clock, sessions=sessions)
     rss_after = status_kib(os.getpid(), "VmRSS")

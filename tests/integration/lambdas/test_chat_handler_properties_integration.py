@@ -14,26 +14,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import lambda_lex.handler as chat_handler
+from tests.chat_contract import DOCUMENTED_ERRORS
 from tests.integration.lambdas.fake_lex_server import FakeLexServer
 from tests.integration.lambdas.lambda_support import FakeLambdaContext
 
-DOCUMENTED = {
-    400: {
-        "invalid_json",
-        "missing_text",
-        "text_too_long",
-        "invalid_session_id",
-        "unsupported_locale",
-        "invalid_field_type",
-        "invalid_request",
-    },
-    409: {"session_busy"},
-    413: {"payload_too_large"},
-    415: {"unsupported_media_type"},
-    429: {"throttled"},
-    502: {"upstream_failed"},
-    504: {"upstream_timeout"},
-}
+DOCUMENTED = DOCUMENTED_ERRORS
 SUCCESS_TYPES = {"msg": str, "messages": list, "sessionId": str, "locale": str, "source": str}
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50)

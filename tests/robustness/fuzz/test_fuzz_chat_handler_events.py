@@ -21,22 +21,12 @@ from hypothesis import strategies as st
 
 import lambda_lex.handler as chat_handler
 from devserver.apigw import LambdaContext
+from tests.chat_contract import DOCUMENTED_ERRORS
 
 pytestmark = pytest.mark.usefixtures("chat_stack")
 
-ERROR_CODES = {
-    400: {
-        "invalid_json",
-        "missing_text",
-        "text_too_long",
-        "invalid_session_id",
-        "unsupported_locale",
-        "invalid_field_type",
-        "invalid_request",
-    },
-    413: {"payload_too_large"},
-    415: {"unsupported_media_type"},
-}
+# With Lex answering normally, only the request checks can refuse an event.
+ERROR_CODES = {status: DOCUMENTED_ERRORS[status] for status in (400, 413, 415)}
 RESPONSE_FIELDS = {
     "msg",
     "messages",

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from lex_emulator import BotDeployment, LexEmulator
-from tests.robustness.support.churn import TTL_SECONDS, FakeClock, churn, is_alive
-from tests.robustness.support.local_stack import ALIAS_ID, BOT_ID, BOT_JSON, stub_hook
+from lex_emulator import LexEmulator
+from tests.robustness.support.churn import FakeClock, churn, clocked_emulator, is_alive
 
 SESSIONS = 20_000
 BATCH = 1_000
@@ -33,19 +32,7 @@ def resident_kib() -> int:
 
 @pytest.fixture
 def clocked() -> tuple[LexEmulator, FakeClock]:
-    clock = FakeClock()
-    emulator = LexEmulator(clock=clock, idle_session_ttl_seconds=TTL_SECONDS)
-    emulator.add_bot(
-        BotDeployment(
-            bot_id=BOT_ID,
-            alias_id=ALIAS_ID,
-            alias_name="live",
-            bot_name="HelloWorldBot",
-            definition_path=BOT_JSON,
-            code_hook=stub_hook,
-        )
-    )
-    return emulator, clock
+    return clocked_emulator()
 
 
 def test_20000_short_sessions_leave_memory_flat_and_only_the_last_batch_alive(

@@ -15,10 +15,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lex_emulator import LexEmulator
+from lex_emulator import BotDeployment, LexEmulator
 from lex_emulator.errors import ResourceNotFoundException
 from lex_emulator.wire import Route
-from tests.robustness.support.local_stack import ALIAS_ID, BOT_ID
+from tests.robustness.support.local_stack import ALIAS_ID, BOT_ID, BOT_JSON, stub_hook
 
 TTL_SECONDS = 60.0
 # The session store sweeps expired sessions at most every 30 s of its clock.
@@ -33,6 +33,23 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def clocked_emulator() -> tuple[LexEmulator, FakeClock]:
+    """The HelloWorld bot in an emulator whose idle-session clock the caller moves."""
+    clock = FakeClock()
+    emulator = LexEmulator(clock=clock, idle_session_ttl_seconds=TTL_SECONDS)
+    emulator.add_bot(
+        BotDeployment(
+            bot_id=BOT_ID,
+            alias_id=ALIAS_ID,
+            alias_name="live",
+            bot_name="HelloWorldBot",
+            definition_path=BOT_JSON,
+            code_hook=stub_hook,
+        )
+    )
+    return emulator, clock
 
 
 @dataclass
