@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
+CDK_DEPS_STAMP := $(VENV)/.cdk-installed
 DEV_STAMP := $(VENV)/.dev-installed
 # The CDK CLI must read aws-cdk-lib 2.275's cloud assembly (schema 55): CLI 2.1148.0 or newer.
 CDK_CLI_VERSION := 2.1148.1
@@ -42,7 +43,11 @@ $(RUNTIME_STAMP): requirements.txt
 	$(BIN)/pip install -q -r requirements.txt
 	touch $@
 
-$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
+$(CDK_DEPS_STAMP): $(RUNTIME_STAMP) requirements-cdk.txt
+	$(BIN)/pip install -q -r requirements-cdk.txt
+	touch $@
+
+$(DEV_STAMP): $(RUNTIME_STAMP) $(CDK_DEPS_STAMP) requirements-dev.txt
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
@@ -64,19 +69,19 @@ $(CDK_STAMP): | node
 	touch $@
 
 ## synth: print the CloudFormation template (cdk-nag runs in app.py; CDK_ARGS="-c bundle=false" skips pip)
-synth: $(RUNTIME_STAMP) $(CDK_STAMP)
+synth: $(CDK_DEPS_STAMP) $(CDK_STAMP)
 	@PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) synth $(CDK_ARGS)
 
 ## bootstrap: prepare the AWS account and region in your environment for CDK (once per account/region)
-bootstrap: $(RUNTIME_STAMP) $(CDK_STAMP)
+bootstrap: $(CDK_DEPS_STAMP) $(CDK_STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) bootstrap $(CDK_ARGS)
 
 ## deploy: deploy the stack to the AWS account in your environment
-deploy: $(RUNTIME_STAMP) $(CDK_STAMP)
+deploy: $(CDK_DEPS_STAMP) $(CDK_STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) deploy $(CDK_ARGS)
 
 ## destroy: delete the stack (bucket, logs, secret go; API Gateway's account-wide log role stays)
-destroy: $(RUNTIME_STAMP) $(CDK_STAMP)
+destroy: $(CDK_DEPS_STAMP) $(CDK_STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) destroy $(CDK_ARGS)
 
 ## bench: run the benchmark scripts and print their figures
