@@ -202,4 +202,4 @@ def test_bot_construct_refuses_a_definition_that_breaks_lex_rules() -> None:
         stack, "Hook", "arn:aws:lambda:us-east-1:123456789012:function:x"
     )
     with pytest.raises(BotDefinitionError, match=r"FulfillmentCodeHook\.Enabled"):
-        LexBot(stack, "Bot", definition=BotDefinition.from_dict(data), fulfillment=hook)
+        LexBot(stack, "Bot", definition=BotDefinition.from_dict(data), code_hook=hook)

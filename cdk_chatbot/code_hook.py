@@ -1,4 +1,11 @@
-"""The LLM fallback: the Lambda Lex calls for FallbackIntent, and the secret holding the API key.
+"""The bot's code hook: the one Lambda Lex calls in every locale, and the secret of the LLM's API key.
+
+Lex V2 allows one code-hook Lambda per locale, so this Lambda is a router (`lambda_codehook`):
+FallbackIntent goes to the LLM fallback (`lambda_chatgpt`), an intent with a handler in the
+`handlers/` folder beside the bot file to that handler (`lexhook` API), any other intent to Lex's
+default. Its asset holds those packages, the handlers as the package `intent_handlers` and the bot
+definition as `bot_definition.json`; the handlers are checked against the bot at synth, in a
+child process (the CDK app never imports user code).
 
 The secret is created with no value at all (no SecretString, nothing generated), so the template
 never holds a key. Until someone runs `aws secretsmanager put-secret-value`, GetSecretValue fails
@@ -7,6 +14,11 @@ with ResourceNotFoundException, which the Lambda reports as "LLM not configured"
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,24 +28,47 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from .config import ChatbotConfig
+from .bot_definition import BotDefinition
+from .config import ChatbotConfig, ConfigError
 from .nag import acknowledge
+from .packaging import AssetPart
 from .python_function import PythonPackageFunction
 
+ROUTER_PACKAGE = "lambda_codehook"
+# Packages beside the router in the asset; conversation_memory only once it exists in the project.
+SHARED_PACKAGES = ("lambda_chatgpt", "lexhook", "conversation_memory")
+HANDLERS_PACKAGE = "intent_handlers"
+DEFINITION_FILE = "bot_definition.json"
 
-class LlmFallback(Construct):
-    """Fallback Lambda (`lambda_chatgpt`) with read access to its key secret or its Bedrock model only."""
+
+class CodeHook(Construct):
+    """Code-hook Lambda (`lambda_codehook`) with read access to its key secret or its Bedrock model only."""
 
     def __init__(
         self,
         scope: Construct,
         id: str,
         *,
-        package_dir: Path,
+        project_root: Path,
+        definition: BotDefinition,
+        handlers_dir: Path | None,
         requirements: Sequence[str],
         config: ChatbotConfig,
     ) -> None:
         super().__init__(scope, id)
+        definition_json = json.dumps(dict(definition.properties), ensure_ascii=False, indent=1).encode(
+            "utf-8"
+        )
+        if handlers_dir is not None and handlers_dir.is_dir():
+            check_handlers(project_root, definition_json, handlers_dir, definition.source)
+        parts = [
+            AssetPart(name, source=project_root / name)
+            for name in SHARED_PACKAGES
+            if (project_root / name / "__init__.py").is_file()
+        ]
+        if handlers_dir is not None and handlers_dir.is_dir():
+            parts.append(AssetPart(HANDLERS_PACKAGE, source=handlers_dir, package=True))
+        parts.append(AssetPart(DEFINITION_FILE, content=definition_json))
         secret = secretsmanager.CfnSecret(
             self,
             "ApiKeySecret",
@@ -60,7 +95,7 @@ class LlmFallback(Construct):
             "LLM_HISTORY_MESSAGES": str(config.llm_history_messages),
             "SECRET_TTL_SECONDS": str(config.secret_ttl_seconds),
             "LOG_LEVEL": config.log_level,
-            "POWERTOOLS_SERVICE_NAME": "llm-fallback",
+            "POWERTOOLS_SERVICE_NAME": "code-hook",
         }
         if config.llm_provider == "openai":
             environment["LLM_SECRET_NAME"] = self.secret_name
@@ -70,8 +105,9 @@ class LlmFallback(Construct):
         handler = PythonPackageFunction(
             self,
             "Handler",
-            package_dir=package_dir,
-            description="Lex FallbackIntent code hook: answers with an LLM",
+            package_dir=project_root / ROUTER_PACKAGE,
+            description="Lex code hook: intent handlers, and an LLM answer for FallbackIntent",
+            extra_parts=parts,
             requirements=requirements,
             bundle=config.bundle,
             environment=environment,
@@ -107,3 +143,23 @@ def _generated_secret_name(scope: Construct, secret_arn: str) -> str:
     resource_name = Stack.of(scope).split_arn(secret_arn, ArnFormat.COLON_RESOURCE_NAME).resource_name
     segments = Fn.split("-", resource_name or "")
     return Fn.join("-", [Fn.select(0, segments), Fn.select(1, segments)])
+
+
+def check_handlers(project_root: Path, definition_json: bytes, handlers_dir: Path, source: str) -> None:
+    """`python -m lambda_codehook.check` on the handlers; ConfigError with its message when they do
+    not fit the bot (a module matching no intent, a function for a disabled hook...)."""
+    with tempfile.TemporaryDirectory(prefix="bot-definition-") as folder:
+        bot_file = Path(folder) / Path(source).name if source.endswith(".json") else Path(folder) / "bot.json"
+        bot_file.write_bytes(definition_json)
+        environment = {**os.environ, "PYTHONPATH": str(project_root)}
+        result = subprocess.run(  # noqa: S603 - our own module, run by this interpreter
+            [sys.executable, "-m", f"{ROUTER_PACKAGE}.check", str(bot_file), str(handlers_dir)],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=project_root,
+            env=environment,
+        )
+    if result.returncode != 0:
+        message = (result.stderr or result.stdout).strip().removeprefix("error: ")
+        raise ConfigError(f"{message.replace(str(bot_file), source)}")
