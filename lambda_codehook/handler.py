@@ -84,10 +84,15 @@ def build_router(environ: Mapping[str, str]) -> Router:
     handlers: dict[str, IntentHandlers] = {}
     try:
         bot = BotModel.from_file(definition)
-        handlers = discover(handlers_dir, bot)
-    except (BotModelError, HandlerError) as error:
+    except BotModelError as error:
         bot = BotModel(locales={}, source=str(definition))
         broken = str(error)
+    else:
+        try:
+            handlers = discover(handlers_dir, bot)
+        except HandlerError as error:
+            broken = str(error)
+    if broken is not None:
         logger.error("intent handlers could not be loaded", extra={"problem": broken})
     return Router(bot, handlers, fallback=_fallback, llm=ChatgptLlm(), log=logger, broken=broken)
 
