@@ -40,11 +40,12 @@ from .definition import (
     SlotTypeValue,
 )
 from .errors import BotDefinitionError
+from .locales import locale_problem
 from .messages import slot_references
 
 FALLBACK_SIGNATURE = "AMAZON.FallbackIntent"
 _NAME = re.compile(r"^([0-9a-zA-Z][_-]?)+$")
-_LOCALE = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
+_LOCALE = re.compile(r"^[a-z]{2}_(?:[A-Z]{2}|419)$")  # es_419: Spanish (Latin America)
 
 # Properties of AWS::Lex::Bot that describe the deployment, not the conversation.
 _BOT_DEPLOYMENT_ONLY = (
@@ -668,6 +669,8 @@ def _locale(raw: Any, path: str) -> LocaleDef:
     locale_id = _str(fields["LocaleId"], _join(path, "LocaleId"))
     if not _LOCALE.match(locale_id):
         raise BotDefinitionError(_join(path, "LocaleId"), f"{locale_id!r} is not a locale id like en_US")
+    if (locale_reason := locale_problem(locale_id)) is not None:
+        raise BotDefinitionError(_join(path, "LocaleId"), locale_reason)
     threshold = _number(
         fields["NluConfidenceThreshold"], _join(path, "NluConfidenceThreshold"), low=0.0, high=1.0
     )
