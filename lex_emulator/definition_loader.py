@@ -42,6 +42,7 @@ from .definition import (
 from .errors import BotDefinitionError
 from .locales import locale_problem
 from .messages import slot_references
+from .slot_types.lex_regex import regex_problem
 
 FALLBACK_SIGNATURE = "AMAZON.FallbackIntent"
 _NAME = re.compile(r"^([0-9a-zA-Z][_-]?)+$")
@@ -643,12 +644,8 @@ def _slot_type(raw: Any, path: str) -> CustomSlotType:
                 setting["RegexFilter"], regex_path, supported=("Pattern",), required=("Pattern",)
             )
             regex = _str(regex_fields["Pattern"], _join(regex_path, "Pattern"), max_len=300)
-            try:
-                re.compile(regex)
-            except re.error as error:
-                raise BotDefinitionError(
-                    _join(regex_path, "Pattern"), f"is not a valid pattern: {error}"
-                ) from None
+            if (regex_reason := regex_problem(regex)) is not None:
+                raise BotDefinitionError(_join(regex_path, "Pattern"), regex_reason)
             if parent != ALPHANUMERIC:
                 raise BotDefinitionError(
                     regex_path, f"a regex filter needs ParentSlotTypeSignature {ALPHANUMERIC}"

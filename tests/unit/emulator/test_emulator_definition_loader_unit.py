@@ -101,7 +101,7 @@ SET_CASES: list[tuple[tuple[Any, ...], Any, str]] = [
     ((*PROMPT, "PromptAttemptsSpecification"), {}, ""),
     ((*PROMPT, "MaxRetries"), "2", ""),
     ((*SLOT, "MultipleValuesSetting"), {"AllowMultipleValues": True}, ".AllowMultipleValues"),
-    ((*SLOT, "SlotTypeName"), "AMAZON.City", ""),
+    ((*SLOT, "SlotTypeName"), "AMAZON.Airport", ""),
     ((*H, "IntentConfirmationSetting", "ConfirmationNextStep"), {}, ""),
     ((*H, "FulfillmentCodeHook", "PostFulfillmentStatusSpecification", "SuccessNextStep"), {}, ""),
     ((*H, "FulfillmentCodeHook", "FulfillmentUpdatesSpecification"), {"Active": True}, ".Active"),
