@@ -151,13 +151,24 @@ def _name(raw: Any, path: str) -> str:
     return value
 
 
+# CloudFormation coerces scalar strings for typed properties: "true"/"false" for a Boolean, "300" for
+# an Integer, "0.40" for a Number (templates written in YAML or by tools often quote them). The loader
+# accepts exactly those spellings and nothing looser.
+_INT_TEXT = re.compile(r"^[+-]?[0-9]+$")
+_NUMBER_TEXT = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+
+
 def _bool(raw: Any, path: str) -> bool:
+    if isinstance(raw, str) and raw.strip().lower() in ("true", "false"):
+        return raw.strip().lower() == "true"
     if not isinstance(raw, bool):
         raise BotDefinitionError(path, "must be true or false")
     return raw
 
 
 def _int(raw: Any, path: str, *, low: int, high: int) -> int:
+    if isinstance(raw, str) and _INT_TEXT.match(raw.strip()):
+        raw = int(raw.strip())
     if isinstance(raw, bool) or not isinstance(raw, int):
         raise BotDefinitionError(path, "must be an integer")
     if not low <= raw <= high:
@@ -166,6 +177,8 @@ def _int(raw: Any, path: str, *, low: int, high: int) -> int:
 
 
 def _number(raw: Any, path: str, *, low: float, high: float) -> float:
+    if isinstance(raw, str) and _NUMBER_TEXT.match(raw.strip()):
+        raw = float(raw.strip())
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise BotDefinitionError(path, "must be a number")
     if not low <= raw <= high:
@@ -630,12 +643,9 @@ def _slot_type(raw: Any, path: str) -> CustomSlotType:
             harmless=("AdvancedRecognitionSetting",),
             required=("ResolutionStrategy",),
         )
-        resolution = setting["ResolutionStrategy"]
-        if resolution not in ("OriginalValue", "TopResolution"):
-            raise BotDefinitionError(
-                _join(setting_path, "ResolutionStrategy"),
-                f"{resolution} is not implemented by the Lex emulator (OriginalValue or TopResolution)",
-            )
+        resolution = _resolution_strategy(
+            setting["ResolutionStrategy"], _join(setting_path, "ResolutionStrategy")
+        )
         if "RegexFilter" in setting:
             regex_path = _join(setting_path, "RegexFilter")
             regex_fields = _object(
@@ -655,6 +665,26 @@ def _slot_type(raw: Any, path: str) -> CustomSlotType:
     if parent is None and not values:
         raise BotDefinitionError(_join(path, "SlotTypeValues"), "a custom slot type needs at least one value")
     return CustomSlotType(name=name, values=tuple(values), resolution=resolution, parent=parent, regex=regex)
+
+
+# CloudFormation's spelling of ResolutionStrategy -> the emulator's internal name for it. The models
+# API (CreateSlotType) spells them OriginalValue / TopResolution, which CloudFormation rejects.
+_RESOLUTION_STRATEGIES = {"ORIGINAL_VALUE": "OriginalValue", "TOP_RESOLUTION": "TopResolution"}
+
+
+def _resolution_strategy(raw: Any, path: str) -> str:
+    for cloudformation, internal in _RESOLUTION_STRATEGIES.items():
+        if raw == internal:
+            raise BotDefinitionError(
+                path,
+                f"{raw} is the Lex models API's spelling; AWS::Lex::Bot (CloudFormation) spells it "
+                f"{cloudformation}",
+            )
+        if raw == cloudformation:
+            return internal
+    raise BotDefinitionError(
+        path, f"{raw!r} is not implemented by the Lex emulator (ORIGINAL_VALUE or TOP_RESOLUTION)"
+    )
 
 
 def _locale(raw: Any, path: str) -> LocaleDef:
