@@ -93,21 +93,53 @@ SET_CASES: list[tuple[tuple[Any, ...], Any, str]] = [
     (("BotFileS3Location",), {"S3Bucket": "b", "S3ObjectKey": "k"}, ""),
     (("Foo",), 1, ""),
     (("BotLocales", 0, "GenerativeAISettings"), {}, ""),
-    ((*H, "DialogCodeHook"), {"Enabled": True}, ".Enabled"),
-    ((*H, "InitialResponseSetting"), {}, ""),
-    ((*H, "InputContexts"), [{"Name": "c"}], ""),
     ((*H, "KendraConfiguration"), {}, ""),
-    ((*SLOT, "ValueElicitationSetting", "SlotCaptureSetting"), {}, ""),
-    ((*PROMPT, "PromptAttemptsSpecification"), {}, ""),
+    ((*H, "QnAIntentConfiguration"), {}, ""),
+    ((*SLOT, "SubSlotSetting"), {}, ""),
+    (
+        (*SLOT, "ValueElicitationSetting", "WaitAndContinueSpecification"),
+        {"IsActive": True},
+        ".IsActive",
+    ),
+    (
+        (*H, "InitialResponseSetting"),
+        {"NextStep": {"DialogAction": {"Type": "Jump"}}},
+        ".NextStep.DialogAction.Type",
+    ),
+    (
+        (*H, "InitialResponseSetting"),
+        {"NextStep": {"DialogAction": {"Type": "ElicitSlot", "SlotToElicit": "Age"}}},
+        ".NextStep.DialogAction.SlotToElicit",
+    ),
+    (
+        (*H, "InitialResponseSetting"),
+        {"NextStep": {"DialogAction": {"Type": "StartIntent"}, "Intent": {"Name": "Nope"}}},
+        ".NextStep.Intent.Name",
+    ),
+    (
+        (*H, "InitialResponseSetting"),
+        {
+            "Conditional": {
+                "IsActive": True,
+                "ConditionalBranches": [
+                    {"Name": "b", "Condition": {"ExpressionString": "{Name} LIKE 'x'"}, "NextStep": {}}
+                ],
+                "DefaultBranch": {},
+            }
+        },
+        ".Conditional.ConditionalBranches[0].Condition.ExpressionString",
+    ),
+    (
+        (*H, "OutputContexts"),
+        [{"Name": "c", "TimeToLiveInSeconds": 1, "TurnsToLive": 1}],
+        "[0].TimeToLiveInSeconds",
+    ),
     ((*PROMPT, "MaxRetries"), "two", ""),
     ((*PROMPT, "MaxRetries"), "2.5", ""),
     ((*H, "IntentClosingSetting", "IsActive"), "yes", ""),
     ((*SLOT, "MultipleValuesSetting"), {"AllowMultipleValues": True}, ".AllowMultipleValues"),
     ((*SLOT, "SlotTypeName"), "AMAZON.City", ""),
-    ((*H, "IntentConfirmationSetting", "ConfirmationNextStep"), {}, ""),
-    ((*H, "FulfillmentCodeHook", "PostFulfillmentStatusSpecification", "SuccessNextStep"), {}, ""),
     ((*H, "FulfillmentCodeHook", "FulfillmentUpdatesSpecification"), {"Active": True}, ".Active"),
-    ((*H, "IntentClosingSetting", "NextStep"), {}, ""),
     (("BotLocales", 0, "Intents", 1, "ParentIntentSignature"), "AMAZON.HelpIntent", ""),
     (CONFIRMATION_MESSAGE, {"PlainTextMessage": {"Value": "Are you {Age}?"}}, ".PlainTextMessage.Value"),
     ((*H, "SampleUtterances", 0), {"Utterance": "I am {Age}"}, ".Utterance"),
@@ -164,7 +196,7 @@ def test_structural_problems_name_the_field(mutate: Mutation, path: str) -> None
 
 def test_an_unsupported_field_lists_what_is_supported_there() -> None:
     with pytest.raises(BotDefinitionError, match=r"supported here: .*SampleUtterances"):
-        parse_bot_definition(changed(lambda d: hello(d).update(OutputContexts=[])))
+        parse_bot_definition(changed(lambda d: hello(d).update(KendraConfiguration={})))
 
 
 def test_fields_harmless_to_a_text_runtime_are_accepted_explicitly() -> None:
