@@ -235,8 +235,13 @@ class LocaleRuntime(DialogFlow):
             self._elicitation_hook(
                 turn, session, intent, hook_setting.label, Proposed(ELICIT_SLOT, slot.name, attempt)
             )
-            if session.dialog_action != before or session.intent is not intent:
+            if (
+                session.dialog_action != before
+                or session.intent is None
+                or session.intent.name != intent.name
+            ):
                 return
+            intent = session.intent
         if slot.prompt is not None and session.attempts < slot.prompt.max_retries:
             session.attempts += 1
             turn.messages.extend(self._render(slot.prompt, intent, attempt=session.attempts))
@@ -303,8 +308,13 @@ class LocaleRuntime(DialogFlow):
                     confirmation.elicitation_hook.label,
                     Proposed(CONFIRM_INTENT, None, f"Retry{session.attempts + 1}"),
                 )
-                if session.dialog_action != before or session.intent is not intent:
+                if (
+                    session.dialog_action != before
+                    or session.intent is None
+                    or session.intent.name != intent.name
+                ):
                     return
+                intent = session.intent
             session.attempts += 1
             turn.messages.extend(self._render(confirmation.prompt, intent, attempt=session.attempts))
         elif confirmation.failure is not None and (
