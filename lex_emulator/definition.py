@@ -12,7 +12,7 @@ from typing import Any
 FIRST_NAME = "AMAZON.FirstName"
 NUMBER = "AMAZON.Number"
 ALPHANUMERIC = "AMAZON.AlphaNumeric"
-BUILT_IN_SLOT_TYPES = frozenset({FIRST_NAME, NUMBER, ALPHANUMERIC})
+from .slot_types import BUILT_IN_SLOT_TYPES as BUILT_IN_SLOT_TYPES  # noqa: E402
 
 PLAIN_TEXT = "PlainText"
 CUSTOM_PAYLOAD = "CustomPayload"

@@ -47,9 +47,11 @@ from .loader_fields import (
     _response,
     _str,
 )
+from .locales import locale_problem
+from .slot_types.lex_regex import regex_problem
 
 FALLBACK_SIGNATURE = "AMAZON.FallbackIntent"
-_LOCALE = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
+_LOCALE = re.compile(r"^[a-z]{2}_(?:[A-Z]{2}|419)$")  # es_419: Spanish (Latin America)
 
 # Properties of AWS::Lex::Bot that describe the deployment, not the conversation.
 _BOT_DEPLOYMENT_ONLY = (
@@ -561,12 +563,8 @@ def _slot_type(raw: Any, path: str) -> CustomSlotType:
                 setting["RegexFilter"], regex_path, supported=("Pattern",), required=("Pattern",)
             )
             regex = _str(regex_fields["Pattern"], _join(regex_path, "Pattern"), max_len=300)
-            try:
-                re.compile(regex)
-            except re.error as error:
-                raise BotDefinitionError(
-                    _join(regex_path, "Pattern"), f"is not a valid pattern: {error}"
-                ) from None
+            if (regex_reason := regex_problem(regex)) is not None:
+                raise BotDefinitionError(_join(regex_path, "Pattern"), regex_reason)
             if parent != ALPHANUMERIC:
                 raise BotDefinitionError(
                     regex_path, f"a regex filter needs ParentSlotTypeSignature {ALPHANUMERIC}"
@@ -607,6 +605,8 @@ def _locale(raw: Any, path: str) -> LocaleDef:
     locale_id = _str(fields["LocaleId"], _join(path, "LocaleId"))
     if not _LOCALE.match(locale_id):
         raise BotDefinitionError(_join(path, "LocaleId"), f"{locale_id!r} is not a locale id like en_US")
+    if (locale_reason := locale_problem(locale_id)) is not None:
+        raise BotDefinitionError(_join(path, "LocaleId"), locale_reason)
     threshold = _number(
         fields["NluConfidenceThreshold"], _join(path, "NluConfidenceThreshold"), low=0.0, high=1.0
     )

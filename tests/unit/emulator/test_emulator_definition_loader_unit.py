@@ -138,7 +138,7 @@ SET_CASES: list[tuple[tuple[Any, ...], Any, str]] = [
     ((*PROMPT, "MaxRetries"), "2.5", ""),
     ((*H, "IntentClosingSetting", "IsActive"), "yes", ""),
     ((*SLOT, "MultipleValuesSetting"), {"AllowMultipleValues": True}, ".AllowMultipleValues"),
-    ((*SLOT, "SlotTypeName"), "AMAZON.City", ""),
+    ((*SLOT, "SlotTypeName"), "AMAZON.Airport", ""),
     ((*H, "FulfillmentCodeHook", "FulfillmentUpdatesSpecification"), {"Active": True}, ".Active"),
     (("BotLocales", 0, "Intents", 1, "ParentIntentSignature"), "AMAZON.HelpIntent", ""),
     (CONFIRMATION_MESSAGE, {"PlainTextMessage": {"Value": "Are you {Age}?"}}, ".PlainTextMessage.Value"),
