@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from .wire import MAX_BODY_BYTES
 
 _log = logging.getLogger("lex_emulator.http2")
 
+SEND_TIMEOUT_SECONDS = 30
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 # Connection-specific headers HTTP/2 forbids (RFC 9113 section 8.2.2); the HTTP/1.1 side may set them.
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"})
@@ -78,6 +80,8 @@ class H2Connection:
 
     def __init__(self, sock: socket.socket, handler: Handler) -> None:
         self._sock = sock
+        # A client that stops reading must not hold the connection's lock forever: writes give up.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", SEND_TIMEOUT_SECONDS, 0))
         self._handler = handler
         self._conn = h2.connection.H2Connection(
             h2.config.H2Configuration(client_side=False, header_encoding=None)
@@ -263,20 +267,26 @@ class H2Connection:
     # -- server shutdown ----------------------------------------------------------------------------
 
     def drain(self, deadline: float) -> None:
-        """Refuse new streams, wait (until `deadline`, monotonic) for those in flight, then GOAWAY."""
-        with self._lock:
-            self._draining = True
-            while self._in_flight and not self._closed:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                self._idle.wait(left)
-            if not self._closed:
-                self._conn.close_connection(
-                    h2.errors.ErrorCodes.NO_ERROR, last_stream_id=self._last_stream_id
-                )
-                self._flush()
-                self._closed = True
+        """Refuse new streams, wait (until `deadline`, monotonic) for those in flight, then GOAWAY.
+
+        A connection whose writes are stuck (a client that stopped reading) is cut without GOAWAY.
+        """
+        if self._lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            try:
+                self._draining = True
+                while self._in_flight and not self._closed:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._idle.wait(left)
+                if not self._closed:
+                    self._conn.close_connection(
+                        h2.errors.ErrorCodes.NO_ERROR, last_stream_id=self._last_stream_id
+                    )
+                    self._flush()
+                    self._closed = True
+            finally:
+                self._lock.release()
         with contextlib.suppress(OSError):
             self._sock.shutdown(socket.SHUT_RDWR)
 

@@ -8,125 +8,29 @@ a reset stream leaving the others alone, and GOAWAY (after the streams in flight
 from __future__ import annotations
 
 import json
-import socket
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-import h2.config
-import h2.connection
 import h2.errors
-import h2.events
 import h2.settings
 
 from lex_emulator.wire import MAX_BODY_BYTES
 from tests.integration.emulator import emulator_hooks
 from tests.integration.emulator.emulator_support import ALIAS_ID, BOT_ID, Served
-from tests.robustness.support.raw_http import address
+from tests.robustness.support.raw_h2 import Client
 
 SESSIONS = f"/bots/{BOT_ID}/botAliases/{ALIAS_ID}/botLocales/en_US/sessions"
 
 
-@dataclass
-class Answer:
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytearray = field(default_factory=bytearray)
-    ended: bool = False
-    reset: int | None = None
-    frames: list[int] = field(default_factory=list)  # the size of each DATA frame
-
-    @property
-    def status(self) -> int:
-        return int(self.headers[":status"])
-
-    def json(self) -> Any:
-        return json.loads(bytes(self.body))
-
-
-class Client:
-    """A bare HTTP/2 client on one TCP connection."""
-
-    def __init__(self, url: str, settings: dict[int, int] | None = None, *, ack_data: bool = True) -> None:
-        self.sock = socket.create_connection(address(url), timeout=15)
-        self.conn = h2.connection.H2Connection(
-            h2.config.H2Configuration(client_side=True, header_encoding="utf-8")
-        )
-        self.conn.initiate_connection()
-        if settings:
-            self.conn.update_settings(settings)
-        self.ack_data = ack_data
-        self.answers: dict[int, Answer] = {}
-        self.terminated: h2.events.ConnectionTerminated | None = None
-        self.flush()
-
-    def flush(self) -> None:
-        self.sock.sendall(self.conn.data_to_send())
-
-    def request(
-        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
-    ) -> int:
-        stream_id = self.conn.get_next_available_stream_id()
-        self.answers[stream_id] = Answer()
-        head = [(":method", method), (":path", path), (":scheme", "http"), (":authority", "emulator")]
-        head += list((headers or {}).items())
-        if body:
-            head.append(("content-length", str(len(body))))
-        self.conn.send_headers(stream_id, head, end_stream=not body)
-        self.flush()
-        while body:
-            window = min(self.conn.local_flow_control_window(stream_id), self.conn.max_outbound_frame_size)
-            if window <= 0:
-                self.pump(lambda: self.conn.local_flow_control_window(stream_id) > 0)
-                continue
-            chunk, body = body[:window], body[window:]
-            self.conn.send_data(stream_id, chunk, end_stream=not body)
-            self.flush()
-        return stream_id
-
-    def text_turn(self, session: str, text: str) -> int:
-        body = json.dumps({"text": text}).encode()
-        return self.request("POST", f"{SESSIONS}/{session}/text", body, {"content-type": "application/json"})
-
-    def pump(self, done: Callable[[], bool]) -> None:
-        """Read frames until `done()` (or the server closes the connection)."""
-        while not done():
-            data = self.sock.recv(65536)
-            if not data:
-                return
-            for event in self.conn.receive_data(data):
-                self.on_event(event)
-            self.flush()
-
-    def on_event(self, event: h2.events.Event) -> None:
-        if isinstance(event, h2.events.ResponseReceived):
-            self.answers[event.stream_id].headers = dict(event.headers)  # type: ignore[arg-type]
-        elif isinstance(event, h2.events.DataReceived):
-            answer = self.answers[event.stream_id]
-            answer.body.extend(event.data)
-            answer.frames.append(len(event.data))
-            if self.ack_data:
-                self.conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
-        elif isinstance(event, h2.events.StreamEnded):
-            self.answers[event.stream_id].ended = True
-        elif isinstance(event, h2.events.StreamReset):
-            self.answers[event.stream_id].reset = event.error_code
-        elif isinstance(event, h2.events.ConnectionTerminated):
-            self.terminated = event
-
-    def wait(self, *stream_ids: int) -> list[Answer]:
-        self.pump(lambda: all(self.answers[s].ended or self.answers[s].reset is not None for s in stream_ids))
-        return [self.answers[s] for s in stream_ids]
-
-    def close(self) -> None:
-        self.sock.close()
+def text_turn(client: Client, session: str, text: str) -> int:
+    body = json.dumps({"text": text}).encode()
+    return client.request("POST", f"{SESSIONS}/{session}/text", body, {"content-type": "application/json"})
 
 
 def test_streams_on_one_connection_are_served_at_the_same_time(served: Served) -> None:
     emulator_hooks.BARRIER.append(threading.Barrier(3))
     client = Client(served.url)
 
-    streams = [client.text_turn(f"together-{n}", "together now") for n in range(3)]
+    streams = [text_turn(client, f"together-{n}", "together now") for n in range(3)]
     answers = client.wait(*streams)
 
     assert [answer.status for answer in answers] == [200, 200, 200]
@@ -138,7 +42,7 @@ def test_streams_on_one_connection_are_served_at_the_same_time(served: Served) -
 def test_every_operation_answers_over_http2_as_over_http1(served: Served) -> None:
     client = Client(served.url)
 
-    (turn,) = client.wait(client.text_turn("h2-ops", "Hello"))
+    (turn,) = client.wait(text_turn(client, "h2-ops", "Hello"))
     (session,) = client.wait(client.request("GET", f"{SESSIONS}/h2-ops"))
     (utterance,) = client.wait(
         client.request("POST", f"{SESSIONS}/h2-ops/utterance", b"I'm Ann", {"content-type": "text/plain"})
@@ -162,7 +66,7 @@ def test_every_operation_answers_over_http2_as_over_http1(served: Served) -> Non
 def test_the_clients_flow_control_window_is_respected(served: Served) -> None:
     window = 16
     client = Client(served.url, {h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: window}, ack_data=False)
-    stream = client.text_turn("small-window", "Hello")
+    stream = text_turn(client, "small-window", "Hello")
 
     client.pump(lambda: len(client.answers[stream].body) >= window)
     stalled = bytes(client.answers[stream].body)
@@ -207,7 +111,7 @@ def test_a_body_over_the_limit_is_a_validation_exception(served: Served) -> None
     body = json.dumps({"text": "a" * (MAX_BODY_BYTES + 10)}).encode()
 
     (answer,) = client.wait(client.request("POST", f"{SESSIONS}/big/text", body))
-    (after,) = client.wait(client.text_turn("big", "Hello"))
+    (after,) = client.wait(text_turn(client, "big", "Hello"))
 
     assert (answer.status, answer.headers["x-amzn-errortype"]) == (400, "ValidationException")
     assert str(MAX_BODY_BYTES) in answer.json()["message"]
@@ -217,14 +121,14 @@ def test_a_body_over_the_limit_is_a_validation_exception(served: Served) -> None
 
 def test_a_reset_stream_leaves_the_others_alone(served: Served) -> None:
     client = Client(served.url)
-    held = client.text_turn("held", "hold on")
+    held = text_turn(client, "held", "hold on")
     assert emulator_hooks.ENTERED.wait(10)
 
     client.conn.reset_stream(held, h2.errors.ErrorCodes.CANCEL)
     client.flush()
-    (other,) = client.wait(client.text_turn("other", "Hello"))
+    (other,) = client.wait(text_turn(client, "other", "Hello"))
     emulator_hooks.GATE.set()
-    (after,) = client.wait(client.text_turn("after", "Hello"))
+    (after,) = client.wait(text_turn(client, "after", "Hello"))
 
     assert other.status == 200
     assert after.status == 200
@@ -234,8 +138,8 @@ def test_a_reset_stream_leaves_the_others_alone(served: Served) -> None:
 
 def test_shutdown_finishes_streams_in_flight_then_sends_goaway(served: Served) -> None:
     client = Client(served.url)
-    (first,) = client.wait(client.text_turn("before-shutdown", "Hello"))
-    held = client.text_turn("in-flight", "hold on")
+    (first,) = client.wait(text_turn(client, "before-shutdown", "Hello"))
+    held = text_turn(client, "in-flight", "hold on")
     assert emulator_hooks.ENTERED.wait(10)
 
     stopper = threading.Thread(target=served.running.shutdown)
@@ -255,7 +159,7 @@ def test_shutdown_finishes_streams_in_flight_then_sends_goaway(served: Served) -
 
 def test_a_protocol_error_closes_the_connection_with_goaway(served: Served) -> None:
     client = Client(served.url)
-    client.wait(client.text_turn("fine", "Hello"))
+    client.wait(text_turn(client, "fine", "Hello"))
 
     client.sock.sendall(b"\x00\x00\x03\x00\x00\x00\x00\x00\x00abc")  # DATA on stream 0: RFC 9113 forbids it
     client.pump(lambda: client.terminated is not None)
