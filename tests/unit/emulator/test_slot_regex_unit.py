@@ -33,7 +33,7 @@ def with_regex(pattern: str) -> dict[str, Any]:
             "Name": "Pin",
             "ParentSlotTypeSignature": "AMAZON.AlphaNumeric",
             "ValueSelectionSetting": {
-                "ResolutionStrategy": "OriginalValue",
+                "ResolutionStrategy": "ORIGINAL_VALUE",
                 "RegexFilter": {"Pattern": pattern},
             },
         }
