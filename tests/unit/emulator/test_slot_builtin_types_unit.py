@@ -42,6 +42,12 @@ def test_every_built_in_type_resolves_without_error() -> None:
         ("ja_JP", "二十五", "25"),
         ("ja_JP", "三千五百", "3500"),
         ("ja_JP", "ふたつ", "2"),
+        ("en_US", "point four two", "0.42"),
+        ("en_US", "one hundred twenty three dot four five", "123.45"),
+        ("ko_KR", "3명이요", "3"),
+        ("ko_KR", "1,200", "1200"),
+        ("ja_JP", "5人です", "5"),
+        ("ja_JP", "3つ", "3"),
     ],
 )
 def test_numbers_in_each_language(locale: str, said: str, expected: str) -> None:
