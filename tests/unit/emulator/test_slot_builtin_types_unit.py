@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from lex_emulator.slot_types import BUILT_IN_SLOT_TYPES, resolve_slot_value
+from lex_emulator.slot_types import BUILT_IN_SLOT_TYPES, resolve_slot_value, warm_up
 
 
 def value(slot_type: str, said: str, locale: str = "en_US") -> str | None:
@@ -239,3 +239,8 @@ def test_names_streets_postcodes_and_free_form(slot_type: str, locale: str, said
 )
 def test_answers_that_are_not_such_values(slot_type: str, locale: str, said: str) -> None:
     assert value(slot_type, said, locale) is None
+
+
+def test_warm_up_loads_types_ahead_of_the_first_answer() -> None:
+    warm_up(["AMAZON.Country", "AMAZON.Date", "NotAType"], ["en_US", "ko_KR"])
+    assert value("AMAZON.Country", "Japan") == "Japan"
