@@ -150,6 +150,9 @@ def time(text: str, locale: str = "en_US") -> SlotValue | None:
         ("de_DE", "um 3 Uhr nachmittags", "15:00"),
         ("it_IT", "alle tre del pomeriggio", "15:00"),
         ("pt_BR", "às 3 da tarde", "15:00"),
+        ("en_US", "quarter past three pm", "15:15"),
+        ("es_ES", "las cuatro y cuarto de la tarde", "16:15"),
+        ("de_DE", "um halb vier nachmittags", "15:30"),
     ],
 )
 def test_times(locale: str, said: str, expected: str) -> None:
@@ -167,6 +170,11 @@ def test_times(locale: str, said: str, expected: str) -> None:
         ("ko_KR", "3시", ("03:00", "15:00")),
         ("ja_JP", "3時半", ("03:30", "15:30")),
         ("es_ES", "a las tres", ("03:00", "15:00")),
+        ("en_US", "quarter to four", ("03:45", "15:45")),
+        ("en_US", "quarter to one", ("12:45", "00:45")),
+        ("es_ES", "las cuatro menos cuarto", ("03:45", "15:45")),
+        ("fr_FR", "trois heures et quart", ("03:15", "15:15")),
+        ("de_DE", "halb vier", ("03:30", "15:30")),
     ],
 )
 def test_an_hour_of_either_half_of_the_day_is_ambiguous_as_lex_reports_it(
