@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -26,9 +28,8 @@ class AlwaysThrottled:
 
 
 def retry_after_for(headers: dict[str, str]) -> int | None:
-    gateway = LexGateway(
-        AlwaysThrottled(headers), read_timeout=25.0, sleep=lambda _s: None, jitter=lambda: 0.5
-    )  # type: ignore[arg-type]
+    client: Any = AlwaysThrottled(headers)
+    gateway = LexGateway(client, read_timeout=25.0, sleep=lambda _s: None, jitter=lambda: 0.5)
     with pytest.raises(LexCallError) as caught:
         gateway.recognize_text(
             bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1", locale_id="en_US", session_id="s", text="hi"
