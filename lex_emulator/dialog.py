@@ -64,8 +64,11 @@ CONTINUING_SCORE = 1.0
 # another intent this well (one of its sample utterances, with or without slots) starts that intent.
 SWITCH_SCORE = TEMPLATE_MATCH_SCORE
 _RESOLVE_TAKES_LOCALE = "locale_id" in inspect.signature(resolve_slot_value).parameters
-# Separators between the values of a multi-value slot ("a, b and c", "a와 b", "a하고 b").
-_LIST_SEPARATORS = re.compile(r"\s*(?:,|\band\b|\bor\b|그리고|하고|랑|와|과)\s*", re.IGNORECASE)
+# Separators between the values of a multi-value slot: commas, "and"/"or"/"그리고" between words,
+# and the Korean joining particles at the end of a word ("햄과 올리브", "햄하고 올리브").
+_LIST_SEPARATORS = re.compile(
+    r"\s*,\s*|\s+(?:and|or|그리고)\s+|(?<=\S)(?:이랑|하고|와|과|랑)\s+", re.IGNORECASE
+)
 
 
 @dataclass
@@ -211,7 +214,7 @@ class LocaleRuntime(DialogFlow):
         if slot is None:
             self._new_input(turn, session, ranked)
             return
-        found = self._slot_answer(intent.name, slot.name, turn.text, multiple=slot.multiple_values)
+        found = self._slot_answer(intent.name, slot.name, turn.text)
         if found is None and self._switch_target(ranked, intent):
             intent.state = FAILED
             self._new_input(turn, session, ranked)
@@ -337,22 +340,12 @@ class LocaleRuntime(DialogFlow):
         turn.top = intent
         self.begin_intent(turn, session, intent)
 
-    def _slot_answer(
-        self, intent_name: str, slot_name: str, text: str, *, multiple: bool
-    ) -> SlotValue | None:
+    def _slot_answer(self, intent_name: str, slot_name: str, text: str) -> SlotValue | None:
         matched = match_slots(
             text, self._slot_templates.get((intent_name, slot_name), ()), self._resolver(intent_name)
         )
         found = (matched or {}).get(slot_name)
-        if found is not None:
-            return found
-        if multiple:
-            parts = [part for part in _LIST_SEPARATORS.split(text.strip()) if part and part.strip()]
-            if len(parts) > 1:
-                values = [self._resolve(intent_name, slot_name, part.strip()) for part in parts]
-                if all(value is not None for value in values):
-                    return SlotValue.of_list(text.strip(), tuple(v for v in values if v is not None))
-        return self._resolve(intent_name, slot_name, text)
+        return found if found is not None else self._resolve(intent_name, slot_name, text)
 
     def _intent_def(self, name: str) -> IntentDef:
         definition = self.locale.intent(name)
@@ -365,11 +358,21 @@ class LocaleRuntime(DialogFlow):
         slot = definition.slot(slot_name) if definition else None
         if slot is None:
             return None
+        if slot.multiple_values:
+            parts = [part.strip() for part in _LIST_SEPARATORS.split(text.strip()) if part and part.strip()]
+            if len(parts) > 1:
+                values = [self._resolve_one(slot.slot_type, part) for part in parts]
+                items = tuple(value for value in values if value is not None)
+                if len(items) == len(parts):
+                    return SlotValue.of_list(text.strip(), items)
+        return self._resolve_one(slot.slot_type, text)
+
+    def _resolve_one(self, slot_type: str, text: str) -> SlotValue | None:
         if _RESOLVE_TAKES_LOCALE:
             return resolve_slot_value(  # type: ignore[call-arg, unused-ignore]
-                slot.slot_type, text, self.locale.slot_types, locale_id=self.locale.locale_id
+                slot_type, text, self.locale.slot_types, locale_id=self.locale.locale_id
             )
-        return resolve_slot_value(slot.slot_type, text, self.locale.slot_types)
+        return resolve_slot_value(slot_type, text, self.locale.slot_types)
 
     def _resolver(self, intent_name: str) -> Callable[[str, str], SlotValue | None]:
         def resolve(slot_name: str, text: str) -> SlotValue | None:
