@@ -2,8 +2,9 @@
 
 Lex V2 developer guide, "Creating conversation paths" and "Add conditions to branch conversations":
 every point of an intent (initial response, slot capture, confirmation, fulfilment, closing) plays
-its response, then follows its conditional (when active: the first branch whose condition holds,
-else the default branch) or its next step. With neither, the default is the dialog code hook when
+its response, then follows its next step; a next step of EvaluateConditional (or none) evaluates the
+point's conditional when it is active (the first branch whose condition holds, else the default
+branch). With neither, the default is the dialog code hook when
 it runs there ("Invoking Lambda functions during a conversation"), else what Lex picks: fill the
 next required slot (its default values first, "Using default slot values"), confirm, fulfil, close.
 
@@ -146,10 +147,10 @@ class DialogFlow:
         intent = self._live(session)
         if outcome is not None and play:
             self._say(turn, outcome.response, intent)
-        if outcome is not None and outcome.conditional is not None and outcome.conditional.active:
-            self._branch(turn, session, outcome.conditional, hook)
-        elif outcome is not None and outcome.step is not None:
+        if outcome is not None and outcome.step is not None:
             self._step(turn, session, outcome.step, hook=hook, conditional=outcome.conditional)
+        elif outcome is not None and outcome.conditional is not None and outcome.conditional.active:
+            self._branch(turn, session, outcome.conditional, hook)
         elif self._hook_runs(self._intent_def(intent.name), hook):
             assert hook is not None
             self._dialog_hook(turn, session, hook)
@@ -205,8 +206,13 @@ class DialogFlow:
         turn.suppress_next = step.suppress_next_message
         action = step.action
         definition = self._intent_def(target.name)
-        if action is None:
-            self._advance(turn, session)
+        if action is None or action == EVALUATE_CONDITIONAL:
+            # A next step that only sets values, or EvaluateConditional: the point's conditional
+            # when it is active, else Lex picks.
+            if conditional is not None and conditional.active:
+                self._branch(turn, session, conditional, hook)
+            else:
+                self._advance(turn, session)
         elif action == START_INTENT:
             session.intent = target
             session.attempts = 0
@@ -226,11 +232,6 @@ class DialogFlow:
             self._close(turn, session)
         elif action == END_CONVERSATION:
             session.dialog_action = DialogAction(CLOSE)
-        elif action == EVALUATE_CONDITIONAL:
-            if conditional is not None and conditional.active:
-                self._branch(turn, session, conditional, hook)
-            else:
-                self._advance(turn, session)
         elif action == INVOKE_DIALOG_CODE_HOOK:
             if self._hook_runs(definition, hook):
                 assert hook is not None
