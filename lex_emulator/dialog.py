@@ -32,7 +32,7 @@ from typing import Any
 
 from . import contexts
 from .code_hook import HandlerFunction
-from .definition import CodeHookDef, IntentDef, LocaleDef, OutcomeDef
+from .definition import CodeHookDef, ElicitationHookDef, IntentDef, LocaleDef, OutcomeDef
 from .dialog_flow import DialogFlow, Turn, blank_intent
 from .errors import ValidationException
 from .hook_events import BotInfo, Proposed
@@ -226,28 +226,13 @@ class LocaleRuntime(DialogFlow):
             hook = self._point_hook(definition, slot.code_hook)
             self._run_outcome(turn, session, slot.capture, hook=hook)
             return
-        hook_setting = slot.elicitation_hook
-        if (
-            definition.dialog_hook
-            and hook_setting is not None
-            and hook_setting.enabled
-            and self._hook is not None
-        ):
-            attempt = f"Retry{session.attempts + 1}"
-            before = session.dialog_action
-            self._elicitation_hook(
-                turn, session, intent, hook_setting.label, Proposed(ELICIT_SLOT, slot.name, attempt)
-            )
-            if (
-                session.dialog_action != before
-                or session.intent is None
-                or session.intent.name != intent.name
-            ):
-                return
-            intent = session.intent
         if slot.prompt is not None and session.attempts < slot.prompt.max_retries:
+            proposed = Proposed(ELICIT_SLOT, slot.name, f"Retry{session.attempts + 1}")
+            retried = self._retry_hook(turn, session, definition, slot.elicitation_hook, proposed)
+            if retried is None:
+                return
             session.attempts += 1
-            turn.messages.extend(self._render(slot.prompt, intent, attempt=session.attempts))
+            turn.messages.extend(self._render(slot.prompt, retried, attempt=session.attempts))
         elif slot.capture_failure is not None and (
             slot.capture_failure.step is not None or slot.capture_failure.conditional is not None
         ):
@@ -258,13 +243,29 @@ class LocaleRuntime(DialogFlow):
                 self._say(turn, slot.capture_failure.response, intent)
             self._invoke_fallback(turn, session, intent)
 
-    def _elicitation_hook(
-        self, turn: Turn, session: Session, intent: IntentState, label: str | None, proposed: Proposed
-    ) -> None:
-        """The dialog code hook between elicitation attempts; Delegate lets Lex re-prompt."""
-        self._dialog_hook(
-            turn, session, CodeHookDef(enabled=True, label=label), proposed=proposed, delegate=lambda: None
-        )
+    def _retry_hook(
+        self,
+        turn: Turn,
+        session: Session,
+        definition: IntentDef,
+        setting: ElicitationHookDef | None,
+        proposed: Proposed,
+    ) -> IntentState | None:
+        """The dialog code hook between elicitation attempts (``ElicitationCodeHook``; with no
+        setting, the intent's dialog code hook). Returns the intent to re-prompt for, or None when
+        the hook's answer took the turn (anything but Delegate)."""
+        intent = session.intent
+        runs = setting.enabled if setting is not None else definition.dialog_hook
+        if not (definition.dialog_hook and runs and self._hook is not None):
+            return intent
+        before = session.dialog_action
+        hook = CodeHookDef(enabled=True, label=setting.label if setting else None)
+        self._dialog_hook(turn, session, hook, proposed=proposed, delegate=lambda: None)
+        if session.dialog_action is not before or session.intent is None or intent is None:
+            return None
+        if session.intent.name != intent.name:
+            return None
+        return session.intent
 
     # -- helpers ------------------------------------------------------------------------------------
 
@@ -298,28 +299,12 @@ class LocaleRuntime(DialogFlow):
                 then=declined,
             )
         elif session.attempts < confirmation.prompt.max_retries:
-            if (
-                definition.dialog_hook
-                and confirmation.elicitation_hook
-                and confirmation.elicitation_hook.enabled
-            ):
-                before = session.dialog_action
-                self._elicitation_hook(
-                    turn,
-                    session,
-                    intent,
-                    confirmation.elicitation_hook.label,
-                    Proposed(CONFIRM_INTENT, None, f"Retry{session.attempts + 1}"),
-                )
-                if (
-                    session.dialog_action != before
-                    or session.intent is None
-                    or session.intent.name != intent.name
-                ):
-                    return
-                intent = session.intent
+            proposed = Proposed(CONFIRM_INTENT, None, f"Retry{session.attempts + 1}")
+            retried = self._retry_hook(turn, session, definition, confirmation.elicitation_hook, proposed)
+            if retried is None:
+                return
             session.attempts += 1
-            turn.messages.extend(self._render(confirmation.prompt, intent, attempt=session.attempts))
+            turn.messages.extend(self._render(confirmation.prompt, retried, attempt=session.attempts))
         elif confirmation.failure is not None and (
             confirmation.failure.step is not None or confirmation.failure.conditional is not None
         ):
