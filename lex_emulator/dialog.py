@@ -33,7 +33,7 @@ from typing import Any
 from . import contexts
 from .code_hook import HandlerFunction
 from .definition import CodeHookDef, ElicitationHookDef, IntentDef, LocaleDef, OutcomeDef
-from .dialog_flow import DialogFlow, Turn, blank_intent
+from .dialog_flow import DialogFlow
 from .errors import ValidationException
 from .hook_events import BotInfo, Proposed
 from .messages import MAX_MESSAGES
@@ -54,6 +54,7 @@ from .state import (
     IntentState,
     SlotValue,
 )
+from .turn import Turn, blank_intent
 from .utterances import compile_templates, match_slots
 from .yes_no import Answer, classify_yes_no
 
