@@ -27,17 +27,17 @@ import random
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from . import contexts
+from . import session_state as session_state_io
 from .code_hook import HandlerFunction
 from .definition import CodeHookDef, ElicitationHookDef, IntentDef, LocaleDef, OutcomeDef
 from .dialog_flow import DialogFlow
 from .errors import ValidationException
 from .hook_events import BotInfo, Proposed
-from .messages import MAX_MESSAGES
 from .recognition import TEMPLATE_MATCH_SCORE, IntentRanker, Ranked
+from .session_state import TurnResult
 from .sessions import Session
 from .slot_types import resolve_slot_value
 from .state import (
@@ -49,7 +49,6 @@ from .state import (
     ELICIT_SLOT,
     FAILED,
     IN_PROGRESS,
-    NO_CONFIRMATION,
     DialogAction,
     IntentState,
     SlotValue,
@@ -70,14 +69,6 @@ _RESOLVE_TAKES_LOCALE = "locale_id" in inspect.signature(resolve_slot_value).par
 _LIST_SEPARATORS = re.compile(
     r"\s*,\s*|\s+(?:and|or|그리고)\s+|(?<=\S)(?:이랑|하고|와|과|랑)\s+", re.IGNORECASE
 )
-
-
-@dataclass
-class TurnResult:
-    messages: list[dict[str, Any]]
-    interpretations: list[dict[str, Any]]
-    session_state: dict[str, Any]
-    request_attributes: dict[str, str] | None
 
 
 class LocaleRuntime(DialogFlow):
@@ -117,11 +108,11 @@ class LocaleRuntime(DialogFlow):
         request_attributes: dict[str, str] | None,
         session_state: dict[str, Any] | None,
     ) -> TurnResult:
-        saved = _save(session)
+        saved = session_state_io.save(session)
         try:
             turn = Turn(request_id=str(uuid.uuid4()), text=text, request_attributes=request_attributes)
             if session_state is not None:
-                self._apply_session_state(session, session_state)
+                session_state_io.apply_session_state(session, session_state, self._intent_def, self._clock())
             contexts.expire(session, self._clock())
             existing = contexts.active_names(session)
             action = session.dialog_action.type if session.dialog_action else None
@@ -133,9 +124,9 @@ class LocaleRuntime(DialogFlow):
             else:
                 self._new_input(turn, session)
             contexts.count_turn(session, existing)
-            return self._finish(turn, session)
+            return session_state_io.finish(turn, session, self._intent_def)
         except BaseException:
-            _restore(session, saved)
+            session_state_io.restore(session, saved)
             raise
 
     def put_session(
@@ -146,10 +137,10 @@ class LocaleRuntime(DialogFlow):
         messages: list[dict[str, Any]] | None,
         request_attributes: dict[str, str] | None,
     ) -> TurnResult:
-        saved = _save(session)
+        saved = session_state_io.save(session)
         try:
             turn = Turn(request_id=str(uuid.uuid4()), text="", request_attributes=request_attributes)
-            self._apply_session_state(session, session_state)
+            session_state_io.apply_session_state(session, session_state, self._intent_def, self._clock())
             turn.messages.extend(messages or [])
             action = session.dialog_action
             intent = session.intent
@@ -167,9 +158,9 @@ class LocaleRuntime(DialogFlow):
                         "PutSession with dialogAction Delegate needs sessionState.intent"
                     )
                 self._advance(turn, session)
-            return self._finish(turn, session, with_interpretations=False)
+            return session_state_io.finish(turn, session, self._intent_def, with_interpretations=False)
         except BaseException:
-            _restore(session, saved)
+            session_state_io.restore(session, saved)
             raise
 
     # -- turn steps ---------------------------------------------------------------------------------
@@ -365,112 +356,3 @@ class LocaleRuntime(DialogFlow):
             return self._resolve(intent_name, slot_name, text)
 
         return resolve
-
-    def _apply_session_state(self, session: Session, state: dict[str, Any]) -> None:
-        """A client-supplied sessionState (already shape-checked): attributes, contexts, intent, action."""
-        if "sessionAttributes" in state:
-            session.attributes = dict(state["sessionAttributes"] or {})
-        if "activeContexts" in state:
-            session.active_contexts = list(state["activeContexts"] or [])
-        if "intent" not in state and "dialogAction" not in state:
-            return
-        intent = None
-        if state.get("intent") is not None:
-            intent = self._intent_from_client(state["intent"])
-        action = state.get("dialogAction")
-        if action is not None:
-            action_type = action["type"]
-            slot_to_elicit = action.get("slotToElicit")
-            if action_type in (ELICIT_SLOT, CONFIRM_INTENT, DELEGATE) and intent is None:
-                raise ValidationException(
-                    f"sessionState.intent is required with dialogAction type {action_type}."
-                )
-            if action_type == ELICIT_SLOT:
-                assert intent is not None
-                if not slot_to_elicit or slot_to_elicit not in intent.slots:
-                    raise ValidationException(
-                        f"sessionState.dialogAction.slotToElicit must name a slot of intent {intent.name}."
-                    )
-            session.dialog_action = DialogAction(
-                action_type, slot_to_elicit if action_type == ELICIT_SLOT else None
-            )
-        else:
-            session.dialog_action = None
-        session.intent = intent
-        session.attempts = 0
-        contexts.track_client_contexts(session, self._clock())
-
-    def _intent_from_client(self, raw: dict[str, Any]) -> IntentState:
-        definition = self._intent_def(raw["name"])
-        slots: dict[str, SlotValue | None] = {name: None for name in definition.slot_names}
-        for name, slot in (raw.get("slots") or {}).items():
-            if name not in slots:
-                raise ValidationException(f"Slot {name} does not exist in intent {definition.name}.")
-            if slot is not None and slot.get("value") is not None:
-                slots[name] = SlotValue.from_wire(slot)
-        return IntentState(
-            name=definition.name,
-            slots=slots,
-            state=raw.get("state") or IN_PROGRESS,
-            confirmation_state=raw.get("confirmationState") or NO_CONFIRMATION,
-        )
-
-    def _finish(self, turn: Turn, session: Session, *, with_interpretations: bool = True) -> TurnResult:
-        messages = turn.messages[:MAX_MESSAGES]
-        interpretations: list[dict[str, Any]] = []
-        if with_interpretations:
-            for ranked in turn.ranked:
-                if turn.top is not None and ranked.intent == turn.top.name:
-                    shown = turn.top
-                else:
-                    shown = blank_intent(self._intent_def(ranked.intent))
-                item: dict[str, Any] = {"intent": shown.to_wire(), "interpretationSource": "Lex"}
-                if ranked.score is not None:
-                    item["nluConfidence"] = {"score": ranked.score}
-                interpretations.append(item)
-        state: dict[str, Any] = {}
-        if session.dialog_action is not None:
-            state["dialogAction"] = session.dialog_action.to_wire()
-        if session.intent is not None:
-            state["intent"] = session.intent.to_wire()
-        state["sessionAttributes"] = dict(session.attributes)
-        if session.active_contexts:
-            state["activeContexts"] = list(session.active_contexts)
-        state["originatingRequestId"] = turn.request_id
-        session.view = {
-            "sessionId": session.session_id,
-            "messages": messages,
-            "interpretations": interpretations,
-            "sessionState": state,
-        }
-        return TurnResult(
-            messages=messages,
-            interpretations=interpretations,
-            session_state=state,
-            request_attributes=turn.request_attributes,
-        )
-
-
-def _save(session: Session) -> tuple[Any, ...]:
-    return (
-        dict(session.attributes),
-        [
-            dict(context, timeToLive=dict(context.get("timeToLive") or {}))
-            for context in session.active_contexts
-        ],
-        dict(session.context_expiry),
-        session.intent.copy() if session.intent else None,
-        session.dialog_action,
-        session.attempts,
-    )
-
-
-def _restore(session: Session, saved: tuple[Any, ...]) -> None:
-    (
-        session.attributes,
-        session.active_contexts,
-        session.context_expiry,
-        session.intent,
-        session.dialog_action,
-        session.attempts,
-    ) = saved
