@@ -6,21 +6,25 @@ deadline. It only reads the memory: `/chat` records the handler's turn in it lik
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
 from .codehook import clean_text
 from .deadline import Deadline
 from .fallback import system_message
-from .handler import container
 from .llm import LlmError, LlmNotConfiguredError, Message
 from .memory import alternating, load_history
-from .settings import DEFAULT_DEADLINE_SECONDS, SettingsError
+from .settings import DEFAULT_DEADLINE_SECONDS, Settings, SettingsError
 
 
 def turn_deadline(remaining_millis: int | None) -> Deadline:
-    """The turn's deadline: LLM_DEADLINE_SECONDS, or what the Lambda has left minus a margin."""
+    """The turn's deadline: LLM_DEADLINE_SECONDS, or what the Lambda has left minus a margin.
+
+    Cheap on purpose (no provider is built): the router makes one for every handler call, and most
+    handlers never ask the LLM.
+    """
     try:
-        cap = container().settings.deadline_seconds
+        cap = Settings.from_env(os.environ).deadline_seconds
     except SettingsError:
         cap = DEFAULT_DEADLINE_SECONDS
     return Deadline.for_turn(cap, remaining_millis)
@@ -39,6 +43,8 @@ def ask_llm(
     `instructions` replaces the configured system prompt for this call (the user's locale is
     still named). A misconfigured LLM raises LlmNotConfiguredError.
     """
+    from .handler import container  # the provider and its HTTP/AWS clients: built on first use only
+
     try:
         app = container()
     except SettingsError as error:

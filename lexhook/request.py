@@ -4,7 +4,10 @@ A read-only view of the event (intent, invocation source, locale, transcript, sl
 state, proposed next state, request attributes), plus two things a handler owns for the turn:
 `session_attributes` (a mutable copy, returned to Lex with the response) and the slot values
 (`set_slot`/`clear_slot`, so a validation can clear a bad value and elicit it again).
-Reading is forgiving: a missing or odd field reads as empty, never as an exception.
+Reading is forgiving: a missing or odd field reads as empty, never as an exception. Field meanings
+follow the Lex V2 developer guide's "AWS Lambda input event format for Lex V2": every dialog-side
+hook (dialog code hook, initial response, slot capture, elicitation) arrives as DialogCodeHook,
+told apart by `invocationLabel` and `proposedNextState` (what Lex would do on Delegate).
 """
 
 from __future__ import annotations
