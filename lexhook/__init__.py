@@ -15,6 +15,7 @@ invocation source, checks the answer against Lex's contract and sends it to Lex.
 from .messages import Button, CustomPayload, ImageCard, Message, PlainText, Ssml
 from .request import IntentRequest, LlmUnavailableError, ProposedNextState, SlotValue
 from .responses import Response, close, confirm_intent, delegate, elicit_intent, elicit_slot, to_lex
+from .validation import SlotValidator, validate_slots
 
 __all__ = [
     "Button",
@@ -26,6 +27,7 @@ __all__ = [
     "PlainText",
     "ProposedNextState",
     "Response",
+    "SlotValidator",
     "SlotValue",
     "Ssml",
     "close",
@@ -34,4 +36,5 @@ __all__ = [
     "elicit_intent",
     "elicit_slot",
     "to_lex",
+    "validate_slots",
 ]

@@ -2,13 +2,14 @@
 
 Lex asks for the drink and the number of cups, confirms, then fulfils. `dialog` runs on every turn
 of that dialog: a drink not on the menu or a number of cups outside 1-10 is cleared and asked
-again; anything else is left to Lex (`delegate`). `fulfillment` places the order and answers
-with its number and price, keeping a count of this session's orders in a session attribute.
+again (one validator per slot, `validate_slots`); anything else is left to Lex. `fulfillment`
+places the order and answers with its number and price, keeping a count of this session's orders
+in a session attribute.
 """
 
 from __future__ import annotations
 
-from lexhook import IntentRequest, Response, close, delegate, elicit_slot
+from lexhook import IntentRequest, Response, SlotValue, close, validate_slots
 
 from ._menu import MAX_CUPS, PRICES, locale_of, price_text, say
 
@@ -16,16 +17,19 @@ ORDERS_ATTRIBUTE = "coffeeOrders"
 
 
 def dialog(request: IntentRequest) -> Response:
-    locale = request.locale
-    drink = request.value("Drink")
-    if drink is not None and drink not in PRICES[locale_of(locale)]:
-        request.clear_slot("Drink")
-        return elicit_slot("Drink", say(locale, "unknown_drink", drink=drink))
-    quantity = request.slot("Quantity")
-    if quantity is not None and _cups(quantity.interpreted) is None:
-        request.clear_slot("Quantity")
-        return elicit_slot("Quantity", say(locale, "bad_quantity", drink=drink or "coffee"))
-    return delegate()
+    return validate_slots(request, {"Drink": on_the_menu, "Quantity": one_to_ten_cups})
+
+
+def on_the_menu(drink: SlotValue, request: IntentRequest) -> str | None:
+    if drink.interpreted in PRICES[locale_of(request.locale)]:
+        return None
+    return say(request.locale, "unknown_drink", drink=drink.interpreted)
+
+
+def one_to_ten_cups(quantity: SlotValue, request: IntentRequest) -> str | None:
+    if _cups(quantity.interpreted) is not None:
+        return None
+    return say(request.locale, "bad_quantity", drink=request.value("Drink") or "coffee")
 
 
 def fulfillment(request: IntentRequest) -> Response:

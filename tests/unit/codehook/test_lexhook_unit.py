@@ -160,3 +160,32 @@ def test_ask_llm_uses_the_injected_asker_and_fails_clearly_without_one() -> None
     with pytest.raises(LlmUnavailableError) as info:
         make_request("OrderCoffee").ask_llm("write")
     assert info.value.kind == "not_configured"
+
+
+def test_validate_slots_re_elicits_the_first_bad_filled_slot_in_the_order_given() -> None:
+    from lexhook import SlotValue, validate_slots
+
+    seen: list[str] = []
+
+    def never(value: SlotValue, request: IntentRequest) -> str | None:
+        seen.append(value.interpreted)
+        return f"{value.interpreted} will not do"
+
+    request = make_request("OrderCoffee", slots={"Drink": "tea", "Quantity": "4", "Size": None})
+
+    response = validate_slots(request, {"Size": never, "Quantity": never, "Drink": never})
+
+    assert seen == ["4"]
+    assert (response.action, response.slot_to_elicit) == ("ElicitSlot", "Quantity")
+    assert response.messages == ({"contentType": "PlainText", "content": "4 will not do"},)
+    assert request.slot("Quantity") is None
+    assert request.value("Drink") == "tea"
+
+
+def test_validate_slots_delegates_when_every_value_is_fine() -> None:
+    from lexhook import validate_slots
+
+    request = make_request("OrderCoffee", slots={"Drink": "tea"})
+
+    assert validate_slots(request, {"Drink": lambda value, request: None}).action == "Delegate"
+    assert request.value("Drink") == "tea"
