@@ -22,7 +22,7 @@ from there (next steps, conditional branches, code hooks, fulfilment, closing). 
 
 from __future__ import annotations
 
-import inspect
+import datetime
 import random
 import re
 import uuid
@@ -63,7 +63,6 @@ CONTINUING_SCORE = 1.0
 # "Intent switching": during slot elicitation an input that is no value for the slot but matches
 # another intent this well (one of its sample utterances, with or without slots) starts that intent.
 SWITCH_SCORE = TEMPLATE_MATCH_SCORE
-_RESOLVE_TAKES_LOCALE = "locale_id" in inspect.signature(resolve_slot_value).parameters
 # Separators between the values of a multi-value slot: commas, "and"/"or"/"그리고" between words,
 # and the Korean joining particles at the end of a word ("햄과 올리브", "햄하고 올리브").
 _LIST_SEPARATORS = re.compile(
@@ -83,6 +82,7 @@ class LocaleRuntime(DialogFlow):
         hook_timeout: float,
         rng: random.Random,
         clock: Callable[[], float],
+        today: Callable[[], datetime.date] = datetime.date.today,
     ) -> None:
         self.bot = bot
         self.locale = locale
@@ -92,6 +92,7 @@ class LocaleRuntime(DialogFlow):
         self._hook_timeout = hook_timeout
         self._rng = rng
         self._clock = clock
+        self._today = today
         self._slot_templates = {
             (intent.name, slot.name): compile_templates(slot.sample_utterances)
             for intent in locale.intents
@@ -268,7 +269,7 @@ class LocaleRuntime(DialogFlow):
         if confirmation is None:
             self._advance(turn, session)
             return
-        answer = classify_yes_no(turn.text)
+        answer = classify_yes_no(turn.text, self.locale.locale_id)
         hook = self._point_hook(definition, confirmation.code_hook)
         if answer is Answer.YES:
             intent.confirmation_state = CONFIRMED
@@ -345,11 +346,9 @@ class LocaleRuntime(DialogFlow):
         return self._resolve_one(slot.slot_type, text)
 
     def _resolve_one(self, slot_type: str, text: str) -> SlotValue | None:
-        if _RESOLVE_TAKES_LOCALE:
-            return resolve_slot_value(  # type: ignore[call-arg, unused-ignore]
-                slot_type, text, self.locale.slot_types, locale_id=self.locale.locale_id
-            )
-        return resolve_slot_value(slot_type, text, self.locale.slot_types)
+        return resolve_slot_value(
+            slot_type, text, self.locale.slot_types, locale_id=self.locale.locale_id, today=self._today()
+        )
 
     def _resolver(self, intent_name: str) -> Callable[[str, str], SlotValue | None]:
         def resolve(slot_name: str, text: str) -> SlotValue | None:

@@ -53,7 +53,7 @@ USES: dict[str, Callable[[dict[str, Any]], None]] = {
     ),
     "BotLocales[].Intents[].KendraConfiguration": lambda d: _hello(d).update(KendraConfiguration={}),
     "BotLocales[].Intents[].QnAIntentConfiguration": lambda d: _hello(d).update(QnAIntentConfiguration={}),
-    "BotLocales[].Intents[].Slots[].SlotTypeName": lambda d: _slot(d).update(SlotTypeName="AMAZON.City"),
+    "BotLocales[].Intents[].Slots[].SlotTypeName": lambda d: _slot(d).update(SlotTypeName="AMAZON.Airport"),
     "BotLocales[].Intents[].Slots[].SubSlotSetting": lambda d: _slot(d).update(SubSlotSetting={}),
     "BotLocales[].Intents[].Slots[].MultipleValuesSetting.AllowMultipleValues": lambda d: _slot(d).update(
         MultipleValuesSetting={"AllowMultipleValues": True}
