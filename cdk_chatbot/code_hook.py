@@ -5,7 +5,8 @@ FallbackIntent goes to the LLM fallback (`lambda_chatgpt`), an intent with a han
 `handlers/` folder beside the bot file to that handler (`lexhook` API), any other intent to Lex's
 default. Its asset holds those packages, the handlers as the package `intent_handlers` and the bot
 definition as `bot_definition.json`; the handlers are checked against the bot at synth, in a
-child process (the CDK app never imports user code).
+child process (the CDK app never imports user code). Third-party packages the handlers import go
+in `handlers/requirements.txt` (one `name==version` per line); they are bundled like the Lambda's own.
 
 The secret is created with no value at all (no SecretString, nothing generated), so the template
 never holds a key. Until someone runs `aws secretsmanager put-secret-value`, GetSecretValue fails
@@ -108,7 +109,7 @@ class CodeHook(Construct):
             package_dir=project_root / ROUTER_PACKAGE,
             description="Lex code hook: intent handlers, and an LLM answer for FallbackIntent",
             extra_parts=parts,
-            requirements=requirements,
+            requirements=[*requirements, *handler_requirements(handlers_dir)],
             bundle=config.bundle,
             environment=environment,
             timeout=Duration.seconds(config.fallback_timeout_seconds),
@@ -143,6 +144,18 @@ def _generated_secret_name(scope: Construct, secret_arn: str) -> str:
     resource_name = Stack.of(scope).split_arn(secret_arn, ArnFormat.COLON_RESOURCE_NAME).resource_name
     segments = Fn.split("-", resource_name or "")
     return Fn.join("-", [Fn.select(0, segments), Fn.select(1, segments)])
+
+
+def handler_requirements(handlers_dir: Path | None) -> list[str]:
+    """The lines of `handlers/requirements.txt` (comments and blank lines dropped), or none."""
+    path = handlers_dir / "requirements.txt" if handlers_dir is not None else None
+    if path is None or not path.is_file():
+        return []
+    lines = [line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        if line.startswith("-"):
+            raise ConfigError(f"{path}: only package requirements are supported, not options like {line!r}")
+    return [line for line in lines if line]
 
 
 def check_handlers(project_root: Path, definition_json: bytes, handlers_dir: Path, source: str) -> None:

@@ -102,3 +102,16 @@ def test_handlers_that_do_not_fit_the_bot_stop_the_synth_naming_the_file(tmp_pat
 
     assert "order_cofee.py: no intent of my/bot.json is named like it" in str(info.value)
     assert "OrderCoffee" in str(info.value)
+
+
+def test_the_handlers_requirements_are_installed_with_the_lambdas_own(tmp_path: Path) -> None:
+    from cdk_chatbot.code_hook import handler_requirements
+
+    (tmp_path / "requirements.txt").write_text("# for the menu\nbabel==2.17.0\n\npytz==2025.2  # zones\n")
+
+    assert handler_requirements(tmp_path) == ["babel==2.17.0", "pytz==2025.2"]
+    assert handler_requirements(tmp_path / "missing") == []
+    assert handler_requirements(None) == []
+    (tmp_path / "requirements.txt").write_text("--index-url https://example.invalid/simple\n")
+    with pytest.raises(ConfigError, match="only package requirements are supported"):
+        handler_requirements(tmp_path)
