@@ -115,3 +115,25 @@ def test_the_handlers_requirements_are_installed_with_the_lambdas_own(tmp_path: 
     (tmp_path / "requirements.txt").write_text("--index-url https://example.invalid/simple\n")
     with pytest.raises(ConfigError, match="only package requirements are supported"):
         handler_requirements(tmp_path)
+
+
+def test_the_example_bot_matches_the_cloudformation_schema_and_lex_limits() -> None:
+    from cdk_chatbot import bot_limits
+    from cdk_chatbot.bot_definition import BotDefinition
+    from tests.infra.test_infra_bot_definition import _schema_errors
+
+    definition = BotDefinition.from_file(PROJECT_ROOT / EXAMPLE_BOT)
+
+    assert _schema_errors(dict(definition.properties)) == []
+    assert bot_limits.problems(definition) == []
+
+
+def test_the_example_template_is_cfn_lint_clean(example: Synth) -> None:
+    from cfnlint.api import ManualArgs, lint
+
+    from tests.infra.test_infra_hygiene import LINT_REGIONS
+
+    matches = lint(
+        json.dumps(example.template), config=ManualArgs(regions=LINT_REGIONS, ignore_checks=["W3005", "I"])
+    )
+    assert not matches, "\n".join(str(m) for m in matches)
