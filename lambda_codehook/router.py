@@ -18,7 +18,9 @@ logged with the intent; the user never sees a stack trace and Lex never gets an 
 from __future__ import annotations
 
 import time
+import traceback
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Protocol
 
 from lambda_chatgpt.answered_by import Source, mark_response
@@ -133,9 +135,7 @@ class Router:
                 event, source, fields, f"the handler did not answer within {max(timeout, 0):.1f} s"
             )
         if run.error is not None:
-            return self._failed(
-                event, source, fields, f"the handler raised {type(run.error).__name__}: {run.error}"
-            )
+            return self._failed(event, source, fields, f"the handler raised {_described(run.error)}")
         answer = run.value
         if isinstance(answer, Response):
             try:
@@ -262,6 +262,13 @@ def _session_response(
     if messages:
         response["messages"] = messages
     return response
+
+
+def _described(error: BaseException) -> str:
+    """`Type at file:line: message`, the line being where it was raised (no full stack trace)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__}{where}: {error}"
 
 
 def _remaining_millis(context: Any) -> int | None:

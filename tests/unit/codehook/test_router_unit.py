@@ -112,7 +112,7 @@ def test_an_intent_without_handler_gets_lex_defaults_never_the_llm(tmp_path: Pat
 @pytest.mark.parametrize(
     ("body", "reason"),
     [
-        ("raise RuntimeError('beans ran out')", "raised RuntimeError: beans ran out"),
+        ("raise RuntimeError('beans ran out')", "raised RuntimeError at check_hours.py:4: beans ran out"),
         ("return 'done'", "returned str, not a lexhook Response"),
         ("return {'sessionState': {'dialogAction': {'type': 'Finish'}}}", "dialogAction.type"),
         ("return elicit_slot('Size', 'Which size?')", "'Size' is not a slot of the intent"),
