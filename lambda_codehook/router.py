@@ -65,7 +65,8 @@ class RouteLog(Protocol):
 
 
 class Router:
-    """Routes code-hook events; `broken` (a handler-loading problem) fails every handled intent."""
+    """Routes code-hook events. `broken` (the handlers could not be loaded) fails every hook event but
+    FallbackIntent's: without its handlers the router cannot tell which intents needed one."""
 
     def __init__(
         self,
