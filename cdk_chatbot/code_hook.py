@@ -40,6 +40,7 @@ ROUTER_PACKAGE = "lambda_codehook"
 SHARED_PACKAGES = ("lambda_chatgpt", "lexhook", "conversation_memory")
 HANDLERS_PACKAGE = "intent_handlers"
 DEFINITION_FILE = "bot_definition.json"
+SECRET_LOGICAL_ID = "LlmFallbackApiKeySecret96A1D00E"  # noqa: S105 - a resource id, not a secret
 
 
 class CodeHook(Construct):
@@ -79,6 +80,9 @@ class CodeHook(Construct):
             ),
         )
         secret.apply_removal_policy(RemovalPolicy.DESTROY)
+        # The secret holds the key the user put in it: it keeps the logical id it had when this construct
+        # was `LlmFallback`, so updating an older deployment does not replace it with an empty one.
+        secret.override_logical_id(SECRET_LOGICAL_ID)
         acknowledge(
             secret,
             "AwsSolutions-SMG4",

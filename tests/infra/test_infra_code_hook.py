@@ -137,3 +137,14 @@ def test_the_example_template_is_cfn_lint_clean(example: Synth) -> None:
         json.dumps(example.template), config=ManualArgs(regions=LINT_REGIONS, ignore_checks=["W3005", "I"])
     )
     assert not matches, "\n".join(str(m) for m in matches)
+
+
+def test_the_api_key_secret_keeps_its_logical_id_across_the_rename_so_an_update_keeps_the_key(
+    synth: Synth,
+) -> None:
+    from cdk_chatbot.code_hook import SECRET_LOGICAL_ID
+
+    secret_id, _ = only(synth.template, "AWS::SecretsManager::Secret")
+
+    # The id CloudFormation knew when the construct was LlmFallback: a new id would replace the secret.
+    assert secret_id == SECRET_LOGICAL_ID == "LlmFallbackApiKeySecret96A1D00E"
