@@ -239,7 +239,8 @@ def _describe(error: ValidationError, definitions: Mapping[str, Any]) -> tuple[s
         reason = f"{instance!r} is not allowed; allowed: {', '.join(allowed_values)}"
         snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", str(instance)).upper()
         if snake in allowed_values and snake != instance:
-            reason += f" (write {snake}: {instance} is the Lex models API's spelling, not CloudFormation's)"
+            spelling = f"{instance} is the Lex models API's spelling"
+            reason += f" ({spelling}; AWS::Lex::Bot (CloudFormation) spells it {snake})"
         return path, reason
     if keyword == "type":
         kinds = expected if isinstance(expected, list) else [expected]

@@ -327,13 +327,15 @@ def test_the_stack_and_the_emulator_accept_and_refuse_the_same_definitions(
 
 def test_a_valid_feature_the_emulator_does_not_run_is_deployed_but_refused_locally_by_name() -> None:
     data = _data()
-    _hello(data)["DialogCodeHook"] = {"Enabled": True}
+    _hello(data)["KendraConfiguration"] = {
+        "KendraIndex": "arn:aws:kendra:us-east-1:123456789012:index/greeting-faq"
+    }
 
     assert _stack_verdict(data) == (True, "")
     valid, why = _emulator_verdict(data)
     assert not valid
-    assert why.startswith("BotLocales[0].Intents[0].DialogCodeHook.Enabled: ")
-    assert "not implemented by the Lex emulator" in why
+    assert why.startswith("BotLocales[0].Intents[0].KendraConfiguration: ")
+    assert "Lex emulator" in why
 
 
 def test_a_console_export_zip_deploys_as_the_properties_it_describes(tmp_path: Path) -> None:

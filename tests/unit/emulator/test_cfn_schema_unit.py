@@ -219,7 +219,10 @@ def test_the_models_api_spelling_of_a_resolution_strategy_is_refused_with_a_hint
     error = refused(lambda d: d["BotLocales"][0].update(SlotTypes=[slot_type]))
 
     assert error.path == "BotLocales[0].SlotTypes[0].ValueSelectionSetting.ResolutionStrategy"
-    assert f"(write {spelled}: {written} is the Lex models API's spelling" in error.problem
+    assert (
+        f"({written} is the Lex models API's spelling; AWS::Lex::Bot (CloudFormation) spells it {spelled})"
+        in (error.problem)
+    )
 
 
 def test_numbers_and_booleans_written_as_strings_are_accepted_and_normalised() -> None:
@@ -343,7 +346,7 @@ def test_the_emulator_loader_validates_with_the_schema_first() -> None:
             }
         ]
 
-    with pytest.raises(BotDefinitionError, match="write ORIGINAL_VALUE"):
+    with pytest.raises(BotDefinitionError, match=r"CloudFormation\) spells it ORIGINAL_VALUE"):
         parse_bot_definition(changed(api_spelling))
     bot = parse_bot_definition(changed(_set(("IdleSessionTTLInSeconds",), "900")))
     assert bot.idle_session_ttl_seconds == 900

@@ -200,12 +200,25 @@ def test_slots_slot_types_prompts_and_conditional_flows_convert_to_cloudformatio
 
 
 def test_the_emulator_refuses_by_name_a_valid_feature_of_the_export_it_does_not_run(tmp_path: Path) -> None:
-    path = export_zip(copy.deepcopy(LIBRARY), tmp_path / "library.zip")
+    files = export_files(copy.deepcopy(BOT_JSON))
+    intent = files["TestBot/BotLocales/en_US/Intents/HelloWorld/Intent.json"]
+    intent["kendraConfiguration"] = {
+        "kendraIndex": "arn:aws:kendra:eu-west-1:123456789012:index/library-faq",
+        "queryFilterStringEnabled": False,
+        "queryFilterString": None,
+    }
+    path = write_zip(files, tmp_path / "with-kendra.zip")
+    properties = read_console_export(path)
+    assert properties["BotLocales"][0]["Intents"][1]["KendraConfiguration"] == {
+        "KendraIndex": "arn:aws:kendra:eu-west-1:123456789012:index/library-faq",
+        "QueryFilterStringEnabled": False,
+    }
+    validate_bot_definition(properties)  # valid for CloudFormation
 
     with pytest.raises(BotDefinitionError) as raised:
         load_bot_definition(path)
 
-    assert raised.value.path.startswith("BotLocales[0].")
+    assert raised.value.path == "BotLocales[0].Intents[1].KendraConfiguration"
     assert "emulator" in raised.value.problem
 
 
