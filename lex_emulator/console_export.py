@@ -15,9 +15,9 @@ slot name, ``OriginalValue``); CloudFormation speaks PascalCase (``IsActive``, `
 lists of ``{SlotName, SlotValueOverride}``, ``ORIGINAL_VALUE``) and nests slots in their intent and
 intents and slot types in their locale. The conversion walks each file along the resource schema
 cfn-lint ships, so every key lands on the schema's own name; what has no counterpart keeps a
-PascalCase name and is refused by the schema check that follows, naming the field. The result is
-unvalidated Properties; the loaders validate it like any definition. The deployment's own
-properties (the bot's name, data privacy) are left out: the stack sets them.
+PascalCase name and is refused by the schema check that follows, naming the field and the
+export's file it came from (`read_console_export`). The deployment's own properties (the bot's
+name, data privacy) are left out: the stack sets them.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
-from .cfn_schema import property_schema, resolve, resource_schema, schema_definitions
+from .cfn_schema import property_schema, resolve, resource_schema, schema_definitions, validate_bot_definition
 from .errors import BotDefinitionError
 
 MAX_ENTRIES = 20_000
@@ -47,6 +47,7 @@ _KEY_ALIASES = {
     "sampleValueElicitingUtterances": "SampleUtterances",
     "defaultValueSpec": "DefaultValueSpecification",
 }
+_FIELD_SOURCE = re.compile(r"^BotLocales\[(\d+)\](?:\.(Intents|SlotTypes)\[(\d+)\](?:\.Slots\[(\d+)\])?)?")
 # Bookkeeping of the export with no meaning in a template.
 _METADATA_KEYS = frozenset(
     {"identifier", "version", "creationDateTime", "lastUpdatedDateTime", "itemId", "botId", "botVersion"}
@@ -59,10 +60,46 @@ def is_console_export(path: Path) -> bool:
 
 
 def read_console_export(path: Path) -> dict[str, Any]:
-    """The ``AWS::Lex::Bot`` Properties a console export zip describes (not yet validated)."""
+    """The ``AWS::Lex::Bot`` Properties a console export zip describes, checked by the schema.
+
+    A `BotDefinitionError` names the field in the Properties and the export's file it came from.
+    """
+    files = _read_zip(path)
+    properties = convert_console_export(files)
+    try:
+        return validate_bot_definition(properties)
+    except BotDefinitionError as error:
+        source = source_file(files, properties, error.path)
+        raise BotDefinitionError(error.path, f"{error.problem} (from {source} in {path.name})") from None
+
+
+def source_file(files: Mapping[str, Any], properties: Mapping[str, Any], field: str) -> str:
+    """The export's file a field of the converted Properties comes from (Bot.json above the locales)."""
+    bot_dir = PurePosixPath(_bot_file(files)).parent
+    match = _FIELD_SOURCE.match(field)
+    if match is None:
+        return str(bot_dir / "Bot.json")
+    locale_index, kind, item_index, slot_index = match.groups()
+    try:
+        locale = properties["BotLocales"][int(locale_index)]
+        folder = bot_dir / "BotLocales" / str(locale["LocaleId"])
+        if kind is None:
+            return str(folder / "BotLocale.json")
+        item = locale[kind][int(item_index)]
+        if kind == "SlotTypes":
+            return str(folder / "SlotTypes" / str(item["Name"]) / "SlotType.json")
+        folder = folder / "Intents" / str(item["Name"])
+        if slot_index is None:
+            return str(folder / "Intent.json")
+        return str(folder / "Slots" / str(item["Slots"][int(slot_index)]["Name"]) / "Slot.json")
+    except (KeyError, IndexError, TypeError):
+        return str(bot_dir)
+
+
+def _read_zip(path: Path) -> dict[str, Any]:
     try:
         with zipfile.ZipFile(path) as archive:
-            return convert_console_export(_read_members(archive, path))
+            return _read_members(archive, path)
     except FileNotFoundError:
         raise BotDefinitionError("", f"cannot read bot definition {path}: no such file") from None
     except zipfile.BadZipFile:
@@ -88,8 +125,7 @@ def _read_members(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
     return files
 
 
-def convert_console_export(files: Mapping[str, Any]) -> dict[str, Any]:
-    """Properties from an export's parsed JSON files, keyed by their path inside the zip."""
+def _bot_file(files: Mapping[str, Any]) -> str:
     bots = sorted((name for name in files if PurePosixPath(name).name == "Bot.json"), key=len)
     if not bots:
         if any(name.endswith("BotLocale.json") for name in files):
@@ -99,9 +135,15 @@ def convert_console_export(files: Mapping[str, Any]) -> dict[str, Any]:
         raise BotDefinitionError(
             "", "no <BotName>/Bot.json found: not a Lex V2 console export of a bot (Export bot, LexJson)"
         )
-    bot_dir = PurePosixPath(bots[0]).parent
+    return bots[0]
+
+
+def convert_console_export(files: Mapping[str, Any]) -> dict[str, Any]:
+    """Properties (not yet validated) from an export's parsed JSON files, keyed by their path in the zip."""
+    bot_file = _bot_file(files)
+    bot_dir = PurePosixPath(bot_file).parent
     _check_manifest(files, bot_dir)
-    bot = _object(files[bots[0]], bots[0])
+    bot = _object(files[bot_file], bot_file)
     properties = _convert_object(
         {key: value for key, value in bot.items() if key not in ("name", "dataPrivacy")}, resource_schema()
     )

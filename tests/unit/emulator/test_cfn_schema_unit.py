@@ -354,13 +354,13 @@ def test_the_emulator_loader_validates_with_the_schema_first() -> None:
 
 def test_a_400_line_bot_validates_in_a_few_milliseconds() -> None:
     validate_bot_definition(BASE)  # the validator is built once, on first use
-    runs = 20
-    start = time.perf_counter()
-    for _ in range(runs):
+    timings = []
+    for _ in range(15):  # the fastest run: other work on a shared machine only ever adds time
+        start = time.perf_counter()
         validate_bot_definition(BASE)
-    per_run = (time.perf_counter() - start) / runs
+        timings.append(time.perf_counter() - start)
 
-    assert per_run < 0.025, f"{per_run * 1000:.1f} ms per validation"
+    assert min(timings) < 0.02, f"{min(timings) * 1000:.1f} ms per validation at best"
 
 
 def test_validating_does_not_import_cfn_lints_linter() -> None:

@@ -300,6 +300,29 @@ def test_a_field_with_no_cloudformation_counterpart_is_refused_by_the_schema_nam
     assert "is not a property CloudFormation's AWS::Lex::Bot allows here" in raised.value.problem
 
 
+def test_an_invalid_export_names_the_field_and_the_file_it_came_from(tmp_path: Path) -> None:
+    files = export_files(copy.deepcopy(BOT_JSON), "HelloWorldBot")
+    slot = files["HelloWorldBot/BotLocales/ko_KR/Intents/HelloWorld/Slots/Name/Slot.json"]
+    slot["valueElicitationSetting"]["promptSpecification"]["maxRetries"] = 9
+    files["HelloWorldBot/Bot.json"]["idleSessionTTLInSeconds"] = "a while"
+
+    with pytest.raises(BotDefinitionError) as raised:
+        load_bot_definition(write_zip(files, tmp_path / "hello.zip"))
+    assert raised.value.path == "IdleSessionTTLInSeconds"
+    assert raised.value.problem.endswith("(from HelloWorldBot/Bot.json in hello.zip)")
+
+    files["HelloWorldBot/Bot.json"]["idleSessionTTLInSeconds"] = 300
+    with pytest.raises(BotDefinitionError) as raised:
+        load_bot_definition(write_zip(files, tmp_path / "hello.zip"))
+    assert raised.value.path == (
+        "BotLocales[1].Intents[1].Slots[0].ValueElicitationSetting.PromptSpecification.MaxRetries"
+    )
+    assert "between 0 and 5, got 9" in raised.value.problem
+    assert raised.value.problem.endswith(
+        "(from HelloWorldBot/BotLocales/ko_KR/Intents/HelloWorld/Slots/Name/Slot.json in hello.zip)"
+    )
+
+
 def _zip(tmp_path: Path, files: dict[str, Any]) -> Path:
     return write_zip(files, tmp_path / "export.zip")
 
