@@ -55,7 +55,9 @@ class BotDefinition:
             try:
                 data: Any = console_export.read_console_export(path)
             except _SchemaError as exc:
-                raise BotDefinitionError(str(exc), path=exc.path, problem=exc.problem) from None
+                raise BotDefinitionError(
+                    f"bot definition {path}: {exc}", path=exc.path, problem=exc.problem
+                ) from None
             return cls.from_dict(data, source=str(path))
         try:
             text = path.read_text(encoding="utf-8")

@@ -59,6 +59,10 @@ def validate_bot_definition(raw: Any) -> dict[str, Any]:
     """Check `raw` as CloudFormation checks ``AWS::Lex::Bot`` Properties; return a normalised copy."""
     if not isinstance(raw, dict):
         raise BotDefinitionError("", "the bot definition must be a JSON object (AWS::Lex::Bot Properties)")
+    if raw.get("Type") == RESOURCE_TYPE and isinstance(raw.get("Properties"), dict):
+        raise BotDefinitionError(
+            "Type", f"this is a whole {RESOURCE_TYPE} resource: the file holds only its Properties"
+        )
     schema = _resource_schema()
     for name in schema.get("readOnlyProperties", ()):
         key = name.rsplit("/", 1)[-1]

@@ -336,6 +336,11 @@ def test_not_an_object_at_all() -> None:
     assert raised.value.path == ""
 
 
+def test_a_whole_resource_instead_of_its_properties_is_refused_saying_so() -> None:
+    with pytest.raises(BotDefinitionError, match="the file holds only its Properties"):
+        validate_bot_definition({"Type": "AWS::Lex::Bot", "Properties": BASE})
+
+
 def test_the_emulator_loader_validates_with_the_schema_first() -> None:
     def api_spelling(definition: dict[str, Any]) -> None:
         definition["BotLocales"][0]["SlotTypes"] = [
