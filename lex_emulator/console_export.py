@@ -46,6 +46,7 @@ _KEY_ALIASES = {
     "slotValueElicitationSetting": "ValueElicitationSetting",
     "sampleValueElicitingUtterances": "SampleUtterances",
     "defaultValueSpec": "DefaultValueSpecification",
+    "allowMutlipleValues": "AllowMultipleValues",  # sic: exports have carried this misspelling
 }
 _FIELD_SOURCE = re.compile(r"^BotLocales\[(\d+)\](?:\.(Intents|SlotTypes)\[(\d+)\](?:\.Slots\[(\d+)\])?)?")
 # Bookkeeping of the export with no meaning in a template.
@@ -158,9 +159,10 @@ def _check_manifest(files: Mapping[str, Any], bot_dir: PurePosixPath) -> None:
     manifests = [name for name in files if PurePosixPath(name).name.lower() == "manifest.json"]
     if not manifests:
         return
-    metadata = _object(files[manifests[0]], manifests[0]).get("metadata") or {}
+    manifest = _object(files[manifests[0]], manifests[0])
+    metadata = manifest.get("metadata") or manifest.get("metaData") or {}
     fmt, kind = metadata.get("fileFormat"), metadata.get("resourceType")
-    if fmt not in (None, "LexJson") or kind not in (None, "Bot"):
+    if fmt not in (None, "LexJson") or kind not in (None, "Bot", "BOT"):
         raise BotDefinitionError(
             "", f"{manifests[0]} describes a {kind} export in {fmt} format; a Bot export in LexJson is needed"
         )

@@ -224,9 +224,10 @@ def test_the_emulator_refuses_by_name_a_valid_feature_of_the_export_it_does_not_
 
 def test_an_export_in_the_guides_older_spelling_converts_too() -> None:
     # The developer guide's examples: messageGroupList, a flat valueSelectionStrategy, slotConstraint
-    # beside slotValueElicitationSetting, slot priorities by name.
+    # beside slotValueElicitationSetting, slot priorities by name; a manifest's "metaData" with "BOT" and
+    # the misspelt allowMutlipleValues, as other exports have them.
     files = {
-        "Manifest.json": {"metadata": {"schemaVersion": "1", "fileFormat": "LexJson", "resourceType": "Bot"}},
+        "Manifest.json": {"metaData": {"schemaVersion": "1", "fileFormat": "LexJson", "resourceType": "BOT"}},
         "Kiosk/Bot.json": {
             "name": "Kiosk",
             "dataPrivacy": {"childDirected": False},
@@ -249,6 +250,7 @@ def test_an_export_in_the_guides_older_spelling_converts_too() -> None:
         "Kiosk/BotLocales/en_US/Intents/Order/Slots/Size/Slot.json": {
             "name": "Size",
             "slotTypeId": "SIZE000001",
+            "multipleValuesSetting": {"allowMutlipleValues": False},
             "slotConstraint": "Required",
             "slotValueElicitationSetting": {
                 "promptSpecification": {
@@ -278,6 +280,7 @@ def test_an_export_in_the_guides_older_spelling_converts_too() -> None:
         {
             "Name": "Size",
             "SlotTypeName": "Size",
+            "MultipleValuesSetting": {"AllowMultipleValues": False},
             "ValueElicitationSetting": {
                 "SlotConstraint": "Required",
                 "PromptSpecification": {"MessageGroupsList": [text("Which size?")], "MaxRetries": 2},
