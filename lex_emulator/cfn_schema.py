@@ -45,6 +45,14 @@ _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _INTEGER_TEXT = re.compile(r"^[+-]?[0-9]+$")
 _NUMBER_TEXT = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+_SIZE_UNITS = {
+    "minLength": "character(s)",
+    "maxLength": "characters",
+    "minItems": "item(s)",
+    "maxItems": "items",
+    "minProperties": "entry(ies)",
+    "maxProperties": "entries",
+}
 _TYPE_NAMES = {
     "integer": "an integer",
     "number": "a number",
@@ -252,15 +260,9 @@ def _describe(error: ValidationError, definitions: Mapping[str, Any]) -> tuple[s
         return path, f"must be {wanted}, got {json.dumps(instance, ensure_ascii=False)[:80]}"
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         return path, f"must be {_range(schema.get('minimum'), schema.get('maximum'))}, got {instance}"
-    if keyword in ("minLength", "maxLength"):
-        span = _range(schema.get("minLength"), schema.get("maxLength"), " characters")
-        return path, f"must have {span}, has {len(instance)}"
-    if keyword in ("minItems", "maxItems"):
-        span = _range(schema.get("minItems"), schema.get("maxItems"), " items")
-        return path, f"must have {span}, has {len(instance)}"
-    if keyword in ("minProperties", "maxProperties"):
-        span = _range(schema.get("minProperties"), schema.get("maxProperties"), " entries")
-        return path, f"must have {span}, has {len(instance)}"
+    if keyword in _SIZE_UNITS:  # the bound that was crossed, as CloudFormation states it
+        bound = "at least" if keyword.startswith("min") else "at most"
+        return path, f"must have {bound} {expected} {_SIZE_UNITS[keyword]}, has {len(instance)}"
     if keyword == "pattern":
         return path, f"{instance!r} does not match the pattern {expected}"
     if keyword == "uniqueItems":

@@ -155,7 +155,7 @@ CLOSING_VALUE = "IntentClosingSetting.ClosingResponse.MessageGroupsList[0].Messa
             "IdleSessionTTLInSeconds",
             "between 60 and 86400",
         ),
-        (_long_message, f"BotLocales[0].Intents[0].{CLOSING_VALUE}", "between 1 and 1000 characters"),
+        (_long_message, f"BotLocales[0].Intents[0].{CLOSING_VALUE}", "at most 1000 characters"),
         (_unknown_slot_in_message, f"BotLocales[0].Intents[0].{CLOSING_VALUE}", "refers to {Nickname}"),
         (
             _unknown_slot_in_utterance,

@@ -134,13 +134,13 @@ INVALID: list[tuple[tuple[Any, ...], Any, str, str]] = [
         "x" * 1001,
         "BotLocales[0].Intents[0].IntentClosingSetting.ClosingResponse.MessageGroupsList[0]"
         ".Message.PlainTextMessage.Value",
-        "must have between 1 and 1000 characters, has 1001",
+        "must have at most 1000 characters, has 1001",
     ),
     (
         (*CLOSING, "MessageGroupsList"),
         [ONE_GROUP] * 6,
         "BotLocales[0].Intents[0].IntentClosingSetting.ClosingResponse.MessageGroupsList",
-        "must have between 1 and 5 items, has 6",
+        "must have at most 5 items, has 6",
     ),
     (
         (*H, "OutputContext"),
@@ -162,7 +162,7 @@ INVALID: list[tuple[tuple[Any, ...], Any, str, str]] = [
     ),
     (("BotLocales",), {"LocaleId": "en_US"}, "BotLocales", "must be a JSON array"),
     (("Id",), "ABCDEFGHIJ", "Id", "is read-only: CloudFormation returns it"),
-    (("RoleArn",), "arn:aws:iam::1:role/r", "RoleArn", "must have between 32 and 2048 characters"),
+    (("RoleArn",), "arn:aws:iam::1:role/r", "RoleArn", "must have at least 32 character(s), has 21"),
 ]
 
 
@@ -379,3 +379,16 @@ def test_validating_does_not_import_cfn_lints_linter() -> None:
     )
 
     assert result.stdout.strip() == "[]"
+
+
+def test_a_feature_switched_off_loads_with_the_fields_the_schema_requires_beside_the_switch() -> None:
+    # AWS::Lex::Bot WaitAndContinueSpecification requires WaitingResponse and ContinueResponse even
+    # when IsActive is false; the emulator runs no wait-and-continue but must take it switched off.
+    waiting = {"MessageGroupsList": [{"Message": {"PlainTextMessage": {"Value": "Take your time."}}}]}
+    where = (*SLOT, "ValueElicitationSetting", "WaitAndContinueSpecification")
+    off = {"IsActive": "false", "WaitingResponse": waiting, "ContinueResponse": waiting}
+
+    assert parse_bot_definition(changed(_set(where, off))).locales["ko_KR"].intent("HelloWorld") is not None
+    error = refused(_set(where, {"IsActive": False}))
+    assert error.path in (f"{field_path(where)}.WaitingResponse", f"{field_path(where)}.ContinueResponse")
+    assert error.problem == "is required"
