@@ -80,7 +80,7 @@ def validate_bot_definition(raw: Any) -> dict[str, Any]:
     normalised = cast(dict[str, Any], _coerce(raw, schema, definitions))
     error = best_match(_validator().iter_errors(normalised))
     if error is not None:
-        path, reason = _describe(error, definitions)
+        path, reason = _describe(error)
         raise BotDefinitionError(path, reason)
     problems = lex_build_problems(normalised)
     if problems:
@@ -229,7 +229,7 @@ def _duplicate(path: str, items: Sequence[Any]) -> tuple[str, str]:
     return f"{path}[{index}]", f"is item [{items.index(item)}] again (CloudFormation wants the items unique)"
 
 
-def _describe(error: ValidationError, definitions: Mapping[str, Any]) -> tuple[str, str]:
+def _describe(error: ValidationError) -> tuple[str, str]:
     path = field_path(error.absolute_path)
     keyword, schema = error.validator, cast(Mapping[str, Any], error.schema)
     instance, expected = cast(Any, error.instance), cast(Any, error.validator_value)
