@@ -148,8 +148,11 @@ def convert_console_export(files: Mapping[str, Any]) -> dict[str, Any]:
     properties = _convert_object(
         {key: value for key, value in bot.items() if key not in ("name", "dataPrivacy")}, resource_schema()
     )
+    # Settings an export may carry at their defaults, which a template leaves out.
     if properties.get("BotType") == "Bot":
-        del properties["BotType"]  # the default
+        del properties["BotType"]
+    if properties.get("ErrorLogSettings") == {"Enabled": False}:
+        del properties["ErrorLogSettings"]
     locales = _children(files, bot_dir / "BotLocales", "BotLocale.json")
     properties["BotLocales"] = [_locale(files, folder, name) for folder, name in locales]
     return properties

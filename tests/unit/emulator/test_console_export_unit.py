@@ -232,6 +232,9 @@ def test_an_export_in_the_guides_older_spelling_converts_too() -> None:
             "name": "Kiosk",
             "dataPrivacy": {"childDirected": False},
             "idleSessionTTLInSeconds": 300,
+            "botType": "Bot",
+            "errorLogSettings": {"enabled": False},
+            "botMembers": None,
         },
         "Kiosk/BotLocales/en_US/BotLocale.json": {"name": "English (US)", "nluConfidenceThreshold": 0.4},
         "Kiosk/BotLocales/en_US/SlotTypes/Size/SlotType.json": {
@@ -287,8 +290,7 @@ def test_an_export_in_the_guides_older_spelling_converts_too() -> None:
             },
         }
     ]
-    assert "Name" not in properties  # the stack sets it, and DataPrivacy
-    assert "DataPrivacy" not in properties
+    assert set(properties) == {"IdleSessionTTLInSeconds", "BotLocales"}  # no defaults, nothing the stack sets
     validate_bot_definition(properties)
 
 
