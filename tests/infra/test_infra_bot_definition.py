@@ -251,7 +251,7 @@ def test_bot_construct_refuses_a_definition_that_breaks_lex_rules() -> None:
         stack, "Hook", "arn:aws:lambda:us-east-1:123456789012:function:x"
     )
     with pytest.raises(BotDefinitionError, match=r"FulfillmentCodeHook\.Enabled"):
-        LexBot(stack, "Bot", definition=BotDefinition.from_dict(data), fulfillment=hook)
+        LexBot(stack, "Bot", definition=BotDefinition.from_dict(data), code_hook=hook)
 
 
 # -- one check for the stack and the emulator -------------------------------------------------------
@@ -358,7 +358,7 @@ def test_a_console_export_zip_deploys_as_the_properties_it_describes(tmp_path: P
         handler="index.handler",
         code=lambda_.Code.from_inline("def handler(event, context):\n    return event\n"),
     )
-    LexBot(stack, "Bot", definition=definition, fulfillment=hook)
+    LexBot(stack, "Bot", definition=definition, code_hook=hook)
     (bot,) = Template.from_stack(stack).find_resources("AWS::Lex::Bot").values()
 
     assert bot["Properties"]["BotLocales"] == canonical(_data())["BotLocales"]
