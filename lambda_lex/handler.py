@@ -138,8 +138,13 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
 
     if reply.memory_error is not None:
         # Best effort: the answer stands; only the LLM's view of this turn is lost.
+        hint = (
+            ": check the role's lex:PutSession permission on the alias"
+            if reply.memory_error.failure is LexFailure.MISCONFIGURED
+            else ""
+        )
         logger.warning(
-            "could not write the conversation memory back with PutSession",
+            "could not write the conversation memory back with PutSession" + hint,
             extra={
                 **fields,
                 "lex_error": reply.memory_error.detail,

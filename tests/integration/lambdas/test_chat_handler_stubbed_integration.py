@@ -290,5 +290,5 @@ def test_a_failed_put_session_is_a_warning_and_the_answer_still_arrives(
     assert response["statusCode"] == 200
     assert body_of(response)["msg"] == "Nice to meet you."
     [warning] = [line for line in chat_logs.lines() if line["level"] == "WARNING"]
-    assert "PutSession" in warning["message"]
+    assert "lex:PutSession permission" in warning["message"]
     assert (warning["lex_error"], warning["failure"]) == ("AccessDeniedException", "misconfigured")
