@@ -260,4 +260,6 @@ def test_with_memory_on_the_confirmation_still_gives_up_after_max_retries(
     asked = llm.requests[-1].body
     assert asked is not None
     contents = [message["content"] for message in asked["messages"]]
-    assert "Hello" in contents and "Tom" in contents  # the dialog turns are in the LLM's memory
+    # the dialog turns are in the LLM's memory
+    assert "Hello" in contents
+    assert "Tom" in contents
