@@ -28,6 +28,7 @@ class IntentInfo:
 
     name: str
     slots: frozenset[str]
+    prompted_slots: frozenset[str]
     dialog_hook: bool
     fulfillment_hook: bool
     failure_response: bool
@@ -93,12 +94,18 @@ def _intent(raw: object) -> IntentInfo | None:
     slots = raw.get("Slots")
     fulfillment = _mapping(raw.get("FulfillmentCodeHook"))
     post = _mapping(fulfillment.get("PostFulfillmentStatusSpecification"))
+    named = [
+        slot
+        for slot in (slots if isinstance(slots, list) else [])
+        if isinstance(slot, Mapping) and isinstance(slot.get("Name"), str)
+    ]
     return IntentInfo(
         name=raw["Name"],
-        slots=frozenset(
+        slots=frozenset(slot["Name"] for slot in named),
+        prompted_slots=frozenset(
             slot["Name"]
-            for slot in (slots if isinstance(slots, list) else [])
-            if isinstance(slot, Mapping) and isinstance(slot.get("Name"), str)
+            for slot in named
+            if _mapping(_mapping(slot.get("ValueElicitationSetting")).get("PromptSpecification"))
         ),
         dialog_hook=_mapping(raw.get("DialogCodeHook")).get("Enabled") is True
         or _invokes_hook({k: v for k, v in raw.items() if k != "FulfillmentCodeHook"}),
