@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime
 import random
-import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -36,6 +35,7 @@ from .definition import CodeHookDef, ElicitationHookDef, IntentDef, LocaleDef, O
 from .dialog_flow import DialogFlow
 from .errors import ValidationException
 from .hook_events import BotInfo, Proposed
+from .multi_values import split_values
 from .recognition import TEMPLATE_MATCH_SCORE, IntentRanker, Ranked
 from .session_state import TurnResult
 from .sessions import Session
@@ -63,11 +63,6 @@ CONTINUING_SCORE = 1.0
 # "Intent switching": during slot elicitation an input that is no value for the slot but matches
 # another intent this well (one of its sample utterances, with or without slots) starts that intent.
 SWITCH_SCORE = TEMPLATE_MATCH_SCORE
-# Separators between the values of a multi-value slot: commas, "and"/"or"/"그리고" between words,
-# and the Korean joining particles at the end of a word ("햄과 올리브", "햄하고 올리브").
-_LIST_SEPARATORS = re.compile(
-    r"\s*,\s*|\s+(?:and|or|그리고)\s+|(?<=\S)(?:이랑|하고|와|과|랑)\s+", re.IGNORECASE
-)
 
 
 class LocaleRuntime(DialogFlow):
@@ -337,12 +332,7 @@ class LocaleRuntime(DialogFlow):
         if slot is None:
             return None
         if slot.multiple_values:
-            parts = [part.strip() for part in _LIST_SEPARATORS.split(text.strip()) if part and part.strip()]
-            if len(parts) > 1:
-                values = [self._resolve_one(slot.slot_type, part) for part in parts]
-                items = tuple(value for value in values if value is not None)
-                if len(items) == len(parts):
-                    return SlotValue.of_list(text.strip(), items)
+            return split_values(text, lambda part: self._resolve_one(slot.slot_type, part))
         return self._resolve_one(slot.slot_type, text)
 
     def _resolve_one(self, slot_type: str, text: str) -> SlotValue | None:

@@ -13,7 +13,8 @@ Options for tests and tools: ``hook_timeout_seconds`` (30, as Lex gives a code h
 ``idle_session_ttl_seconds`` (overrides the definition's ``IdleSessionTTLInSeconds``), ``clock``
 (monotonic seconds; drives idle expiry and the fake Lambda context), ``recognizer_factory`` (the
 NLU; default ``lex_emulator.nlu.build_recognizer``), ``rng`` (picks message variations), ``today``
-(the calendar day relative dates such as "tomorrow" resolve against; default the machine's local date).
+(the calendar day relative dates such as "tomorrow" resolve against: a date, or a callable giving
+one; default the machine's local date).
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ class LexEmulator:
         recognizer_factory: RecognizerFactory | None = None,
         rng: random.Random | None = None,
         max_sessions: int = 10_000,
-        today: Callable[[], datetime.date] = datetime.date.today,
+        today: datetime.date | Callable[[], datetime.date] = datetime.date.today,
     ) -> None:
         if hook_timeout_seconds <= 0:
             raise ValueError("hook_timeout_seconds must be positive")
@@ -104,7 +105,9 @@ class LexEmulator:
         self._clock = clock
         self._recognizer_factory = recognizer_factory
         self._rng = rng or random.Random()  # noqa: S311 - picks message variations, not secrets
-        self._today = today
+        self._today: Callable[[], datetime.date] = (
+            (lambda: today) if isinstance(today, datetime.date) else today
+        )
         self._sessions = SessionStore(clock=clock, max_sessions=max_sessions)
         self._deployments: dict[tuple[str, str], _Deployment] = {}
         self._lock = threading.Lock()

@@ -139,9 +139,13 @@ def _slot_value(raw: Any, path: str) -> SlotValue | None:
                 raise _fail(f"{path}.values[{index}]", "must be a Scalar slot value")
             items.append(item)
         original = ", ".join(item.original for item in items)
-        if isinstance(slot.get("value"), dict) and isinstance(slot["value"].get("originalValue"), str):
-            original = slot["value"]["originalValue"] or original
-        return SlotValue.of_list(original, tuple(items))
+        interpreted = None
+        if isinstance(slot.get("value"), dict):
+            if isinstance(slot["value"].get("originalValue"), str):
+                original = slot["value"]["originalValue"] or original
+            if isinstance(slot["value"].get("interpretedValue"), str):
+                interpreted = slot["value"]["interpretedValue"] or None
+        return SlotValue.of_list(original, tuple(items), interpreted)
     if shape != "Scalar":
         raise _fail(f"{path}.shape", f"{shape!r} slots (Composite) are not supported by the emulator")
     value = _object(slot.get("value"), f"{path}.value")

@@ -301,8 +301,14 @@ def test_a_multi_value_slot_takes_a_list() -> None:
 
     value = done.session_state["intent"]["slots"]["Toppings"]
     assert value["shape"] == "List"
+    # The guide's example: the List's value is the phrase as said, in a prompt too.
+    assert value["value"] == {
+        "originalValue": "ham, olives and basil",
+        "interpretedValue": "ham, olives and basil",
+        "resolvedValues": ["ham, olives and basil"],
+    }
     assert [item["value"]["interpretedValue"] for item in value["values"]] == ["ham", "olives", "basil"]
-    assert texts(done) == ["With ham, olives, basil."]
+    assert texts(done) == ["With ham, olives and basil."]
 
 
 def test_an_utterance_of_another_intent_during_elicitation_switches_intent() -> None:
