@@ -58,6 +58,10 @@ class HookResponse:
     session_attributes: dict[str, str] | None
     active_contexts: list[dict[str, Any]] | None
     messages: list[dict[str, Any]] = field(default_factory=list)
+    # Whether the hook's intent gave a confirmationState (when it does not, the dialog keeps the
+    # session's: the Lex V2 guide does not say; a hook returning name, slots and state only, as
+    # many do, should not undo the user's "yes").
+    confirmation_given: bool = True
 
 
 def _fail(path: str, problem: str) -> InvalidHookResponseError:
@@ -254,6 +258,7 @@ def validate_hook_response(raw: Any, locale: LocaleDef) -> HookResponse:
     return HookResponse(
         dialog_action=DialogAction(action_type, slot_to_elicit if action_type == ELICIT_SLOT else None),
         intent=intent,
+        confirmation_given=intent is not None and "confirmationState" in session_state["intent"],
         session_attributes=attributes,
         active_contexts=contexts,
         messages=messages,
