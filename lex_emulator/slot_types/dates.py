@@ -5,9 +5,10 @@ twenty-fifth", "모레") becomes that date, on or after today when the year is n
 week ("next week", "다음 주") the last day of the current week (ISO weeks run Monday to Sunday), the
 current or a past week ("this week", "last week") its Monday; a future month without a day ("next
 month", "December") its last day, the current or a past month its first day; a future year
-("next year", "2027") its 31 December, the current or a past year its 1 January. "next friday" (and "다음 주 금요일", "来週の金曜日", "el próximo viernes")
-is the Friday of next week; a weekday alone is the next such day on or after today; "the 20th" the
-next 20th; "in two weeks", "3일 후", "hace dos días" that far from today.
+("next year", "2027") its 31 December, the current or a past year its 1 January. "next friday"
+(and "다음 주 금요일", "来週の金曜日", "el próximo viernes") is the Friday of next week; a
+weekday alone is the next such day on or after today; "the 20th" the next 20th; "in two weeks",
+"3일 후", "hace dos días" that far from today.
 Relative words come from `date_words`; everything else (written dates in each language) from
 `dateparser`, imported on first use.
 """
