@@ -35,7 +35,7 @@ from .definition import CodeHookDef, ElicitationHookDef, IntentDef, LocaleDef, O
 from .dialog_flow import DialogFlow
 from .errors import ValidationException
 from .hook_events import BotInfo, Proposed
-from .multi_values import split_values
+from .multi_values import as_said, split_values
 from .recognition import TEMPLATE_MATCH_SCORE, IntentRanker, Ranked
 from .session_state import TurnResult
 from .sessions import Session
@@ -172,7 +172,9 @@ class LocaleRuntime(DialogFlow):
         chosen = self._intent_def(turn.ranked[0].intent)
         intent = blank_intent(chosen)
         if not chosen.is_fallback:
-            found = match_slots(turn.text, self._ranker.templates(chosen.name), self._resolver(chosen.name))
+            found = match_slots(
+                turn.text, self._ranker.templates(chosen.name), self._resolver(chosen.name, turn.text)
+            )
             intent.slots.update(found or {})
         session.intent = intent
         session.attempts = 0
@@ -315,7 +317,7 @@ class LocaleRuntime(DialogFlow):
 
     def _slot_answer(self, intent_name: str, slot_name: str, text: str) -> SlotValue | None:
         matched = match_slots(
-            text, self._slot_templates.get((intent_name, slot_name), ()), self._resolver(intent_name)
+            text, self._slot_templates.get((intent_name, slot_name), ()), self._resolver(intent_name, text)
         )
         found = (matched or {}).get(slot_name)
         return found if found is not None else self._resolve(intent_name, slot_name, text)
@@ -340,8 +342,15 @@ class LocaleRuntime(DialogFlow):
             slot_type, text, self.locale.slot_types, locale_id=self.locale.locale_id, today=self._today()
         )
 
-    def _resolver(self, intent_name: str) -> Callable[[str, str], SlotValue | None]:
+    def _resolver(self, intent_name: str, said: str | None = None) -> Callable[[str, str], SlotValue | None]:
+        """Resolves a slot's text; given what was ``said``, a multi-value slot's text captured by a
+        sample utterance is taken as said (with its commas), so its phrase reads as the user wrote it."""
+        definition = self.locale.intent(intent_name)
+
         def resolve(slot_name: str, text: str) -> SlotValue | None:
+            slot = definition.slot(slot_name) if definition is not None else None
+            if said is not None and slot is not None and slot.multiple_values:
+                text = as_said(said, text)
             return self._resolve(intent_name, slot_name, text)
 
         return resolve

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable
 
 from .state import SlotValue
-from .text import fold, is_hangul
+from .text import fold, is_hangul, normalize
 
 # Longer answers are not split (the cost grows with words x item length); the first value is used.
 MAX_WORDS = 60
@@ -98,3 +98,17 @@ def split_values(text: str, resolve: ResolveOne) -> SlotValue | None:
     chosen = final[2]
     phrase = said[chosen[0][1] : chosen[-1][2]].strip()
     return SlotValue.of_list(phrase, tuple(value for value, _, _ in chosen))
+
+
+def as_said(said: str, captured: str) -> str:
+    """The part of ``said`` that a sample utterance captured (as normalised text, commas gone),
+    with its punctuation kept; ``captured`` itself when no run of whole words of ``said`` gives it."""
+    words = list(re.finditer(r"\S+", said))
+    if len(words) > MAX_WORDS:
+        return captured
+    for first in range(len(words)):
+        for last in range(first, len(words)):
+            span = said[words[first].start() : words[last].end()]
+            if normalize(span) == captured:
+                return span.strip(".,;:!?\"'()[]")
+    return captured
