@@ -53,6 +53,7 @@ from .state import (
     IntentState,
     SlotValue,
 )
+from .text import fold
 from .turn import Turn, blank_intent
 from .utterances import compile_templates, match_slots
 from .yes_no import Answer, classify_yes_no
@@ -186,14 +187,23 @@ class LocaleRuntime(DialogFlow):
         turn.ranked = [Ranked(intent.name, CONTINUING_SCORE), *others][:5]
         turn.top = intent
 
-    def _switch_target(self, ranked: list[Ranked], intent: IntentState) -> bool:
+    def _switch_target(self, ranked: list[Ranked], intent: IntentState, text: str) -> bool:
+        """Whether an input that is no value for the slot changes the subject: the best
+        interpretation is another intent, and the input is one of its sample utterances (score
+        `SWITCH_SCORE`) or says one of its slot-free sample utterances of two or more words within
+        more ("actually, I want to rent a car"). The guide names no rule; this one is ours."""
         top = ranked[0] if ranked else None
-        return (
-            top is not None
-            and top.intent != intent.name
-            and top.score is not None
-            and top.score >= SWITCH_SCORE
-            and not self._intent_def(top.intent).is_fallback
+        if top is None or top.intent == intent.name or top.score is None:
+            return False
+        target = self._intent_def(top.intent)
+        if target.is_fallback:
+            return False
+        if top.score >= SWITCH_SCORE:
+            return True
+        said = f" {fold(text)} "
+        return any(
+            len(sample.split()) >= 2 and "{" not in sample and f" {fold(sample)} " in said
+            for sample in target.sample_utterances
         )
 
     def _answer_slot(self, turn: Turn, session: Session, intent: IntentState) -> None:
@@ -205,7 +215,7 @@ class LocaleRuntime(DialogFlow):
             self._new_input(turn, session, ranked)
             return
         found = self._slot_answer(intent.name, slot.name, turn.text)
-        if found is None and self._switch_target(ranked, intent):
+        if found is None and self._switch_target(ranked, intent, turn.text):
             intent.state = FAILED
             self._new_input(turn, session, ranked)
             return

@@ -96,8 +96,30 @@ def compile_template(text: str) -> UtteranceTemplate:
     return UtteranceTemplate(text=text, slot_names=tuple(names), pattern=pattern, pieces=tuple(pieces))
 
 
+def _shortened(text: str) -> list[str]:
+    """The sample cut after each of its slots but the last, when at least two words come before
+    the cut ("book a hotel in {City} from {CheckInDate}" gives "book a hotel in {City}")."""
+    found: list[str] = []
+    for match in list(_SLOT.finditer(text))[:-1]:
+        head = text[: match.end()]
+        if len(normalize(_SLOT.sub(" ", head)).split()) >= 2:
+            found.append(head)
+    return found
+
+
 def compile_templates(texts: Sequence[str]) -> tuple[UtteranceTemplate, ...]:
-    return tuple(compile_template(text) for text in texts)
+    """The samples as templates, then each shortened after one of its slots (`_shortened`): Lex
+    generalises from its samples, so "book a hotel in Chicago" fills City even when the only sample
+    with City goes on "from {CheckInDate}" (which slots Lex fills is not documented; ours)."""
+    originals = list(dict.fromkeys(texts))
+    known = {fold(text) for text in originals}
+    extra: list[str] = []
+    for text in originals:
+        for head in _shortened(text):
+            if fold(head) not in known:
+                known.add(fold(head))
+                extra.append(head)
+    return tuple(compile_template(text) for text in (*originals, *extra))
 
 
 def exact_match(text: str, templates: Sequence[UtteranceTemplate]) -> bool:

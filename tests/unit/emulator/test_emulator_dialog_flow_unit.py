@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lex_emulator.recognition import Ranked
+
 from .dialog_support import Conversation, bot, intent, say, slot, slot_value, state, texts
 
 
@@ -329,6 +331,39 @@ def test_an_utterance_of_another_intent_during_elicitation_switches_intent() -> 
     assert texts(switched) == ["Cancelled."]
     assert switched.session_state["intent"]["name"] == "Cancel"
     assert switched.interpretations[0]["intent"]["name"] == "Cancel"
+
+
+def test_a_slot_answer_that_says_another_intents_sample_within_more_words_switches() -> None:
+    # The guide names no rule for intent switching; ours: no value for the slot, the best
+    # interpretation is another intent, and the input says one of its samples (two words or more).
+    tickets = intent("BuyTickets", ["buy tickets"], [slot("Count", "How many tickets?")])
+    cancel = intent(
+        "Cancel",
+        ["cancel my order"],
+        FulfillmentCodeHook={
+            "Enabled": False,
+            "PostFulfillmentStatusSpecification": {"SuccessResponse": say("Cancelled.")},
+        },
+    )
+
+    def cancel_first(text: str, resolver: object) -> list[Ranked]:  # an NLU's best guess
+        best = "BuyTickets" if text == "buy tickets" else "Cancel"
+        return [Ranked(best, 0.7), Ranked("FallbackIntent", None)]
+
+    conversation = Conversation(bot(tickets, cancel))
+    conversation.runtime._ranker.rank = cancel_first  # type: ignore[method-assign]
+    conversation.say("buy tickets")
+
+    switched = conversation.say("oh wait, cancel my order please")
+
+    assert texts(switched) == ["Cancelled."]
+    assert switched.session_state["intent"]["name"] == "Cancel"
+    stays = Conversation(bot(tickets, cancel))
+    stays.runtime._ranker.rank = cancel_first  # type: ignore[method-assign]
+    stays.say("buy tickets")
+    kept = stays.say("my order is large")  # the best guess, but none of Cancel's samples said
+    assert texts(kept) == ["How many tickets?"]
+    assert kept.session_state["intent"]["name"] == "BuyTickets"
 
 
 def test_ordered_prompts_use_the_next_variation_on_each_retry() -> None:

@@ -104,3 +104,20 @@ def test_a_slot_before_literal_text_may_end_inside_a_word_in_korean() -> None:
 
     assert values is not None
     assert values["Name"].interpreted == "민수"
+
+
+def test_a_sample_also_matches_cut_after_one_of_its_slots() -> None:
+    # "book a hotel in Chicago" fills City though the only sample with City goes on with a date.
+    templates = compile_templates(["book a hotel in {Name} from {Count}", "{Name} and {Count}"])
+    found = match_slots("book a hotel in Ann", templates, resolve)
+
+    assert [template.text for template in templates] == [
+        "book a hotel in {Name} from {Count}",
+        "{Name} and {Count}",
+        "book a hotel in {Name}",  # "{Name}" alone is no sample: too little to go on
+    ]
+    assert found is not None
+    assert {name: value.interpreted for name, value in found.items()} == {"Name": "Ann"}
+    full = match_slots("book a hotel in Ann from 3", templates, resolve)
+    assert full is not None
+    assert set(full) == {"Name", "Count"}
