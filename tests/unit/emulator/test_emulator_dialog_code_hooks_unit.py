@@ -366,3 +366,26 @@ def test_an_elicitation_hooks_elicit_slot_message_replaces_the_slots_own_prompt(
     assert conversation.events[-1]["invocationLabel"] == "count"
     assert texts(retry) == (["Say a number, like 2."] if with_message else ["How many pizzas?"])
     assert state(retry) == ("ElicitSlot", "Count", "OrderPizza", "InProgress")
+
+
+def test_a_hook_that_hands_back_an_ambiguous_time_unchanged_keeps_the_dialog_going() -> None:
+    # "AMAZON.Time": "10 o'clock" has a null interpretedValue and both times in resolvedValues.
+    alarm = intent(
+        "SetAlarm",
+        ["set an alarm"],
+        [
+            slot("At", "For what time?", "AMAZON.Time"),
+            slot("Label", "What should it say?", "AMAZON.AlphaNumeric"),
+        ],
+        DialogCodeHook={"Enabled": True},
+    )
+    conversation = Conversation(bot(alarm), hook=lambda event, context: delegate(event))
+    conversation.say("set an alarm")
+
+    answered = conversation.say("10 o'clock")
+
+    sent = conversation.events[-1]["sessionState"]["intent"]["slots"]["At"]["value"]
+    assert sent["interpretedValue"] is None
+    assert sorted(sent["resolvedValues"]) == ["10:00", "22:00"]
+    assert texts(answered) == ["What should it say?"]
+    assert answered.session_state["intent"]["slots"]["At"]["value"]["interpretedValue"] is None
