@@ -28,8 +28,10 @@ _KO_ENDING_ALTERNATIVES = _KO_ENDINGS
 
 SlotResolver = Callable[[str, str], SlotValue | None]  # (slot name, captured text) -> value
 
-# At most this many ways of splitting one input between a template's slots are tried.
+# At most this many ways of splitting one input between a template's slots are tried, within
+# at most this many steps of the search.
 MAX_SPLITS = 64
+MAX_SPLIT_STEPS = 4000
 
 Piece = str | re.Pattern[str]  # a slot name, or the literal text between slots as a pattern
 
@@ -133,13 +135,15 @@ def _splits(template: UtteranceTemplate, text: str) -> Iterator[tuple[tuple[int,
     pieces = template.pieces
     length = len(text)
     budget = [MAX_SPLITS]
+    steps = [MAX_SPLIT_STEPS]
     spaced = any(char.isspace() for char in text)  # Japanese, say, has no spaces between words
 
     def between_words(position: int) -> bool:
         return not spaced or position >= length or text[position - 1].isspace() or text[position].isspace()
 
     def walk(index: int, position: int) -> Iterator[tuple[tuple[int, int], ...]]:
-        if budget[0] <= 0:
+        steps[0] -= 1
+        if budget[0] <= 0 or steps[0] <= 0:
             return
         if index == len(pieces):
             if position == length:

@@ -6,7 +6,7 @@ import pytest
 
 from lex_emulator.slot_types import resolve_slot_value
 from lex_emulator.state import SlotValue
-from lex_emulator.utterances import compile_template, compile_templates, exact_match, match_slots
+from lex_emulator.utterances import MAX_SPLITS, compile_template, compile_templates, exact_match, match_slots
 
 TYPES = {"Name": "AMAZON.FirstName", "Count": "AMAZON.Number"}
 
@@ -121,3 +121,16 @@ def test_a_sample_also_matches_cut_after_one_of_its_slots() -> None:
     full = match_slots("book a hotel in Ann from 3", templates, resolve)
     assert full is not None
     assert set(full) == {"Name", "Count"}
+
+
+def test_the_search_for_a_split_is_bounded_on_long_inputs() -> None:
+    calls: list[str] = []
+
+    def never(slot: str, text: str) -> SlotValue | None:
+        calls.append(text)
+        return None
+
+    text = " ".join(["word"] * 300) + " please"
+
+    assert match_slots(text, [compile_template("{A} {B} {C} please")], never) is None
+    assert len(calls) <= MAX_SPLITS * 3
