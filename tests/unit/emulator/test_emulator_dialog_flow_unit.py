@@ -313,6 +313,48 @@ def test_a_multi_value_slot_takes_a_list() -> None:
     assert texts(done) == ["With ham, olives and basil."]
 
 
+def test_a_condition_on_a_multi_value_slot_compares_the_comma_joined_values() -> None:
+    # "Add conditions to branch conversations": a multi-value slot compares as the comma-separated
+    # list of its interpreted values, not as the phrase the user said.
+    toppings = {
+        "Name": "Topping",
+        "SlotTypeValues": [
+            {"SampleValue": {"Value": "ham"}},
+            {"SampleValue": {"Value": "olives"}, "Synonyms": [{"Value": "black olives"}]},
+        ],
+        "ValueSelectionSetting": {"ResolutionStrategy": "TOP_RESOLUTION"},
+    }
+    capture = {
+        "CaptureConditional": {
+            "IsActive": True,
+            "ConditionalBranches": [
+                branch("Classic", '{Toppings} = "ham, olives"', step("EndConversation"), "The classic!"),
+                branch("Olives", '{Toppings} CONTAINS "olives"', step("EndConversation"), "Olives, then."),
+            ],
+            "DefaultBranch": {"Response": say("Noted."), "NextStep": step("EndConversation")},
+        }
+    }
+    pizza = intent(
+        "OrderPizza",
+        ["order a pizza"],
+        [
+            {
+                **slot("Toppings", "Which toppings?", "Topping", SlotCaptureSetting=capture),
+                "MultipleValuesSetting": {"AllowMultipleValues": True},
+            }
+        ],
+    )
+
+    def answer(said: str) -> list[str]:
+        conversation = Conversation(bot(pizza, slot_types=[toppings]))
+        conversation.say("order a pizza")
+        return texts(conversation.say(said))
+
+    assert answer("ham and black olives") == ["The classic!"]
+    assert answer("black olives") == ["Olives, then."]
+    assert answer("ham") == ["Noted."]
+
+
 def test_an_utterance_of_another_intent_during_elicitation_switches_intent() -> None:
     tickets = intent("BuyTickets", ["buy tickets"], [slot("Count", "How many tickets?")])
     cancel = intent(
