@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lex_emulator.definition import CustomSlotType, SlotTypeValue
 from lex_emulator.multi_values import split_values
@@ -111,3 +115,23 @@ def test_conditions_see_the_comma_joined_interpreted_values() -> None:
 def test_an_answer_with_no_value_of_the_type_gives_none() -> None:
     assert toppings("anchovies and ham") is None
     assert toppings("nothing for me") is None
+
+
+WORDS = st.sampled_from(
+    ["pepperoni", "onion", "black olives", "and", "please", "햄과", "올리브", ",", "or", "x"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(WORDS, max_size=12).map(" ".join) | st.text(max_size=80))
+def test_any_answer_gives_none_or_a_list_of_whole_values_found_in_it(said: str) -> None:
+    value = toppings(said)
+
+    if value is None:
+        return
+    assert value.is_list
+    assert value.original == value.interpreted
+    assert value.original in unicodedata.normalize("NFKC", said)
+    for item in value.values:
+        assert not item.is_list
+        assert resolve_custom(TOPPINGS, item.original) is not None
