@@ -1,0 +1,99 @@
+"""Corpus bot 4, dental appointments (bots/appointments.json): relative dates resolved against today and a
+dialog code hook that refuses a day in the past by eliciting the date again.
+
+With ``DialogCodeHook.Enabled`` Lex calls the Lambda with ``invocationSource`` DialogCodeHook on the
+user's turns, after it has put the values it understood into the slots; an ``ElicitSlot`` answer makes
+Lex ask that slot with the Lambda's message, a ``Delegate`` answer lets Lex choose the next step
+(https://docs.aws.amazon.com/lexv2/latest/dg/lambda.html,
+https://docs.aws.amazon.com/lexv2/latest/dg/lambda-response-format.html). AMAZON.Date resolves
+"tomorrow" and weekday names to ISO dates after today (https://docs.aws.amazon.com/lexv2/latest/dg/built-in-slots.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from tests.corpus.support import (
+    TODAY,
+    CorpusBot,
+    action_of,
+    bot_path,
+    days_from_today,
+    delegate,
+    elicit_slot,
+    elicits,
+    intent_of,
+    interpreted,
+    next_weekday,
+    start_bot,
+    texts,
+)
+
+PAST_DAY = "That day has already passed. Which upcoming day would you like?"
+
+
+def validate(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The clinic's Lambda: a date before today is asked again; anything else is left to Lex."""
+    slots = event["sessionState"]["intent"]["slots"]
+    day = slots.get("Date")
+    if day is not None and date.fromisoformat(day["value"]["interpretedValue"]) < TODAY:
+        return elicit_slot(event, "Date", PAST_DAY, rejectedDate=day["value"]["interpretedValue"])
+    return delegate(event)
+
+
+@pytest.fixture
+def clinic() -> Iterator[CorpusBot]:
+    with start_bot(bot_path("appointments"), validate) as bot:
+        yield bot
+
+
+def test_a_past_date_is_refused_by_the_code_hook_and_asked_again(clinic: CorpusBot) -> None:
+    chat = clinic.dialog()
+    chat.say("book a cleaning")
+
+    past = chat.say("yesterday")
+
+    assert texts(past) == [PAST_DAY]
+    assert elicits(past, "Date")
+    assert intent_of(past)["slots"]["Date"] is None
+    assert past["sessionState"]["sessionAttributes"]["rejectedDate"] == days_from_today(-1)
+    assert clinic.hook is not None
+    last = clinic.hook.events[-1]
+    assert last["invocationSource"] == "DialogCodeHook"
+    assert last["sessionState"]["intent"]["slots"]["Date"]["value"]["interpretedValue"] == days_from_today(-1)
+
+    monday = chat.say("next Monday")
+    assert interpreted(monday, "Date") == next_weekday(0)
+    assert texts(monday) == [f"What time on {next_weekday(0)}?"]
+    assert elicits(monday, "Time")
+
+    booked = chat.say("10 am")
+    assert texts(booked) == [f"Your cleaning is booked for {next_weekday(0)} at 10:00."]
+    assert action_of(booked)["type"] == "Close"
+
+
+def test_tomorrow_passes_the_hook_and_lex_elicits_the_next_slot(clinic: CorpusBot) -> None:
+    chat = clinic.dialog(session_id="tomorrow")
+
+    first = chat.say("schedule a checkup for tomorrow")
+
+    assert interpreted(first, "AppointmentType") == "checkup"
+    assert interpreted(first, "Date") == days_from_today(1)
+    assert texts(first) == [f"What time on {days_from_today(1)}?"]
+    assert clinic.hook is not None
+    assert clinic.hook.sources() and set(clinic.hook.sources()) == {"DialogCodeHook"}
+
+
+def test_the_hook_sees_each_turn_of_the_dialog(clinic: CorpusBot) -> None:
+    chat = clinic.dialog(session_id="turns")
+    chat.say("make an appointment")
+    chat.say("filling")
+    assert clinic.hook is not None
+    calls = len(clinic.hook.events)
+    assert calls >= 2  # the hook runs on every user turn of an intent with DialogCodeHook enabled
+    transcripts = [event["inputTranscript"] for event in clinic.hook.events]
+    assert transcripts[-1] == "filling"
