@@ -57,7 +57,10 @@ def next_weekday(weekday: int) -> str:
 
 
 def next_month_day(month: int, day: int) -> str:
-    """The ISO date of the next ``month``/``day`` on or after `TODAY` (Lex resolves a date without a year forward)."""
+    """The ISO date of the next ``month``/``day`` on or after `TODAY`.
+
+    Lex resolves a date said without a year to its next occurrence.
+    """
     candidate = date(TODAY.year, month, day)
     if candidate < TODAY:
         candidate = date(TODAY.year + 1, month, day)
@@ -80,7 +83,7 @@ def lex_client(url: str) -> Any:
         endpoint_url=url,
         region_name="us-east-1",
         aws_access_key_id="testing",
-        aws_secret_access_key="testing",  # noqa: S106 - dummy credentials for a local endpoint
+        aws_secret_access_key="testing",
         config=Config(retries={"total_max_attempts": 1, "mode": "standard"}, read_timeout=30),
     )
 
@@ -246,12 +249,18 @@ def elicit_slot(event: dict[str, Any], slot_name: str, message: str, **attribute
     }
 
 
-def close(event: dict[str, Any], message: str, state: str = "Fulfilled", **attributes_: str) -> dict[str, Any]:
+def close(
+    event: dict[str, Any], message: str, state: str = "Fulfilled", **attributes_: str
+) -> dict[str, Any]:
     session = event["sessionState"]
     return {
         "sessionState": {
             "dialogAction": {"type": "Close"},
-            "intent": {"name": session["intent"]["name"], "slots": session["intent"]["slots"], "state": state},
+            "intent": {
+                "name": session["intent"]["name"],
+                "slots": session["intent"]["slots"],
+                "state": state,
+            },
             "sessionAttributes": {**session.get("sessionAttributes", {}), **attributes_},
         },
         "messages": [{"contentType": "PlainText", "content": message}],

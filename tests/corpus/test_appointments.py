@@ -85,7 +85,8 @@ def test_tomorrow_passes_the_hook_and_lex_elicits_the_next_slot(clinic: CorpusBo
     assert interpreted(first, "Date") == days_from_today(1)
     assert texts(first) == [f"What time on {days_from_today(1)}?"]
     assert clinic.hook is not None
-    assert clinic.hook.sources() and set(clinic.hook.sources()) == {"DialogCodeHook"}
+    assert clinic.hook.sources()
+    assert set(clinic.hook.sources()) == {"DialogCodeHook"}
 
 
 def test_the_hook_sees_each_turn_of_the_dialog(clinic: CorpusBot) -> None:

@@ -71,11 +71,15 @@ def test_the_elicitation_hook_personalises_the_email_prompt_and_values_are_norma
 
     country = chat.say("Canada")
     assert interpreted(country, "Country") == "Canada"
-    assert texts(country) == ["Thanks Maria, we will write to maria.okafor@example.com and call +15095550142."]
+    assert texts(country) == [
+        "Thanks Maria, we will write to maria.okafor@example.com and call +15095550142."
+    ]
     assert action_of(country)["type"] == "Close"
 
 
-def test_names_in_the_first_utterance_go_straight_to_the_personalised_email_prompt(contacts: CorpusBot) -> None:
+def test_names_in_the_first_utterance_go_straight_to_the_personalised_email_prompt(
+    contacts: CorpusBot,
+) -> None:
     chat = contacts.dialog(session_id="named")
 
     first = chat.say("my name is Kenji Watanabe")

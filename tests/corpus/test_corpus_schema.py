@@ -57,6 +57,9 @@ def _any_hook(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
 def test_bot_loads_in_the_emulator(path: Path) -> None:
-    """Loading is the check: `start_bot` raises the emulator's BotDefinitionError naming the field it refuses."""
+    """`start_bot` raises the emulator's BotDefinitionError naming any field it refuses."""
+    locales = [locale["LocaleId"] for locale in json.loads(path.read_text(encoding="utf-8"))["BotLocales"]]
     with start_bot(path, _any_hook) as bot:
-        assert bot.dialog().session_id
+        for locale in locales:
+            answer = bot.dialog(locale, session_id=f"load-{locale}").say("hello")
+            assert answer["sessionState"]["intent"]["name"]

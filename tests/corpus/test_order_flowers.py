@@ -1,5 +1,5 @@
-"""Corpus bot 1, a flower shop (bots/order_flowers.json): a custom slot type resolved to its value, AMAZON.Date
-and AMAZON.Time, a confirmation prompt, and a fulfillment Lambda that closes the intent.
+"""Corpus bot 1, a flower shop (bots/order_flowers.json): a custom slot type resolved to its value,
+AMAZON.Date and AMAZON.Time, a confirmation prompt, and a fulfillment Lambda that closes the intent.
 
 Guide pages: built-in slot types (https://docs.aws.amazon.com/lexv2/latest/dg/built-in-slots.html),
 fulfillment (https://docs.aws.amazon.com/lexv2/latest/dg/intent-fulfillment.html), the Lambda input and
@@ -72,7 +72,8 @@ def test_slots_are_elicited_in_priority_order_then_confirmed_then_the_fulfillmen
         f"So that is tulips, ready on {days_from_today(1)} at 15:00. Shall I place the order?"
     ]
     assert intent_of(time)["confirmationState"] == "None"
-    assert shop.hook is not None and shop.hook.events == []  # only fulfillment runs the Lambda
+    assert shop.hook is not None
+    assert shop.hook.events == []
 
     done = chat.say("yes")
     assert texts(done) == ["Order placed: tulips. See you soon!"]
@@ -114,7 +115,8 @@ def test_declining_the_confirmation_sends_the_declination_and_fails_the_intent_w
     assert action_of(declined)["type"] == "Close"
     assert intent_of(declined)["confirmationState"] == "Denied"
     assert intent_of(declined)["state"] == "Failed"
-    assert shop.hook is not None and shop.hook.events == []
+    assert shop.hook is not None
+    assert shop.hook.events == []
 
 
 def test_a_flower_the_shop_does_not_sell_is_asked_again(shop: CorpusBot) -> None:

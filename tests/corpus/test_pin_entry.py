@@ -69,4 +69,6 @@ def test_after_the_last_retry_the_fallback_intent_takes_over(bank: CorpusBot) ->
 
     assert intent_of(gave_up)["name"] == "FallbackIntent"
     assert action_of(gave_up)["type"] == "Close"
-    assert texts(gave_up) == ["Sorry, I could not verify you. Please call the number on the back of your card."]
+    assert texts(gave_up) == [
+        "Sorry, I could not verify you. Please call the number on the back of your card."
+    ]

@@ -28,7 +28,11 @@ from tests.corpus.support import (
     texts,
 )
 
-SIZE_PROMPTS = {"What size would you like?", "Which size: small, medium or large?", "How big should the pizza be?"}
+SIZE_PROMPTS = {
+    "What size would you like?",
+    "Which size: small, medium or large?",
+    "How big should the pizza be?",
+}
 OVEN = {"Your pizza is in the oven.", "Your pizza is being made.", "We have started on your pizza."}
 
 
@@ -39,7 +43,10 @@ def pizzeria() -> Iterator[CorpusBot]:
 
 
 def scalar(text: str, resolved: str) -> dict[str, Any]:
-    return {"shape": "Scalar", "value": {"originalValue": text, "interpretedValue": resolved, "resolvedValues": [resolved]}}
+    return {
+        "shape": "Scalar",
+        "value": {"originalValue": text, "interpretedValue": resolved, "resolvedValues": [resolved]},
+    }
 
 
 def test_several_toppings_in_one_utterance_fill_a_list_slot(pizzeria: CorpusBot) -> None:
@@ -87,7 +94,8 @@ def test_a_single_topping_is_still_a_list_of_one(pizzeria: CorpusBot) -> None:
     answer = chat.say("pepperoni")
 
     toppings = slot(answer, "Toppings")
-    assert toppings is not None and toppings["shape"] == "List"
+    assert toppings is not None
+    assert toppings["shape"] == "List"
     assert toppings["values"] == [scalar("pepperoni", "pepperoni")]
 
 

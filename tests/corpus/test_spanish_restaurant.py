@@ -53,7 +53,9 @@ def test_a_reservation_in_spanish_resolves_number_date_and_time(restaurante: Cor
 
     zone = chat.say("afuera")
     assert interpreted(zone, "Zona") == "terraza"
-    assert texts(zone) == [f"Mesa en terraza para 4 el {days_from_today(1)} a las 20:00. ¿Confirmo la reserva?"]
+    assert texts(zone) == [
+        f"Mesa en terraza para 4 el {days_from_today(1)} a las 20:00. ¿Confirmo la reserva?"
+    ]
     assert action_of(zone)["type"] == "ConfirmIntent"
 
     done = chat.say("sí")

@@ -60,7 +60,8 @@ def test_a_button_value_fills_the_slot_and_the_closing_is_ssml_and_a_custom_payl
     ssml, payload = done["messages"]
     assert ssml == {
         "contentType": "SSML",
-        "content": '<speak>Ticket opened for your laptop. <break time="300ms"/> A technician will contact you.</speak>',
+        "content": '<speak>Ticket opened for your laptop. <break time="300ms"/>'
+        " A technician will contact you.</speak>",
     }
     assert payload["contentType"] == "CustomPayload"
     assert json.loads(payload["content"]) == {"action": "show_ticket", "queue": "critical"}

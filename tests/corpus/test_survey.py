@@ -95,7 +95,10 @@ def test_a_low_score_asks_what_went_wrong_in_free_form(survey: CorpusBot) -> Non
     assert attributes(low)["segment"] == "detractor"
 
     complaint = chat.say("the delivery came three days late and nobody answered the phone")
-    assert interpreted(complaint, "Complaint") == "the delivery came three days late and nobody answered the phone"
+    assert (
+        interpreted(complaint, "Complaint")
+        == "the delivery came three days late and nobody answered the phone"
+    )
     assert texts(complaint) == [RECOMMEND]
 
     done = chat.say("no")
