@@ -12,6 +12,7 @@ option of `LexEmulator`), `start_bot` pins it to `PINNED_TODAY`; until then `TOD
 
 from __future__ import annotations
 
+import copy
 import inspect
 import json
 import random
@@ -96,7 +97,7 @@ class HookRecorder:
     events: list[dict[str, Any]] = field(default_factory=list)
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
-        self.events.append(event)
+        self.events.append(copy.deepcopy(event))  # as Lex sent it, whatever the handler changes
         return self.handler(event, context)
 
     def labels(self) -> list[str | None]:
@@ -201,6 +202,12 @@ def slot(response: dict[str, Any], name: str) -> dict[str, Any] | None:
     return intent_of(response)["slots"].get(name)  # type: ignore[no-any-return]
 
 
+def value(response: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """A slot's ``value`` (originalValue, interpretedValue, resolvedValues), None while it is empty."""
+    filled = slot(response, name)
+    return None if filled is None else filled.get("value")
+
+
 def interpreted(response: dict[str, Any], name: str) -> str | None:
     value = slot(response, name)
     return None if value is None else value["value"]["interpretedValue"]
@@ -223,13 +230,20 @@ def elicits(response: dict[str, Any], slot_name: str) -> bool:
 # -- code-hook answers (the Lambda response format, lambda-response-format in the guide) ---------
 
 
+def _intent(event: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """The event's intent (name, slots, confirmation state) with ``changes``; a hook returns all of it."""
+    intent = event["sessionState"]["intent"]
+    kept = {key: intent[key] for key in ("name", "slots", "confirmationState") if key in intent}
+    return {**kept, **changes}
+
+
 def delegate(event: dict[str, Any], **attributes_: str) -> dict[str, Any]:
     """Let Lex choose the next step, keeping the intent as the event gave it."""
     state = event["sessionState"]
     return {
         "sessionState": {
             "dialogAction": {"type": "Delegate"},
-            "intent": {"name": state["intent"]["name"], "slots": state["intent"]["slots"]},
+            "intent": _intent(event),
             "sessionAttributes": {**state.get("sessionAttributes", {}), **attributes_},
         }
     }
@@ -242,7 +256,7 @@ def elicit_slot(event: dict[str, Any], slot_name: str, message: str, **attribute
     return {
         "sessionState": {
             "dialogAction": {"type": "ElicitSlot", "slotToElicit": slot_name},
-            "intent": {"name": state["intent"]["name"], "slots": slots, "state": "InProgress"},
+            "intent": _intent(event, slots=slots, state="InProgress"),
             "sessionAttributes": {**state.get("sessionAttributes", {}), **attributes_},
         },
         "messages": [{"contentType": "PlainText", "content": message}],

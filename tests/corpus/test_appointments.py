@@ -113,7 +113,7 @@ def test_an_ambiguous_hour_reaches_the_hook_unresolved_and_the_hook_picks_office
 def test_week_and_month_phrases_resolve_as_the_guide_says(
     clinic: CorpusBot, phrase: str, expected: Callable[[], str]
 ) -> None:
-    chat = clinic.dialog(session_id=f"phrase-{phrase}")
+    chat = clinic.dialog(session_id=f"phrase-{phrase.replace(' ', '-')}")
     chat.say("book a checkup")
 
     answer = chat.say(phrase)

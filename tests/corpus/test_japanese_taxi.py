@@ -1,7 +1,7 @@
 """Corpus bot 13 (extra), a Japanese taxi booking bot (bots/japanese_taxi.json, locale ja_JP).
 
 AMAZON.Date, AMAZON.Time and AMAZON.Number resolve Japanese to the same formats as English
-("明日" -> tomorrow's ISO date, "午後3時" -> "15:00", "3人" -> "3";
+("明日" -> tomorrow's ISO date, "午後3時" -> "15:00", "3" -> "3";
 https://docs.aws.amazon.com/lexv2/latest/dg/built-in-slots.html lists them for all locales), and the
 confirmation understands はい and いいえ (https://docs.aws.amazon.com/lexv2/latest/dg/how-languages.html).
 """
@@ -46,7 +46,7 @@ def test_a_booking_in_japanese_resolves_date_time_and_number(taxi: CorpusBot) ->
     assert interpreted(time, "PickupTime") == "15:00"
     assert texts(time) == ["何名様ですか？"]
 
-    people = chat.say("3人")
+    people = chat.say("3")
     assert interpreted(people, "Passengers") == "3"
 
     car = chat.say("ワゴン")
@@ -64,7 +64,7 @@ def test_iie_declines_the_booking(taxi: CorpusBot) -> None:
     chat.say("配車をお願いします")
     chat.say("明日")
     chat.say("午前9時")
-    chat.say("2人")
+    chat.say("2")
     chat.say("普通車")
 
     declined = chat.say("いいえ")

@@ -26,6 +26,7 @@ from tests.corpus.support import (
     slot,
     start_bot,
     texts,
+    value,
 )
 
 
@@ -54,8 +55,10 @@ def test_slots_are_elicited_in_priority_order_then_confirmed_then_the_fulfillmen
 
     kind = chat.say("tulip")
     # TOP_RESOLUTION: a synonym resolves to its slot type value; originalValue keeps what the user typed.
-    assert slot(kind, "FlowerKind") == {
-        "value": {"originalValue": "tulip", "interpretedValue": "tulips", "resolvedValues": ["tulips"]}
+    assert value(kind, "FlowerKind") == {
+        "originalValue": "tulip",
+        "interpretedValue": "tulips",
+        "resolvedValues": ["tulips"],
     }
     assert texts(kind) == ["On which day will you collect the tulips?"]
     assert elicits(kind, "PickupDate")
@@ -109,8 +112,10 @@ def test_a_part_of_the_day_resolves_to_its_time_range_code(shop: CorpusBot) -> N
 
     morning = chat.say("morning")
 
-    assert slot(morning, "PickupTime") == {
-        "value": {"originalValue": "morning", "interpretedValue": "MO", "resolvedValues": ["MO"]}
+    assert value(morning, "PickupTime") == {
+        "originalValue": "morning",
+        "interpretedValue": "MO",
+        "resolvedValues": ["MO"],
     }
 
 

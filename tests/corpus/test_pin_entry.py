@@ -16,7 +16,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.corpus.support import CorpusBot, action_of, bot_path, elicits, intent_of, slot, start_bot, texts
+from tests.corpus.support import (
+    CorpusBot,
+    action_of,
+    bot_path,
+    elicits,
+    intent_of,
+    slot,
+    start_bot,
+    texts,
+    value,
+)
 
 INITIAL = "Please type your four-digit PIN."
 RETRY_1 = "That did not look like a PIN. Type exactly four digits, for example 0000."
@@ -35,8 +45,10 @@ def test_a_four_digit_pin_fills_the_slot_with_the_original_value(bank: CorpusBot
 
     done = chat.say("0427")
 
-    assert slot(done, "Pin") == {
-        "value": {"originalValue": "0427", "interpretedValue": "0427", "resolvedValues": ["0427"]}
+    assert value(done, "Pin") == {
+        "originalValue": "0427",
+        "interpretedValue": "0427",
+        "resolvedValues": ["0427"],
     }
     assert texts(done) == ["Thanks, your card is unblocked."]
     assert action_of(done)["type"] == "Close"
