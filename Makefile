@@ -15,14 +15,14 @@ PORT ?= 8080
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: serve test lint fmt typecheck synth bootstrap deploy destroy bench clean system-deps browser node
+.PHONY: serve test lint fmt typecheck synth bootstrap deploy destroy bench clean system-deps browser node js-test-deps
 
 ## serve: run the whole chatbot locally on http://127.0.0.1:$(PORT)
 serve: $(RUNTIME_STAMP)
 	@PORT=$(PORT) $(BIN)/python -m devserver
 
 ## test: install everything the tests need, then run all of them
-test: $(DEV_STAMP) system-deps
+test: $(DEV_STAMP) system-deps js-test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
@@ -60,6 +60,13 @@ browser:
 
 node:
 	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+
+# The AWS SDK for JavaScript v3 Lex client the emulator's JS-client test drives, pinned by tests/js/package-lock.json.
+js-test-deps: tests/js/node_modules/.installed
+
+tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json | node
+	cd tests/js && npm ci --no-audit --no-fund --silent
+	touch $@
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

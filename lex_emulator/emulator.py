@@ -132,6 +132,11 @@ class LexEmulator:
                             f"intent {intent.name} ({locale.locale_id}) enables its fulfillment code hook, "
                             "but the deployment has no code_hook"
                         )
+                    if intent.dialog_hook:
+                        raise DeploymentError(
+                            f"intent {intent.name} ({locale.locale_id}) enables its dialog code hook, "
+                            "but the deployment has no code_hook"
+                        )
         factory = self._recognizer_factory
         if factory is None:
             try:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..state import SlotValue
 from ..text import is_hangul
+from .context import SlotContext, single
 
 _EN_PREFIX = re.compile(
     r"^(?:(?:hello|hi|hey|hiya|greetings)[\s,!.]+)?"
@@ -99,3 +101,8 @@ def extract_first_name(text: str) -> str | None:
         return None
     candidate = " ".join(_strip_phrasing(text).split())
     return candidate if _looks_like_name(candidate) else None
+
+
+def resolve_first_name(text: str, context: SlotContext) -> SlotValue | None:
+    name = extract_first_name(text)
+    return single(name, name) if name else None

@@ -63,7 +63,7 @@ def test_the_cli_serves_boto3_and_stops_cleanly_on_a_signal(
 
 def test_the_cli_names_the_unsupported_field_and_exits_2(tmp_path: Path) -> None:
     definition = json.loads(BOT_JSON.read_text(encoding="utf-8"))
-    definition["BotLocales"][1]["Intents"][0]["DialogCodeHook"] = {"Enabled": True}
+    definition["BotLocales"][1]["Intents"][0]["KendraConfiguration"] = {}
     path = tmp_path / "bot.json"
     path.write_text(json.dumps(definition), encoding="utf-8")
 
@@ -71,6 +71,6 @@ def test_the_cli_names_the_unsupported_field_and_exits_2(tmp_path: Path) -> None
     out, err = process.communicate(timeout=30)
 
     assert process.returncode == 2
-    assert "BotLocales[1].Intents[0].DialogCodeHook.Enabled" in err
+    assert "BotLocales[1].Intents[0].KendraConfiguration" in err
     assert "Traceback" not in err
     assert out == ""
