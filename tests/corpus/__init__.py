@@ -1,4 +1,4 @@
-"""A corpus of Lex V2 bots written for these tests, each with multi-turn dialog tests through unmodified boto3.
+"""A corpus of Lex V2 bots written for these tests, each with multi-turn dialog tests through boto3.
 
 Each bot mirrors the features of a kind of bot found in AWS's documentation and samples (not their content):
 order_flowers, book_trip, banking (contexts), appointments (dates, dialog code hook), pin_entry (regex),

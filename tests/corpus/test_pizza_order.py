@@ -75,7 +75,7 @@ def test_toppings_separated_by_commas_resolve_synonyms_and_pineapple_takes_its_b
     pizzeria: CorpusBot,
 ) -> None:
     chat = pizzeria.dialog(session_id="commas")
-    chat.say("a small pizza")
+    chat.say("I want a small pizza")
 
     answer = chat.say("black olives, onion and pineapple")
 
@@ -84,6 +84,24 @@ def test_toppings_separated_by_commas_resolve_synonyms_and_pineapple_takes_its_b
     assert [item["value"]["originalValue"] for item in values] == ["black olives", "onion", "pineapple"]
     done = chat.say("yes")
     assert texts(done)[1:] == ["It will be ready in 20 minutes.", "Bold choice, the pineapple!"]
+
+
+def test_toppings_answered_to_the_prompt_read_back_as_the_phrase(pizzeria: CorpusBot) -> None:
+    """The guide's example: value holds "pepperoni and pineapple" as original and interpreted value, and a
+    prompt with {toppings} reads "... your pepperoni and pineapple pizza?"."""
+    chat = pizzeria.dialog(session_id="answered")
+    chat.say("order a pizza")
+    chat.say("medium")
+
+    answer = chat.say("pepperoni and mushrooms")
+
+    toppings = slot(answer, "Toppings")
+    assert toppings is not None
+    assert toppings["shape"] == "List"
+    assert toppings["value"]["originalValue"] == "pepperoni and mushrooms"
+    assert toppings["value"]["interpretedValue"] == "pepperoni and mushrooms"
+    assert toppings["values"] == [scalar("pepperoni", "pepperoni"), scalar("mushrooms", "mushrooms")]
+    assert texts(answer) == ["A medium pizza with pepperoni and mushrooms. Shall I place the order?"]
 
 
 def test_a_single_topping_is_still_a_list_of_one(pizzeria: CorpusBot) -> None:
