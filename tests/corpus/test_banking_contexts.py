@@ -47,6 +47,8 @@ def test_fulfilling_check_balance_activates_its_output_context_with_the_slot_val
     assert context["contextAttributes"] == {"AccountType": "savings"}
     assert context["timeToLive"]["timeToLiveInSeconds"] == 90
     assert context["timeToLive"]["turnsToLive"] == 2
+    stored = chat.session()  # GetSession shows the same active context
+    assert contexts(stored)["balance_checked"]["contextAttributes"] == {"AccountType": "savings"}
 
 
 def test_a_follow_up_takes_its_slot_default_from_the_active_context(bank: CorpusBot) -> None:
