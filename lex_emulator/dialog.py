@@ -22,22 +22,22 @@ from there (next steps, conditional branches, code hooks, fulfilment, closing). 
 
 from __future__ import annotations
 
-import inspect
+import datetime
 import random
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from . import contexts
+from . import session_state as session_state_io
 from .code_hook import HandlerFunction
-from .definition import CodeHookDef, IntentDef, LocaleDef, OutcomeDef
-from .dialog_flow import DialogFlow, Turn, blank_intent
+from .definition import CodeHookDef, ElicitationHookDef, IntentDef, LocaleDef, OutcomeDef
+from .dialog_flow import DialogFlow
 from .errors import ValidationException
 from .hook_events import BotInfo, Proposed
-from .messages import MAX_MESSAGES
 from .recognition import TEMPLATE_MATCH_SCORE, IntentRanker, Ranked
+from .session_state import TurnResult
 from .sessions import Session
 from .slot_types import resolve_slot_value
 from .state import (
@@ -49,11 +49,11 @@ from .state import (
     ELICIT_SLOT,
     FAILED,
     IN_PROGRESS,
-    NO_CONFIRMATION,
     DialogAction,
     IntentState,
     SlotValue,
 )
+from .turn import Turn, blank_intent
 from .utterances import compile_templates, match_slots
 from .yes_no import Answer, classify_yes_no
 
@@ -63,17 +63,11 @@ CONTINUING_SCORE = 1.0
 # "Intent switching": during slot elicitation an input that is no value for the slot but matches
 # another intent this well (one of its sample utterances, with or without slots) starts that intent.
 SWITCH_SCORE = TEMPLATE_MATCH_SCORE
-_RESOLVE_TAKES_LOCALE = "locale_id" in inspect.signature(resolve_slot_value).parameters
-# Separators between the values of a multi-value slot ("a, b and c", "a와 b", "a하고 b").
-_LIST_SEPARATORS = re.compile(r"\s*(?:,|\band\b|\bor\b|그리고|하고|랑|와|과)\s*", re.IGNORECASE)
-
-
-@dataclass
-class TurnResult:
-    messages: list[dict[str, Any]]
-    interpretations: list[dict[str, Any]]
-    session_state: dict[str, Any]
-    request_attributes: dict[str, str] | None
+# Separators between the values of a multi-value slot: commas, "and"/"or"/"그리고" between words,
+# and the Korean joining particles at the end of a word ("햄과 올리브", "햄하고 올리브").
+_LIST_SEPARATORS = re.compile(
+    r"\s*,\s*|\s+(?:and|or|그리고)\s+|(?<=\S)(?:이랑|하고|와|과|랑)\s+", re.IGNORECASE
+)
 
 
 class LocaleRuntime(DialogFlow):
@@ -88,6 +82,7 @@ class LocaleRuntime(DialogFlow):
         hook_timeout: float,
         rng: random.Random,
         clock: Callable[[], float],
+        today: Callable[[], datetime.date] = datetime.date.today,
     ) -> None:
         self.bot = bot
         self.locale = locale
@@ -97,6 +92,7 @@ class LocaleRuntime(DialogFlow):
         self._hook_timeout = hook_timeout
         self._rng = rng
         self._clock = clock
+        self._today = today
         self._slot_templates = {
             (intent.name, slot.name): compile_templates(slot.sample_utterances)
             for intent in locale.intents
@@ -113,11 +109,11 @@ class LocaleRuntime(DialogFlow):
         request_attributes: dict[str, str] | None,
         session_state: dict[str, Any] | None,
     ) -> TurnResult:
-        saved = _save(session)
+        saved = session_state_io.save(session)
         try:
             turn = Turn(request_id=str(uuid.uuid4()), text=text, request_attributes=request_attributes)
             if session_state is not None:
-                self._apply_session_state(session, session_state)
+                session_state_io.apply_session_state(session, session_state, self._intent_def, self._clock())
             contexts.expire(session, self._clock())
             existing = contexts.active_names(session)
             action = session.dialog_action.type if session.dialog_action else None
@@ -129,9 +125,9 @@ class LocaleRuntime(DialogFlow):
             else:
                 self._new_input(turn, session)
             contexts.count_turn(session, existing)
-            return self._finish(turn, session)
+            return session_state_io.finish(turn, session, self._intent_def)
         except BaseException:
-            _restore(session, saved)
+            session_state_io.restore(session, saved)
             raise
 
     def put_session(
@@ -142,10 +138,10 @@ class LocaleRuntime(DialogFlow):
         messages: list[dict[str, Any]] | None,
         request_attributes: dict[str, str] | None,
     ) -> TurnResult:
-        saved = _save(session)
+        saved = session_state_io.save(session)
         try:
             turn = Turn(request_id=str(uuid.uuid4()), text="", request_attributes=request_attributes)
-            self._apply_session_state(session, session_state)
+            session_state_io.apply_session_state(session, session_state, self._intent_def, self._clock())
             turn.messages.extend(messages or [])
             action = session.dialog_action
             intent = session.intent
@@ -163,9 +159,9 @@ class LocaleRuntime(DialogFlow):
                         "PutSession with dialogAction Delegate needs sessionState.intent"
                     )
                 self._advance(turn, session)
-            return self._finish(turn, session, with_interpretations=False)
+            return session_state_io.finish(turn, session, self._intent_def, with_interpretations=False)
         except BaseException:
-            _restore(session, saved)
+            session_state_io.restore(session, saved)
             raise
 
     # -- turn steps ---------------------------------------------------------------------------------
@@ -211,7 +207,7 @@ class LocaleRuntime(DialogFlow):
         if slot is None:
             self._new_input(turn, session, ranked)
             return
-        found = self._slot_answer(intent.name, slot.name, turn.text, multiple=slot.multiple_values)
+        found = self._slot_answer(intent.name, slot.name, turn.text)
         if found is None and self._switch_target(ranked, intent):
             intent.state = FAILED
             self._new_input(turn, session, ranked)
@@ -223,28 +219,13 @@ class LocaleRuntime(DialogFlow):
             hook = self._point_hook(definition, slot.code_hook)
             self._run_outcome(turn, session, slot.capture, hook=hook)
             return
-        hook_setting = slot.elicitation_hook
-        if (
-            definition.dialog_hook
-            and hook_setting is not None
-            and hook_setting.enabled
-            and self._hook is not None
-        ):
-            attempt = f"Retry{session.attempts + 1}"
-            before = session.dialog_action
-            self._elicitation_hook(
-                turn, session, intent, hook_setting.label, Proposed(ELICIT_SLOT, slot.name, attempt)
-            )
-            if (
-                session.dialog_action != before
-                or session.intent is None
-                or session.intent.name != intent.name
-            ):
-                return
-            intent = session.intent
         if slot.prompt is not None and session.attempts < slot.prompt.max_retries:
+            proposed = Proposed(ELICIT_SLOT, slot.name, f"Retry{session.attempts + 1}")
+            retried = self._retry_hook(turn, session, definition, slot.elicitation_hook, proposed)
+            if retried is None:
+                return
             session.attempts += 1
-            turn.messages.extend(self._render(slot.prompt, intent, attempt=session.attempts))
+            turn.messages.extend(self._render(slot.prompt, retried, attempt=session.attempts))
         elif slot.capture_failure is not None and (
             slot.capture_failure.step is not None or slot.capture_failure.conditional is not None
         ):
@@ -255,13 +236,29 @@ class LocaleRuntime(DialogFlow):
                 self._say(turn, slot.capture_failure.response, intent)
             self._invoke_fallback(turn, session, intent)
 
-    def _elicitation_hook(
-        self, turn: Turn, session: Session, intent: IntentState, label: str | None, proposed: Proposed
-    ) -> None:
-        """The dialog code hook between elicitation attempts; Delegate lets Lex re-prompt."""
-        self._dialog_hook(
-            turn, session, CodeHookDef(enabled=True, label=label), proposed=proposed, delegate=lambda: None
-        )
+    def _retry_hook(
+        self,
+        turn: Turn,
+        session: Session,
+        definition: IntentDef,
+        setting: ElicitationHookDef | None,
+        proposed: Proposed,
+    ) -> IntentState | None:
+        """The dialog code hook between elicitation attempts (``ElicitationCodeHook``; with no
+        setting, the intent's dialog code hook). Returns the intent to re-prompt for, or None when
+        the hook's answer took the turn (anything but Delegate)."""
+        intent = session.intent
+        runs = setting.enabled if setting is not None else definition.dialog_hook
+        if not (definition.dialog_hook and runs and self._hook is not None):
+            return intent
+        before = session.dialog_action
+        hook = CodeHookDef(enabled=True, label=setting.label if setting else None)
+        self._dialog_hook(turn, session, hook, proposed=proposed, delegate=lambda: None)
+        if session.dialog_action is not before or session.intent is None or intent is None:
+            return None
+        if session.intent.name != intent.name:
+            return None
+        return session.intent
 
     # -- helpers ------------------------------------------------------------------------------------
 
@@ -272,7 +269,7 @@ class LocaleRuntime(DialogFlow):
         if confirmation is None:
             self._advance(turn, session)
             return
-        answer = classify_yes_no(turn.text)
+        answer = classify_yes_no(turn.text, self.locale.locale_id)
         hook = self._point_hook(definition, confirmation.code_hook)
         if answer is Answer.YES:
             intent.confirmation_state = CONFIRMED
@@ -295,28 +292,12 @@ class LocaleRuntime(DialogFlow):
                 then=declined,
             )
         elif session.attempts < confirmation.prompt.max_retries:
-            if (
-                definition.dialog_hook
-                and confirmation.elicitation_hook
-                and confirmation.elicitation_hook.enabled
-            ):
-                before = session.dialog_action
-                self._elicitation_hook(
-                    turn,
-                    session,
-                    intent,
-                    confirmation.elicitation_hook.label,
-                    Proposed(CONFIRM_INTENT, None, f"Retry{session.attempts + 1}"),
-                )
-                if (
-                    session.dialog_action != before
-                    or session.intent is None
-                    or session.intent.name != intent.name
-                ):
-                    return
-                intent = session.intent
+            proposed = Proposed(CONFIRM_INTENT, None, f"Retry{session.attempts + 1}")
+            retried = self._retry_hook(turn, session, definition, confirmation.elicitation_hook, proposed)
+            if retried is None:
+                return
             session.attempts += 1
-            turn.messages.extend(self._render(confirmation.prompt, intent, attempt=session.attempts))
+            turn.messages.extend(self._render(confirmation.prompt, retried, attempt=session.attempts))
         elif confirmation.failure is not None and (
             confirmation.failure.step is not None or confirmation.failure.conditional is not None
         ):
@@ -337,22 +318,12 @@ class LocaleRuntime(DialogFlow):
         turn.top = intent
         self.begin_intent(turn, session, intent)
 
-    def _slot_answer(
-        self, intent_name: str, slot_name: str, text: str, *, multiple: bool
-    ) -> SlotValue | None:
+    def _slot_answer(self, intent_name: str, slot_name: str, text: str) -> SlotValue | None:
         matched = match_slots(
             text, self._slot_templates.get((intent_name, slot_name), ()), self._resolver(intent_name)
         )
         found = (matched or {}).get(slot_name)
-        if found is not None:
-            return found
-        if multiple:
-            parts = [part for part in _LIST_SEPARATORS.split(text.strip()) if part and part.strip()]
-            if len(parts) > 1:
-                values = [self._resolve(intent_name, slot_name, part.strip()) for part in parts]
-                if all(value is not None for value in values):
-                    return SlotValue.of_list(text.strip(), tuple(v for v in values if v is not None))
-        return self._resolve(intent_name, slot_name, text)
+        return found if found is not None else self._resolve(intent_name, slot_name, text)
 
     def _intent_def(self, name: str) -> IntentDef:
         definition = self.locale.intent(name)
@@ -365,123 +336,22 @@ class LocaleRuntime(DialogFlow):
         slot = definition.slot(slot_name) if definition else None
         if slot is None:
             return None
-        if _RESOLVE_TAKES_LOCALE:
-            return resolve_slot_value(  # type: ignore[call-arg, unused-ignore]
-                slot.slot_type, text, self.locale.slot_types, locale_id=self.locale.locale_id
-            )
-        return resolve_slot_value(slot.slot_type, text, self.locale.slot_types)
+        if slot.multiple_values:
+            parts = [part.strip() for part in _LIST_SEPARATORS.split(text.strip()) if part and part.strip()]
+            if len(parts) > 1:
+                values = [self._resolve_one(slot.slot_type, part) for part in parts]
+                items = tuple(value for value in values if value is not None)
+                if len(items) == len(parts):
+                    return SlotValue.of_list(text.strip(), items)
+        return self._resolve_one(slot.slot_type, text)
+
+    def _resolve_one(self, slot_type: str, text: str) -> SlotValue | None:
+        return resolve_slot_value(
+            slot_type, text, self.locale.slot_types, locale_id=self.locale.locale_id, today=self._today()
+        )
 
     def _resolver(self, intent_name: str) -> Callable[[str, str], SlotValue | None]:
         def resolve(slot_name: str, text: str) -> SlotValue | None:
             return self._resolve(intent_name, slot_name, text)
 
         return resolve
-
-    def _apply_session_state(self, session: Session, state: dict[str, Any]) -> None:
-        """A client-supplied sessionState (already shape-checked): attributes, contexts, intent, action."""
-        if "sessionAttributes" in state:
-            session.attributes = dict(state["sessionAttributes"] or {})
-        if "activeContexts" in state:
-            session.active_contexts = list(state["activeContexts"] or [])
-        if "intent" not in state and "dialogAction" not in state:
-            return
-        intent = None
-        if state.get("intent") is not None:
-            intent = self._intent_from_client(state["intent"])
-        action = state.get("dialogAction")
-        if action is not None:
-            action_type = action["type"]
-            slot_to_elicit = action.get("slotToElicit")
-            if action_type in (ELICIT_SLOT, CONFIRM_INTENT, DELEGATE) and intent is None:
-                raise ValidationException(
-                    f"sessionState.intent is required with dialogAction type {action_type}."
-                )
-            if action_type == ELICIT_SLOT:
-                assert intent is not None
-                if not slot_to_elicit or slot_to_elicit not in intent.slots:
-                    raise ValidationException(
-                        f"sessionState.dialogAction.slotToElicit must name a slot of intent {intent.name}."
-                    )
-            session.dialog_action = DialogAction(
-                action_type, slot_to_elicit if action_type == ELICIT_SLOT else None
-            )
-        else:
-            session.dialog_action = None
-        session.intent = intent
-        session.attempts = 0
-        contexts.track_client_contexts(session, self._clock())
-
-    def _intent_from_client(self, raw: dict[str, Any]) -> IntentState:
-        definition = self._intent_def(raw["name"])
-        slots: dict[str, SlotValue | None] = {name: None for name in definition.slot_names}
-        for name, slot in (raw.get("slots") or {}).items():
-            if name not in slots:
-                raise ValidationException(f"Slot {name} does not exist in intent {definition.name}.")
-            if slot is not None and slot.get("value") is not None:
-                slots[name] = SlotValue.from_wire(slot)
-        return IntentState(
-            name=definition.name,
-            slots=slots,
-            state=raw.get("state") or IN_PROGRESS,
-            confirmation_state=raw.get("confirmationState") or NO_CONFIRMATION,
-        )
-
-    def _finish(self, turn: Turn, session: Session, *, with_interpretations: bool = True) -> TurnResult:
-        messages = turn.messages[:MAX_MESSAGES]
-        interpretations: list[dict[str, Any]] = []
-        if with_interpretations:
-            for ranked in turn.ranked:
-                if turn.top is not None and ranked.intent == turn.top.name:
-                    shown = turn.top
-                else:
-                    shown = blank_intent(self._intent_def(ranked.intent))
-                item: dict[str, Any] = {"intent": shown.to_wire(), "interpretationSource": "Lex"}
-                if ranked.score is not None:
-                    item["nluConfidence"] = {"score": ranked.score}
-                interpretations.append(item)
-        state: dict[str, Any] = {}
-        if session.dialog_action is not None:
-            state["dialogAction"] = session.dialog_action.to_wire()
-        if session.intent is not None:
-            state["intent"] = session.intent.to_wire()
-        state["sessionAttributes"] = dict(session.attributes)
-        if session.active_contexts:
-            state["activeContexts"] = list(session.active_contexts)
-        state["originatingRequestId"] = turn.request_id
-        session.view = {
-            "sessionId": session.session_id,
-            "messages": messages,
-            "interpretations": interpretations,
-            "sessionState": state,
-        }
-        return TurnResult(
-            messages=messages,
-            interpretations=interpretations,
-            session_state=state,
-            request_attributes=turn.request_attributes,
-        )
-
-
-def _save(session: Session) -> tuple[Any, ...]:
-    return (
-        dict(session.attributes),
-        [
-            dict(context, timeToLive=dict(context.get("timeToLive") or {}))
-            for context in session.active_contexts
-        ],
-        dict(session.context_expiry),
-        session.intent.copy() if session.intent else None,
-        session.dialog_action,
-        session.attempts,
-    )
-
-
-def _restore(session: Session, saved: tuple[Any, ...]) -> None:
-    (
-        session.attributes,
-        session.active_contexts,
-        session.context_expiry,
-        session.intent,
-        session.dialog_action,
-        session.attempts,
-    ) = saved

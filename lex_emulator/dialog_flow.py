@@ -2,8 +2,9 @@
 
 Lex V2 developer guide, "Creating conversation paths" and "Add conditions to branch conversations":
 every point of an intent (initial response, slot capture, confirmation, fulfilment, closing) plays
-its response, then follows its conditional (when active: the first branch whose condition holds,
-else the default branch) or its next step. With neither, the default is the dialog code hook when
+its response, then follows its next step; a next step of EvaluateConditional (or none) evaluates the
+point's conditional when it is active (the first branch whose condition holds, else the default
+branch). With neither, the default is the dialog code hook when
 it runs there ("Invoking Lambda functions during a conversation"), else what Lex picks: fill the
 next required slot (its default values first, "Using default slot values"), confirm, fulfil, close.
 
@@ -13,13 +14,10 @@ request into the point the flow starts from.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from . import contexts
-from .code_hook import FakeLambdaContext, HandlerFunction, HookOutcome, invoke
 from .conditions import Environment, evaluate
 from .definition import (
     CLOSE_INTENT,
@@ -34,23 +32,20 @@ from .definition import (
     CodeHookDef,
     ConditionalDef,
     IntentDef,
-    LocaleDef,
     OutcomeDef,
     PromptSpec,
     ResponseSpec,
     SlotDef,
     StepDef,
 )
+from .dialog_hooks import CodeHookCalls
 from .errors import DependencyFailedException, ValidationException
-from .hook_contract import HookResponse, InvalidHookResponseError, validate_hook_response
-from .hook_events import DIALOG_CODE_HOOK, FULFILLMENT_CODE_HOOK, BotInfo, Proposed, build_event
+from .hook_events import FULFILLMENT_CODE_HOOK, Proposed
 from .messages import render_response
-from .recognition import Ranked
 from .sessions import Session
 from .state import (
     CLOSE,
     CONFIRM_INTENT,
-    DELEGATE,
     DENIED,
     ELICIT_INTENT,
     ELICIT_SLOT,
@@ -63,39 +58,12 @@ from .state import (
     IntentState,
     SlotValue,
 )
+from .turn import Then, Turn, blank_intent
 
 MAX_STEPS_PER_TURN = 40
-Then = Callable[[], None]
 
 
-@dataclass
-class Turn:
-    """What one request builds up: messages so far and the interpretations to report."""
-
-    request_id: str
-    text: str
-    request_attributes: dict[str, str] | None
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    ranked: list[Ranked] = field(default_factory=list)
-    top: IntentState | None = None  # the live intent shown as the first interpretation
-    steps: int = 0
-    fulfilled: bool = False  # fulfilment already ran this turn
-    suppress_next: bool = False  # SuppressNextMessage of the step being run
-
-
-def blank_intent(definition: IntentDef) -> IntentState:
-    return IntentState(name=definition.name, slots={name: None for name in definition.slot_names})
-
-
-class DialogFlow:
-    bot: BotInfo
-    locale: LocaleDef
-    _hook: HandlerFunction | None
-    _hook_name: str
-    _hook_timeout: float
-    _rng: random.Random
-    _clock: Callable[[], float]
-
+class DialogFlow(CodeHookCalls):
     # -- provided by LocaleRuntime ------------------------------------------------------------------
 
     def _intent_def(self, name: str) -> IntentDef:
@@ -146,10 +114,10 @@ class DialogFlow:
         intent = self._live(session)
         if outcome is not None and play:
             self._say(turn, outcome.response, intent)
-        if outcome is not None and outcome.conditional is not None and outcome.conditional.active:
-            self._branch(turn, session, outcome.conditional, hook)
-        elif outcome is not None and outcome.step is not None:
+        if outcome is not None and outcome.step is not None:
             self._step(turn, session, outcome.step, hook=hook, conditional=outcome.conditional)
+        elif outcome is not None and outcome.conditional is not None and outcome.conditional.active:
+            self._branch(turn, session, outcome.conditional, hook)
         elif self._hook_runs(self._intent_def(intent.name), hook):
             assert hook is not None
             self._dialog_hook(turn, session, hook)
@@ -205,8 +173,13 @@ class DialogFlow:
         turn.suppress_next = step.suppress_next_message
         action = step.action
         definition = self._intent_def(target.name)
-        if action is None:
-            self._advance(turn, session)
+        if action is None or action == EVALUATE_CONDITIONAL:
+            # A next step that only sets values, or EvaluateConditional: the point's conditional
+            # when it is active, else Lex picks.
+            if conditional is not None and conditional.active:
+                self._branch(turn, session, conditional, hook)
+            else:
+                self._advance(turn, session)
         elif action == START_INTENT:
             session.intent = target
             session.attempts = 0
@@ -226,11 +199,6 @@ class DialogFlow:
             self._close(turn, session)
         elif action == END_CONVERSATION:
             session.dialog_action = DialogAction(CLOSE)
-        elif action == EVALUATE_CONDITIONAL:
-            if conditional is not None and conditional.active:
-                self._branch(turn, session, conditional, hook)
-            else:
-                self._advance(turn, session)
         elif action == INVOKE_DIALOG_CODE_HOOK:
             if self._hook_runs(definition, hook):
                 assert hook is not None
@@ -374,9 +342,6 @@ class DialogFlow:
             return
         self._apply_answer(turn, session, answer, fulfilment=True)
 
-    def _closer(self, turn: Turn, session: Session) -> Then:
-        return lambda: self._close(turn, session)
-
     def _close(self, turn: Turn, session: Session) -> None:
         intent = self._live(session)
         session.dialog_action = DialogAction(CLOSE)
@@ -388,183 +353,3 @@ class DialogFlow:
             session.dialog_action = DialogAction(CLOSE)
 
         self._run_outcome(turn, session, closing.outcome, then=end)
-
-    # -- code hooks ---------------------------------------------------------------------------------
-
-    def _call_hook(
-        self,
-        turn: Turn,
-        session: Session,
-        intent: IntentState,
-        source: str,
-        *,
-        label: str | None = None,
-        proposed: Proposed | None = None,
-    ) -> HookOutcome:
-        assert self._hook is not None  # the deployment refuses a hook setting without a handler
-        interpretations: list[tuple[IntentState, float | None]] = []
-        for ranked in turn.ranked or [Ranked(intent.name, None)]:
-            shown = intent if ranked.intent == intent.name else blank_intent(self._intent_def(ranked.intent))
-            interpretations.append((shown, ranked.score))
-        event = build_event(
-            source=source,
-            bot=self.bot,
-            locale_id=self.locale.locale_id,
-            session_id=session.session_id,
-            transcript=turn.text,
-            request_id=turn.request_id,
-            intent=intent,
-            interpretations=interpretations,
-            session_attributes=session.attributes,
-            active_contexts=session.active_contexts,
-            request_attributes=turn.request_attributes,
-            label=label,
-            proposed=proposed,
-        )
-        context = FakeLambdaContext(self._hook_name, self._hook_timeout, clock=self._clock)
-        return invoke(self._hook, event, context, self._hook_timeout)
-
-    def _checked(self, outcome: HookOutcome) -> HookResponse | str:
-        """The validated answer, or the DependencyFailedException message Lex would give."""
-        if outcome.timed_out:
-            return (
-                f"Lambda code hook {self._hook_name} did not respond within {self._hook_timeout:g} seconds."
-            )
-        if outcome.error is not None:
-            return f"Received error response from Lambda code hook {self._hook_name}: {outcome.error}"
-        try:
-            return validate_hook_response(outcome.response, self.locale)
-        except InvalidHookResponseError as error:
-            return f"Invalid Lambda Response: {error}"
-
-    def _dialog_hook(
-        self,
-        turn: Turn,
-        session: Session,
-        hook: CodeHookDef,
-        *,
-        proposed: Proposed | None = None,
-        delegate: Then | None = None,
-    ) -> None:
-        """Invoke the dialog code hook; Delegate follows the PostCodeHookSpecification success path."""
-        intent = self._live(session)
-        outcome = self._call_hook(
-            turn,
-            session,
-            intent,
-            DIALOG_CODE_HOOK,
-            label=hook.label,
-            proposed=proposed or self.proposed(session, intent),
-        )
-        answer = self._checked(outcome)
-        if isinstance(answer, str):
-            failure = hook.timeout if outcome.timed_out and hook.timeout else hook.failure
-            if failure is None:
-                raise DependencyFailedException(answer)
-            self._run_outcome(turn, session, failure)
-            return
-        self._apply_answer(
-            turn,
-            session,
-            answer,
-            fulfilment=False,
-            on_delegate=delegate or (lambda: self._run_outcome(turn, session, hook.success)),
-        )
-
-    def _apply_answer(
-        self,
-        turn: Turn,
-        session: Session,
-        answer: HookResponse,
-        *,
-        fulfilment: bool,
-        on_delegate: Then | None = None,
-    ) -> None:
-        """Follow a code hook's answer (the Lex V2 "Response format" page, dialogAction types)."""
-        if answer.session_attributes is not None:
-            session.attributes = dict(answer.session_attributes)
-        if answer.active_contexts is not None:
-            session.active_contexts = list(answer.active_contexts)
-            contexts.track_client_contexts(session, self._clock())
-        current = self._live(session)
-        action = answer.dialog_action
-        returned = answer.intent
-        if returned is None:
-            returned = current
-            if action.type == CLOSE and fulfilment:
-                returned.state = FULFILLED
-        if turn.top is not None and turn.top is current:
-            turn.top = returned
-        session.intent = returned
-        definition = self._intent_def(returned.name)
-        fulfillment = definition.fulfillment
-        if action.type == CLOSE:
-            session.dialog_action = DialogAction(CLOSE)
-            if answer.messages:
-                turn.messages.extend(answer.messages)
-            elif fulfilment and returned.state == FULFILLED:
-                self._run_outcome(
-                    turn,
-                    session,
-                    fulfillment.success if fulfillment else None,
-                    then=self._closer(turn, session),
-                )
-            elif fulfilment and returned.state == FAILED:
-                self._run_outcome(
-                    turn,
-                    session,
-                    fulfillment.failure if fulfillment else None,
-                    then=self._closer(turn, session),
-                )
-            return
-        turn.messages.extend(answer.messages)
-        if action.type == DELEGATE:
-            if returned.state == FULFILLED and fulfilment:
-                self._run_outcome(
-                    turn,
-                    session,
-                    fulfillment.success if fulfillment else None,
-                    then=self._closer(turn, session),
-                )
-            elif returned.state == FAILED:
-                if fulfilment:
-                    self._run_outcome(
-                        turn,
-                        session,
-                        fulfillment.failure if fulfillment else None,
-                        then=self._closer(turn, session),
-                    )
-                else:
-                    self._close(turn, session)
-            elif returned.state == READY_FOR_FULFILLMENT and not fulfilment:
-                self._fulfil(turn, session)
-            elif on_delegate is not None:
-                on_delegate()
-            else:
-                self._advance(turn, session)
-        elif action.type == ELICIT_SLOT:
-            returned.state = IN_PROGRESS
-            session.dialog_action = action
-            session.attempts = 0
-            slot = definition.slot(action.slot_to_elicit or "")
-            if not answer.messages:
-                if slot is None or slot.prompt is None:
-                    raise DependencyFailedException(
-                        f"Invalid Lambda Response: ElicitSlot for {action.slot_to_elicit} has no messages "
-                        "and the slot has no prompt"
-                    )
-                self._say(turn, slot.prompt, returned)
-        elif action.type == CONFIRM_INTENT:
-            returned.state = IN_PROGRESS
-            returned.confirmation_state = NO_CONFIRMATION
-            if definition.confirmation is None:
-                raise DependencyFailedException(
-                    f"Invalid Lambda Response: ConfirmIntent for {returned.name}, which has no "
-                    "confirmation prompt (the emulator needs its MaxRetries)"
-                )
-            session.dialog_action = action
-            session.attempts = 0
-        elif action.type == ELICIT_INTENT:
-            # The next input is recognised afresh; the intent (if the hook gave one) is only reported.
-            session.dialog_action = action
-            session.intent = answer.intent

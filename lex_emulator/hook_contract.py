@@ -6,7 +6,8 @@ of at most 25 KB; ``sessionState`` is present; ``dialogAction.type`` is Close, C
 Delegate, ElicitIntent or ElicitSlot (``slotToElicit`` required for ElicitSlot, and a slot of the
 intent); ``intent`` has a ``name`` the locale knows, a ``state`` among Fulfilled, Failed, InProgress,
 ReadyForFulfillment (the latter only with Delegate), a valid ``confirmationState`` and slots of the
-intent in the ``{"value": {"interpretedValue": ...}}`` shape; ``sessionAttributes`` are strings to
+intent in the ``{"value": {"interpretedValue": ...}}`` shape (or ``"shape": "List"`` with Scalar
+``values``, for a multi-value slot; Composite slots are refused); ``sessionAttributes`` are strings to
 strings of at most 12 KB in all; ``messages`` are at most 10, each with a valid ``contentType`` and
 1 to 1024 characters of content (or a valid image response card); ElicitIntent and ConfirmIntent
 carry messages.

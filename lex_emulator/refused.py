@@ -15,7 +15,7 @@ REFUSED_FEATURES: tuple[tuple[str, str], ...] = (
     ("BotLocales[].Intents[].QnAIntentConfiguration", "QnA (Bedrock knowledge base) intents"),
     (
         "BotLocales[].Intents[].Slots[].SlotTypeName",
-        "built-in slot types other than FirstName, Number, AlphaNumeric",
+        "built-in slot types the emulator does not implement (AMAZON.Airport, AMAZON.SearchQuery, ...)",
     ),
     ("BotLocales[].Intents[].Slots[].SubSlotSetting", "composite slots"),
     (

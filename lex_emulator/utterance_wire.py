@@ -41,13 +41,13 @@ def recognize_utterance(
     """Run one text turn for RecognizeUtterance; raises `LexError` for an error answer."""
     from .emulator import OperationResult
 
-    response_type = _response_content_type(headers.get("response-content-type"))
-    text = _text_input(headers.get("content-type"), body)
+    response_type = response_content_type(headers.get("response-content-type"))
+    text = text_input(headers.get("content-type"), body)
     request: dict[str, Any] = {"text": text}
-    state = _packed_request_header(headers, "x-amz-lex-session-state", "sessionState")
+    state = read_packed_header(headers, "x-amz-lex-session-state", "sessionState")
     if state is not None:
         request["sessionState"] = state
-    attributes = _packed_request_header(headers, "x-amz-lex-request-attributes", "requestAttributes")
+    attributes = read_packed_header(headers, "x-amz-lex-request-attributes", "requestAttributes")
     if attributes is not None:
         request["requestAttributes"] = attributes
     text_route = Route("RecognizeText", route.bot_id, route.alias_id, route.locale_id, route.session_id)
@@ -68,7 +68,8 @@ def recognize_utterance(
     return OperationResult(200, out, b"")
 
 
-def _response_content_type(raw: str | None) -> str:
+def response_content_type(raw: str | None) -> str:
+    """The ``Response-Content-Type`` to answer with: text (the default) only."""
     if raw is None or not raw.strip():
         return TEXT_PLAIN
     if raw.strip().lower().startswith("audio/"):
@@ -76,7 +77,7 @@ def _response_content_type(raw: str | None) -> str:
             f"1 validation error detected: Value '{raw}' at 'responseContentType' failed to satisfy "
             "constraint: the Lex emulator does not synthesize speech; ask for text/plain; charset=utf-8."
         )
-    if not _is_text_plain(raw):
+    if not is_text_plain(raw):
         raise ValidationException(
             f"1 validation error detected: Value '{raw}' at 'responseContentType' failed to satisfy "
             "constraint: Member must be text/plain; charset=utf-8 or an audio/ type."
@@ -84,7 +85,8 @@ def _response_content_type(raw: str | None) -> str:
     return raw.strip()
 
 
-def _text_input(content_type: str | None, body: bytes) -> str:
+def text_input(content_type: str | None, body: bytes) -> str:
+    """The user's text from a ``text/plain`` body, checked as RecognizeText checks ``text``."""
     if content_type is None or not content_type.strip():
         raise ValidationException(
             "1 validation error detected: Value at 'requestContentType' failed to satisfy constraint: "
@@ -95,7 +97,7 @@ def _text_input(content_type: str | None, body: bytes) -> str:
             f"Audio input ({content_type.strip()}) is not supported by the Lex emulator: it has no speech "
             "recognition. Send the user's words as text with Content-Type: text/plain; charset=utf-8."
         )
-    if not _is_text_plain(content_type):
+    if not is_text_plain(content_type):
         raise ValidationException(
             f"1 validation error detected: Value '{content_type}' at 'requestContentType' failed to satisfy "
             "constraint: Member must be text/plain; charset=utf-8 or an audio/ type."
@@ -118,7 +120,7 @@ def _text_input(content_type: str | None, body: bytes) -> str:
     return text
 
 
-def _is_text_plain(content_type: str) -> bool:
+def is_text_plain(content_type: str) -> bool:
     """``text/plain`` with no charset or charset utf-8 (any case, any spacing)."""
     media, _, params = content_type.partition(";")
     if media.strip().lower() != "text/plain":
@@ -130,7 +132,7 @@ def _is_text_plain(content_type: str) -> bool:
     return True
 
 
-def _packed_request_header(headers: Mapping[str, str], name: str, field: str) -> Any:
+def read_packed_header(headers: Mapping[str, str], name: str, field: str) -> Any:
     """Decode base64 (of gzip-compressed, or plain) JSON from a request header; None when absent."""
     raw = headers.get(name)
     if raw is None or not raw.strip():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from ..state import SlotValue
@@ -34,6 +34,7 @@ __all__ = [
     "parse_number",
     "resolve_custom",
     "resolve_slot_value",
+    "warm_up",
 ]
 
 Resolver = Callable[[str, SlotContext], SlotValue | None]
@@ -87,3 +88,15 @@ def resolve_slot_value(
     if slot_type not in _RESOLVERS:
         return None  # the loader refuses unknown slot types
     return _resolver(slot_type)(text, context)
+
+
+def warm_up(slot_types: Iterable[str], locale_ids: Iterable[str]) -> None:
+    """Load the libraries and data the given built-in types need, so the first answer does not wait.
+
+    A bot's loader may call it in a background thread (AMAZON.City indexes 34,000 cities: 2-3 s).
+    """
+    locales = list(locale_ids)
+    for slot_type in slot_types:
+        if slot_type in _RESOLVERS:
+            for locale_id in locales:
+                _resolver(slot_type)("1", SlotContext(locale_id=locale_id, today=datetime.date.today()))

@@ -5,7 +5,8 @@ twenty-fifth", "모레") becomes that date, on or after today when the year is n
 ("this week", "next week", "다음 주") becomes its Monday (ISO weeks start on Monday); a month
 without a day ("next month", "December") its last day; a year without month or day ("next year",
 "2027") its 31 December. "next friday" (and "다음 주 금요일", "来週の金曜日", "el próximo viernes")
-is the Friday of next week; a weekday alone is the next such day on or after today.
+is the Friday of next week; a weekday alone is the next such day on or after today; "the 20th" the
+next 20th; "in two weeks", "3일 후", "hace dos días" that far from today.
 Relative words come from `date_words`; everything else (written dates in each language) from
 `dateparser`, imported on first use.
 """
@@ -25,6 +26,23 @@ from .date_words import WORDS, DateWords
 
 _UNSPACED = frozenset({"ko", "ja"})  # relative words are matched with the spaces removed
 _dateparser: Any = None
+# "in three days", "a week from today", "3일 후", "dans trois jours"; and "two days ago", "3일 전".
+_LATER = {
+    "en": r"\bin\b|from now|from today|later|after", "ko": "후|뒤|있다가", "ja": "後|あと",
+    "es": r"dentro de|\ben\b|después", "fr": r"\bdans\b|plus tard", "de": r"\bin\b|später",
+    "it": r"\btra\b|\bfra\b|dopo", "pt": r"daqui a|\bem\b|depois",
+}  # fmt: skip
+_EARLIER = {"en": r"\bago\b", "ko": "전", "ja": "前", "es": r"\bhace\b", "fr": r"il y a", "de": r"\bvor\b",
+            "it": r"\bfa\b", "pt": r"atrás|\bhá\b"}  # fmt: skip
+_DURATION_PART = re.compile(r"(\d+)([YMWD])")
+# "the 5th", "el 5", "am 5.": a day of a month not named, the next such day on or after today.
+_ORDINAL_DAY = re.compile(r"(?<![\w/.-])(\d{1,2})(?:st|nd|rd|th)(?![\w])")
+_ARTICLE_DAY = re.compile(r"^(?:on\s+)?(?:the|el|le|am|den|il|dia|o dia|no dia)\s+(\d{1,2})\.?$")
+_MONTH_NAMES = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
+)
+# Words before a written date that `dateparser` does not expect ("on March 3", "am 3. März").
+_LEADING = re.compile(r"^(?:on|for|by|the|el|para el|le|pour le|am|den|il|per il|o|no dia|dia)\s+")
 
 
 def _found(phrase: str, text: str, unspaced: bool) -> bool:
@@ -80,6 +98,51 @@ def _relative(words: DateWords, text: str, today: datetime.date, unspaced: bool)
     return None
 
 
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _offset(text: str, language: str, today: datetime.date) -> datetime.date | None:
+    """A date said as a distance from today ("in two weeks", "3일 후", "hace dos días")."""
+    later = re.search(_LATER.get(language, "$^"), text) is not None
+    earlier = re.search(_EARLIER.get(language, "$^"), text) is not None
+    if later == earlier:
+        return None
+    from .durations import parse_duration
+
+    duration = parse_duration(text, language)
+    if duration is None or "T" in duration:
+        return None
+    sign = 1 if later else -1
+    parts = {unit: int(amount) for amount, unit in _DURATION_PART.findall(duration)}
+    try:
+        day = _add_months(today, sign * (12 * parts.get("Y", 0) + parts.get("M", 0)))
+        return day + sign * datetime.timedelta(weeks=parts.get("W", 0), days=parts.get("D", 0))
+    except (OverflowError, ValueError):
+        return None
+
+
+def _day_of_month(text: str, today: datetime.date) -> datetime.date | None:
+    """ "the 20th" (no month named): the next 20th on or after today."""
+    if _MONTH_NAMES.search(text):
+        return None
+    match = _ARTICLE_DAY.match(text)
+    days = [match.group(1)] if match else _ORDINAL_DAY.findall(text)
+    if len(days) != 1 or not 1 <= int(days[0]) <= 31:
+        return None
+    wanted = int(days[0])
+    year, month = today.year, today.month
+    for _ in range(12):
+        if wanted <= calendar.monthrange(year, month)[1]:
+            candidate = datetime.date(year, month, wanted)
+            if candidate >= today:
+                return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
 def _parsed(text: str, language: str, today: datetime.date) -> datetime.date | None:
     global _dateparser
     if _dateparser is None:
@@ -113,9 +176,15 @@ def parse_date(text: str, language: str, today: datetime.date) -> str | None:
     folded = fold(raw)
     words = WORDS.get(language)
     compact = folded.replace(" ", "") if unspaced else folded
-    found = _relative(words, compact, today, unspaced) if words else None
+    found = _offset(folded, language, today)
+    if found is None and words:
+        found = _relative(words, compact, today, unspaced)
+    if found is None:
+        found = _day_of_month(folded, today)
     if found is None:
         found = _parsed(raw, language, today)
+    if found is None and _LEADING.match(folded):
+        found = _parsed(_LEADING.sub("", folded), language, today)
     if found is None or not 1 <= found.year <= 9999:
         return None
     return found.isoformat()

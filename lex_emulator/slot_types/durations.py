@@ -40,8 +40,8 @@ _HALF_BEFORE = {"en": "half an|half a", "es": "media", "fr": "une demi-|demi-", 
                 "it": "mezz'|mezza|mezzo", "pt": "meia", "ko": "", "ja": ""}  # fmt: skip
 _HALF_AFTER = {"en": "and a half", "es": "y media|y medio", "fr": "et demie|et demi", "de": "einhalb",
                "it": "e mezza|e mezzo", "pt": "e meia|e meio", "ko": "반", "ja": "半"}  # fmt: skip
-_KO_DAYS = {"하루": "1일", "이틀": "2일", "사흘": "3일", "나흘": "4일", "닷새": "5일", "엿새": "6일",
-            "이레": "7일", "열흘": "10일", "보름": "15일"}  # fmt: skip
+_KO_DAYS = {"일주일": "1주", "하루": "1일", "이틀": "2일", "사흘": "3일", "나흘": "4일", "닷새": "5일",
+            "엿새": "6일", "이레": "7일", "열흘": "10일", "보름": "15일"}  # fmt: skip
 _ORDER = ("Y", "M", "W", "D", "H", "TM", "S")
 _SEPARATED = frozenset({"en", "es", "fr", "de", "it", "pt"})
 

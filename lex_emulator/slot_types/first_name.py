@@ -104,5 +104,14 @@ def extract_first_name(text: str) -> str | None:
 
 
 def resolve_first_name(text: str, context: SlotContext) -> SlotValue | None:
-    name = extract_first_name(text)
+    if context.language in ("en", "ko"):
+        name = extract_first_name(text)
+    else:
+        from ..yes_no import classify_yes_no
+        from .name_phrasing import looks_like_a_name, strip_name_phrasing
+
+        text = unicodedata.normalize("NFKC", text)
+        candidate = strip_name_phrasing(text, context.language)
+        known_answer = classify_yes_no(candidate, context.locale_id) is not None
+        name = candidate if looks_like_a_name(candidate, context.language) and not known_answer else None
     return single(name, name) if name else None

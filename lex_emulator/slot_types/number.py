@@ -160,6 +160,12 @@ def _korean_words(words: list[str]) -> int | None:
 
 
 _COMMA_DECIMAL = frozenset({"es", "fr", "de", "it", "pt"})
+# Counters and endings after digits ("3개", "3명이요", "3つ", "5人です"), removed before reading them.
+_DIGIT_COUNTERS = {
+    "ko": re.compile(rf"(?<=\d)(?:\s*(?:{_COUNTERS})\w*|(?:입니다|이에요|예요|이요|요)(?!\w))"),
+    "ja": re.compile(r"(?<=\d)(?:\s*(?:つ|個|人|名|本|枚|匹|歳|才|回|台|冊|杯|件|円)\w*|(?:です|だ)(?!\w))"),
+}
+_EN_DIGIT_WORDS = {word: value for word, value in _EN_UNITS.items() if value < 10} | {"oh": 0}
 _THOUSANDS_DOT = re.compile(r"(?<=\d)\.(?=\d{3}(?!\d))")
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 
@@ -171,6 +177,9 @@ def parse_number(text: str, language: str | None = None) -> str | None:
     None or "ko" reads Korean and English words, as Korean users mix both.
     """
     text = unicodedata.normalize("NFKC", text).strip()
+    counters = _DIGIT_COUNTERS.get(language or "ko")
+    if counters is not None and re.search(r"\d", text):
+        text = counters.sub(" ", text)
     if language in _COMMA_DECIMAL:
         text = _DECIMAL_COMMA.sub(".", _THOUSANDS_DOT.sub("", text))
     from_digits = _from_digits(text)
@@ -183,6 +192,9 @@ def parse_number(text: str, language: str | None = None) -> str | None:
 
         return words_to_number(text, language)
     words = re.sub(r"[^\w\s-]", " ", text.casefold()).replace("-", " ").split()
+    decimal = _english_decimal(words) if language in (None, "en", "ko") else None
+    if decimal is not None:
+        return decimal
     english = [
         word for word in words if word in _EN_UNITS or word in _EN_TENS or word in _EN_SCALES or word == "and"
     ]
@@ -201,6 +213,25 @@ def parse_number(text: str, language: str | None = None) -> str | None:
         return None
     korean = _korean_words(words)
     return str(korean) if korean is not None else None
+
+
+def _english_decimal(words: list[str]) -> str | None:
+    """ "one hundred twenty three point four five" -> "123.45", "point four two" -> "0.42"."""
+    marks = [index for index, word in enumerate(words) if word in ("point", "dot")]
+    if len(marks) != 1:
+        return None
+    whole_words, fraction_words = words[: marks[0]], words[marks[0] + 1 :]
+    whole = _english_words(whole_words) if whole_words else 0
+    if whole is None or not fraction_words:
+        return None
+    if all(word in _EN_DIGIT_WORDS for word in fraction_words):
+        fraction = "".join(str(_EN_DIGIT_WORDS[word]) for word in fraction_words)
+    else:
+        value = _english_words(fraction_words)
+        if value is None:
+            return None
+        fraction = str(value)
+    return f"{whole}.{fraction}"
 
 
 def resolve_number(text: str, context: SlotContext) -> SlotValue | None:

@@ -18,6 +18,8 @@ class TimeWords:
     quarter: tuple[str, ...]  # ":15"
     hour_marks: tuple[str, ...]  # "o'clock", "시", "時", "uhr", "heures", "h" ...
     filler: tuple[str, ...]  # "at", "a las", "um", "à", ...
+    quarter_to: tuple[str, ...] = ()  # "quarter to four" is 3:45
+    half_to: tuple[str, ...] = ()  # German "halb vier" is 3:30
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -39,7 +41,8 @@ WORDS: dict[str, TimeWords] = {
         before_noon=_split("am|a m|in the morning|morning"),
         after_noon=_split("pm|p m|in the afternoon|afternoon|in the evening|evening|at night|tonight"),
         half=_split("half past|thirty"),
-        quarter=_split("quarter past"),
+        quarter=_split("quarter past|quarter after"),
+        quarter_to=_split("quarter to|quarter of|quarter till"),
         hour_marks=_split("o'clock|oclock|hours|hrs"),
         filler=_split("at|around|about|by|please|it's|its"),
     ),
@@ -76,6 +79,7 @@ WORDS: dict[str, TimeWords] = {
         after_noon=_split("de la tarde|por la tarde|de la noche|por la noche|pm|p m"),
         half=_split("y media"),
         quarter=_split("y cuarto"),
+        quarter_to=_split("menos cuarto"),
         hour_marks=_split("en punto|horas|h"),
         filler=_split("a las|a la|las|la|sobre las|hacia las"),
     ),
@@ -89,6 +93,7 @@ WORDS: dict[str, TimeWords] = {
         after_noon=_split("de l'après-midi|du soir|de la nuit"),
         half=_split("et demie"),
         quarter=_split("et quart"),
+        quarter_to=_split("moins le quart|moins quart"),
         hour_marks=_split("heures|heure|h"),
         filler=_split("à|vers|a"),
     ),
@@ -102,7 +107,9 @@ WORDS: dict[str, TimeWords] = {
         before_noon=_split("morgens|vormittags|am morgen|am vormittag"),
         after_noon=_split("nachmittags|abends|am nachmittag|am abend|nachts"),
         half=_split(""),
-        quarter=_split(""),
+        quarter=_split("viertel nach"),
+        quarter_to=_split("viertel vor"),
+        half_to=_split("halb"),
         hour_marks=_split("uhr"),
         filler=_split("um|gegen|so um"),
     ),
@@ -116,6 +123,7 @@ WORDS: dict[str, TimeWords] = {
         after_noon=_split("del pomeriggio|di pomeriggio|di sera|della sera|di notte"),
         half=_split("e mezza|e mezzo"),
         quarter=_split("e un quarto"),
+        quarter_to=_split("meno un quarto|meno un quarto alle"),
         hour_marks=_split("in punto"),
         filler=_split("alle|all'|le|verso le|per le"),
     ),
@@ -126,7 +134,8 @@ WORDS: dict[str, TimeWords] = {
         before_noon=_split("da manhã|de manhã"),
         after_noon=_split("da tarde|de tarde|da noite|à noite"),
         half=_split("e meia"),
-        quarter=_split("e quinze"),
+        quarter=_split("e quinze|e um quarto"),
+        quarter_to=_split("um quarto para|quinze para"),
         hour_marks=_split("horas|hora|h|em ponto"),
         filler=_split("às|as|à|a"),
     ),

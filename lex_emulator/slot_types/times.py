@@ -8,6 +8,7 @@ leaves ``interpretedValue`` null with both resolutions, e.g. ["10:00", "22:00"].
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 
@@ -56,10 +57,16 @@ def _digits(text: str, language: str) -> str:
         return _JA_KANJI.sub(lambda match: str(_kanji(match.group(0))), text)
     from text_to_num import alpha2digit  # type: ignore[import-untyped]
 
-    try:
-        return str(alpha2digit(text, language, threshold=0))
-    except (ValueError, RuntimeError):
-        return text
+    # "cuarto" and "quart" would become ordinals ("4º"): keep the quarter and half phrases as they are
+    words = WORDS.get(language)
+    kept = [p for p in (*words.quarter, *words.quarter_to, *words.half, *words.half_to) if p] if words else []
+    for index, phrase in enumerate(sorted(kept, key=len, reverse=True)):
+        text = text.replace(phrase, f" §{index}§ ")
+    with contextlib.suppress(ValueError, RuntimeError):  # text2num refuses some inputs: keep the words
+        text = str(alpha2digit(text, language, threshold=0))
+    for index, phrase in enumerate(sorted(kept, key=len, reverse=True)):
+        text = text.replace(f"§{index}§", phrase)
+    return " ".join(text.split())
 
 
 def _clock(text: str, words: TimeWords) -> tuple[int, int | None] | None:
@@ -105,6 +112,10 @@ def parse_time(text: str, language: str) -> tuple[str, ...] | None:
         if minute is None:
             minute = 30 if any(_has(p, with_digits) for p in words.half) else 0
             minute = 15 if any(_has(p, with_digits) for p in words.quarter) else minute
+            if any(_has(p, with_digits) for p in words.quarter_to):
+                hour, minute = {0: 23, 1: 12}.get(hour, hour - 1), 45
+            elif any(_has(p, with_digits) for p in words.half_to):
+                hour, minute = {0: 23, 1: 12}.get(hour, hour - 1), 30
         return _candidates(hour, minute, with_digits, words)
     if normalized in words.periods:
         return (words.periods[normalized],)
@@ -125,7 +136,8 @@ def is_only_a_time(text: str, language: str) -> bool:
     words = WORDS.get(language, WORDS["en"])
     rest = _digits(_normalize(text), language)
     phrases = (*words.noon, *words.midnight, *words.before_noon, *words.after_noon, *words.half,
-               *words.quarter, *words.hour_marks, *words.filler, *_CLOCK_UNITS)  # fmt: skip
+               *words.quarter, *words.quarter_to, *words.half_to, *words.hour_marks, *words.filler,
+               *_CLOCK_UNITS)  # fmt: skip
     for phrase in sorted(phrases, key=len, reverse=True):
         rest = (
             rest.replace(phrase, " ")

@@ -39,6 +39,16 @@ def test_streams_on_one_connection_are_served_at_the_same_time(served: Served) -
     client.close()
 
 
+def test_a_preface_that_arrives_in_pieces_is_still_http2(served: Served) -> None:
+    client = Client(served.url, preface_pause=0.2)
+
+    (answer,) = client.wait(text_turn(client, "slow-preface", "Hello"))
+
+    assert answer.status == 200
+    assert answer.json()["sessionId"] == "slow-preface"
+    client.close()
+
+
 def test_every_operation_answers_over_http2_as_over_http1(served: Served) -> None:
     client = Client(served.url)
 

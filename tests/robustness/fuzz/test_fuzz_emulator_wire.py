@@ -340,6 +340,9 @@ MALFORMED_HTTP = [
         *NOT_HTTP,
         id="content-length-not-a-number",
     ),
+    # Starts like the HTTP/2 preface but is not it: served as HTTP/1.x, whose version 2.0 it refuses.
+    pytest.param(b"PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n", *NOT_HTTP, id="not-quite-the-http2-preface"),
+    pytest.param(b"PRI * HTTP/1.1\r\nHost: x\r\n\r\n", *NOT_HTTP, id="pri-method"),
     # http.server reads a header line without a colon as a parse defect and goes on with the request.
     pytest.param(
         b"POST /x HTTP/1.1\r\nNo-Colon-Header\r\n\r\n",

@@ -3,13 +3,15 @@
 `Client` opens one TCP connection to a ``http://`` URL, sends requests on new streams (bodies as the
 server's flow-control windows allow) and collects each stream's `Answer`: headers, body, the size
 of every DATA frame, a reset, and the connection's GOAWAY. ``ack_data=False`` leaves received data
-unacknowledged, so the server's respect for the client's window can be watched.
+unacknowledged, so the server's respect for the client's window can be watched; ``preface_pause``
+sends the connection preface in two writes.
 """
 
 from __future__ import annotations
 
 import json
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,12 +42,24 @@ class Answer:
 class Client:
     """A bare HTTP/2 client on one TCP connection."""
 
-    def __init__(self, url: str, settings: dict[int, int] | None = None, *, ack_data: bool = True) -> None:
+    def __init__(
+        self,
+        url: str,
+        settings: dict[int, int] | None = None,
+        *,
+        ack_data: bool = True,
+        preface_pause: float | None = None,
+    ) -> None:
         self.sock = socket.create_connection(address(url), timeout=15)
         self.conn = h2.connection.H2Connection(
             h2.config.H2Configuration(client_side=True, header_encoding="utf-8")
         )
         self.conn.initiate_connection()
+        if preface_pause is not None:  # the preface in two writes, a pause between them
+            opening = self.conn.data_to_send()
+            self.sock.sendall(opening[:5])
+            time.sleep(preface_pause)
+            self.sock.sendall(opening[5:])
         if settings:
             self.conn.update_settings(settings)
         self.ack_data = ack_data

@@ -264,3 +264,28 @@ def test_a_fulfillment_hook_sees_fulfillment_code_hook_and_no_proposed_state() -
     assert [event["invocationSource"] for event in conversation.events] == ["FulfillmentCodeHook"]
     assert "proposedNextState" not in conversation.events[0]
     assert (texts(done), state(done)) == (["Baking."], ("Close", None, "OrderPizza", "Fulfilled"))
+
+
+def test_with_the_dialog_hook_on_an_answer_that_fills_nothing_also_reaches_the_hook() -> None:
+    # Every turn of the intent reaches the hook; its own ElicitSlot replaces Lex's re-prompt.
+    def hook(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if event["inputTranscript"] == "a lot":
+            return {
+                "sessionState": {
+                    "dialogAction": {"type": "ElicitSlot", "slotToElicit": "Count"},
+                    "intent": event["sessionState"]["intent"],
+                },
+                "messages": [{"contentType": "PlainText", "content": "A number like 3, please."}],
+            }
+        return delegate(event)
+
+    conversation = Conversation(bot(ORDER), hook=hook)
+    conversation.say("I want pizza")
+
+    custom = conversation.say("a lot")
+    plain = conversation.say("many")
+
+    assert texts(custom) == ["A number like 3, please."]
+    assert conversation.events[1]["proposedNextState"]["prompt"] == {"attempt": "Retry1"}
+    assert texts(plain) == ["How many pizzas?"]
+    assert [event["inputTranscript"] for event in conversation.events] == ["I want pizza", "a lot", "many"]

@@ -343,3 +343,54 @@ def test_ordered_prompts_use_the_next_variation_on_each_retry() -> None:
     assert texts(conversation.say("buy tickets")) == ["How many?"]
     assert texts(conversation.say("lots")) == ["A number, please?"]
     assert texts(conversation.say("heaps")) == ["How many?"]
+
+
+def test_multiple_values_also_come_from_a_sample_utterance_and_korean_particles() -> None:
+    toppings = {
+        "Name": "Topping",
+        "SlotTypeValues": [{"SampleValue": {"Value": v}} for v in ("ham", "olives", "햄", "올리브")],
+    }
+    pizza = intent(
+        "OrderPizza",
+        ["a pizza with {Toppings}", "{Toppings} 피자 주세요"],
+        [
+            {
+                **slot("Toppings", "Which toppings?", "Topping"),
+                "MultipleValuesSetting": {"AllowMultipleValues": True},
+            }
+        ],
+    )
+
+    english = Conversation(bot(pizza, slot_types=[toppings])).say("a pizza with ham and olives")
+    korean = Conversation(bot(pizza, slot_types=[toppings])).say("햄과 올리브 피자 주세요")
+
+    for answer, expected in ((english, ["ham", "olives"]), (korean, ["햄", "올리브"])):
+        value = answer.session_state["intent"]["slots"]["Toppings"]
+        assert [item["value"]["interpretedValue"] for item in value["values"]] == expected
+        assert state(answer) == ("Close", None, "OrderPizza", "ReadyForFulfillment")
+
+
+def test_an_explicit_next_step_is_followed_and_evaluate_conditional_goes_to_the_branches() -> None:
+    # "Creating conversation paths": the conditional runs when the next step is EvaluateConditional.
+    def tickets(next_action: str) -> dict[str, Any]:
+        conditional = {
+            "IsActive": True,
+            "ConditionalBranches": [branch("Any", "EXISTS({Count})", step("CloseIntent"), "Branch taken.")],
+            "DefaultBranch": {},
+        }
+        return intent(
+            "BuyTickets",
+            ["buy {Count} tickets"],
+            [slot("Count", "How many tickets?"), slot("Row", "Which row?")],
+            InitialResponseSetting={
+                "NextStep": step(next_action, SlotToElicit="Row"),
+                "Conditional": conditional,
+            },
+        )
+
+    elicited = Conversation(bot(tickets("ElicitSlot"))).say("buy 2 tickets")
+    branched = Conversation(bot(tickets("EvaluateConditional"))).say("buy 2 tickets")
+
+    assert texts(elicited) == ["Which row?"]
+    assert texts(branched) == ["Branch taken."]
+    assert state(branched)[0] == "Close"

@@ -70,6 +70,28 @@ def date(text: str, locale: str = "en_US", today: datetime.date = NEW_YEARS_EVE)
         ("pt_BR", "amanhã", "2027-01-01"),
         ("pt_BR", "depois de amanhã", "2027-01-02"),
         ("pt_PT", "próxima sexta", "2027-01-08"),
+        # a distance from today
+        ("en_US", "in two weeks", "2027-01-14"),
+        ("en_US", "a week from today", "2027-01-07"),
+        ("en_US", "two days ago", "2026-12-29"),
+        ("ko_KR", "3일 후", "2027-01-03"),
+        ("ko_KR", "일주일 뒤", "2027-01-07"),
+        ("ja_JP", "3日後", "2027-01-03"),
+        ("es_ES", "dentro de tres días", "2027-01-03"),
+        ("fr_FR", "dans trois jours", "2027-01-03"),
+        ("de_DE", "in drei Tagen", "2027-01-03"),
+        ("it_IT", "tra tre giorni", "2027-01-03"),
+        ("pt_BR", "daqui a três dias", "2027-01-03"),
+        # a day of the month, no month named: the next one
+        ("en_US", "on the 5th", "2027-01-05"),
+        ("en_US", "can we do the 20th", "2027-01-20"),
+        ("en_US", "the 31st", "2026-12-31"),
+        ("es_ES", "el 5", "2027-01-05"),
+        ("ko_KR", "5일", "2027-01-05"),
+        # written dates after a preposition
+        ("en_US", "on March 3", "2027-03-03"),
+        ("de_DE", "am 3. März", "2027-03-03"),
+        ("it_IT", "il 3 marzo", "2027-03-03"),
     ],
 )
 def test_dates_resolve_against_today(locale: str, said: str, expected: str) -> None:
@@ -128,6 +150,9 @@ def time(text: str, locale: str = "en_US") -> SlotValue | None:
         ("de_DE", "um 3 Uhr nachmittags", "15:00"),
         ("it_IT", "alle tre del pomeriggio", "15:00"),
         ("pt_BR", "às 3 da tarde", "15:00"),
+        ("en_US", "quarter past three pm", "15:15"),
+        ("es_ES", "las cuatro y cuarto de la tarde", "16:15"),
+        ("de_DE", "um halb vier nachmittags", "15:30"),
     ],
 )
 def test_times(locale: str, said: str, expected: str) -> None:
@@ -145,6 +170,11 @@ def test_times(locale: str, said: str, expected: str) -> None:
         ("ko_KR", "3시", ("03:00", "15:00")),
         ("ja_JP", "3時半", ("03:30", "15:30")),
         ("es_ES", "a las tres", ("03:00", "15:00")),
+        ("en_US", "quarter to four", ("03:45", "15:45")),
+        ("en_US", "quarter to one", ("12:45", "00:45")),
+        ("es_ES", "las cuatro menos cuarto", ("03:45", "15:45")),
+        ("fr_FR", "trois heures et quart", ("03:15", "15:15")),
+        ("de_DE", "halb vier", ("03:30", "15:30")),
     ],
 )
 def test_an_hour_of_either_half_of_the_day_is_ambiguous_as_lex_reports_it(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lex_emulator.locales import SUPPORTED_LOCALES, language_of
 from lex_emulator.yes_no import Answer, classify_yes_no, yes_no_languages
@@ -77,3 +79,9 @@ def test_without_a_locale_korean_and_english_are_understood_as_before() -> None:
     assert classify_yes_no("네") is Answer.YES
     assert classify_yes_no("nope") is Answer.NO
     assert classify_yes_no("sí") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=40), locale=st.sampled_from(SUPPORTED_LOCALES))
+def test_any_text_is_yes_no_or_neither_without_error(text: str, locale: str) -> None:
+    assert classify_yes_no(text, locale) in (Answer.YES, Answer.NO, None)
