@@ -6,8 +6,8 @@ export built into a ``.zip`` by its test). `start_bot` serves one on 127.0.0.1 w
 whose `Dialog` objects send RecognizeText through a real ``lexv2-runtime`` client.
 
 Relative dates ("tomorrow", "next Monday") are resolved by Lex against today. `TODAY` is the date the
-tests expect the emulator to use: when the emulator offers a way to pin its calendar (a ``today``
-option of `LexEmulator`), `start_bot` pins it to `PINNED_TODAY`; until then `TODAY` is the real date.
+tests expect the emulator to use: `start_bot` pins the emulator's calendar with ``LexEmulator(today=...)``
+to `PINNED_TODAY` (a Thursday); on an emulator without that option `TODAY` is the real date.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ Hook = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 def emulator_pins_today() -> bool:
-    """Whether `LexEmulator` accepts a ``today`` option (a date or a callable giving one)."""
+    """Whether `LexEmulator` accepts a ``today`` option (a callable giving the date)."""
     return "today" in inspect.signature(LexEmulator.__init__).parameters
 
 
@@ -162,7 +162,7 @@ def start_bot(definition: Path, hook: Hook | None = None, *, seed: int = 11) -> 
     clock = FakeClock()
     options: dict[str, Any] = {"clock": clock, "rng": random.Random(seed)}
     if emulator_pins_today():
-        options["today"] = PINNED_TODAY
+        options["today"] = lambda: PINNED_TODAY
     emulator = LexEmulator(**options)
     recorder = HookRecorder(hook) if hook is not None else None
     emulator.add_bot(
