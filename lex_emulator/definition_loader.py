@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from . import loader_dialog
+from .cfn_schema import validate_bot_definition
+from .console_export import is_console_export, read_console_export
 from .definition import (
     ALPHANUMERIC,
     BUILT_IN_SLOT_TYPES,
@@ -67,6 +69,8 @@ _BOT_DEPLOYMENT_ONLY = (
 
 def load_bot_definition(path: Path) -> BotDef:
     """Read and check a bot definition file; `BotDefinitionError` names what is wrong and where."""
+    if is_console_export(path):  # a Lex V2 console export .zip, converted to the same Properties
+        return parse_bot_definition(read_console_export(path))
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -84,6 +88,7 @@ def load_bot_definition(path: Path) -> BotDef:
 
 def parse_bot_definition(raw: Any) -> BotDef:
     """Check an already-parsed definition (the Properties of an ``AWS::Lex::Bot``)."""
+    raw = validate_bot_definition(raw)  # CloudFormation's own schema first, as the stack does
     fields = _object(
         raw,
         "",

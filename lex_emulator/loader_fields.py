@@ -123,8 +123,14 @@ def _list(raw: Any, path: str, *, min_items: int = 0, max_items: int | None = No
 
 
 def _must_be_off(raw: Any, path: str, key: str, *, off: Any, what: str) -> None:
-    """Accept a setting only in the value that leaves it off (e.g. ``DialogCodeHook.Enabled: false``)."""
-    fields = _object(raw, path, supported=(key,), required=(key,))
+    """Accept a setting only in the value that leaves it off (e.g. ``DialogCodeHook.Enabled: false``).
+
+    Its other fields (e.g. the responses AWS::Lex::Bot requires beside ``IsActive``) were checked by the
+    schema and do nothing while it is off.
+    """
+    if not isinstance(raw, dict):
+        raise BotDefinitionError(path, f"{path} must be a JSON object")
+    fields = _object({key: raw[key]} if key in raw else {}, path, supported=(key,), required=(key,))
     if fields[key] != off:
         raise BotDefinitionError(_join(path, key), f"{what} is not implemented by the Lex emulator")
 

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from devserver.process import DevServerProcess
+from tests.chat_contract import assert_success_body
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer
 from tests.integration.devserver.devserver_llm import FAKE_MODEL
 
@@ -36,16 +37,6 @@ DIALOGS = {
         "closing": "Ending the HelloWorld intent.",
     },
 }
-RESPONSE_FIELDS = {
-    "msg",
-    "messages",
-    "sessionId",
-    "locale",
-    "intent",
-    "intentState",
-    "dialogAction",
-    "source",
-}
 
 
 def chat(
@@ -58,7 +49,7 @@ def chat(
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"].startswith("application/json")
     body: dict[str, Any] = response.json()
-    assert set(body) >= RESPONSE_FIELDS
+    assert_success_body(body)
     return body
 
 
@@ -81,15 +72,21 @@ def test_hello_world_dialog_from_greeting_to_closing(
     assert greeting["locale"] == locale
     assert contents(greeting) == [lines["prompt"]]
 
+    assert greeting["intentState"] == "InProgress"
+    assert greeting["slots"] == {"Name": None}
+
     named = chat(http, server, lines["name"], session, locale)
     assert named["dialogAction"] == "ConfirmIntent"
     assert contents(named) == [lines["confirm"]]
+    assert named["slots"] == {"Name": lines["name"]}
 
     done = chat(http, server, lines["yes"], session, locale)
     assert done["intent"] == "HelloWorld"
-    assert done["intentState"] == "Fulfilled"
+    # HelloWorld has no fulfillment code hook: Lex closes it as ReadyForFulfillment, not Fulfilled.
+    assert done["intentState"] == "ReadyForFulfillment"
     assert done["dialogAction"] == "Close"
     assert done["source"] == "lex"
+    assert done["slots"] == {"Name": lines["name"]}
     assert contents(done) == [lines["success"], lines["closing"]]
     assert lines["success"] in done["msg"]
     assert lines["closing"] in done["msg"]
@@ -130,7 +127,7 @@ def test_llm_failure_still_answers_in_the_conversation(
 ) -> None:
     llm.default = Behaviour.server_error()
     body = chat(http, server, "What is the meaning of life?", f"llm-down-{uuid.uuid4()}", "en_US")
-    assert body["source"] == "llm"
+    assert body["source"] == "notice"  # the fallback's own message, not text an LLM wrote
     assert body["msg"]
     llm.default = Behaviour.ok()
     again = chat(http, server, "What is the meaning of life?", body["sessionId"], "en_US")
@@ -243,3 +240,26 @@ def test_query_string_and_extra_fields_are_ignored(server: DevServerProcess, htt
     )
     assert response.status_code == 200
     assert response.json()["intent"] == "HelloWorld"
+
+
+def test_with_memory_on_the_confirmation_still_gives_up_after_max_retries(
+    server: DevServerProcess, http: requests.Session, llm: FakeOpenAIServer
+) -> None:
+    """The memory's PutSession must not restart Lex's retry count: HelloWorld's confirmation prompt has
+    MaxRetries 2, so the third answer that is neither yes nor no goes to FallbackIntent."""
+    llm.reply = "Let us start again."
+    session = f"retries-{uuid.uuid4()}"
+    assert chat(http, server, "Hello", session, "en_US")["dialogAction"] == "ElicitSlot"
+    assert chat(http, server, "Tom", session, "en_US")["dialogAction"] == "ConfirmIntent"
+    for attempt in (1, 2):
+        again = chat(http, server, "the sky is blue", session, "en_US")
+        assert (again["intent"], again["dialogAction"]) == ("HelloWorld", "ConfirmIntent"), attempt
+    gave_up = chat(http, server, "the sky is blue", session, "en_US")
+    assert gave_up["intent"] == "FallbackIntent"
+    assert gave_up["source"] == "llm"
+    asked = llm.requests[-1].body
+    assert asked is not None
+    contents = [message["content"] for message in asked["messages"]]
+    # the dialog turns are in the LLM's memory
+    assert "Hello" in contents
+    assert "Tom" in contents

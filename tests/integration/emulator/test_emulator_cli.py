@@ -38,9 +38,14 @@ def cli() -> Iterator[tuple[subprocess.Popen[str], str]]:
         assert first.startswith("Lex V2 runtime emulator: http://127.0.0.1:"), first
         yield process, first.split(": ", 1)[1].strip()
     finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(10)
+        stopped(process)
+
+
+def stopped(process: subprocess.Popen[str]) -> None:
+    """Kill the emulator if it is still running, and reap it."""
+    if process.poll() is None:
+        process.kill()
+    process.wait(10)
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
@@ -68,7 +73,10 @@ def test_the_cli_names_the_unsupported_field_and_exits_2(tmp_path: Path) -> None
     path.write_text(json.dumps(definition), encoding="utf-8")
 
     process = start("--bot", str(path), "--bot-id", BOT_ID, "--alias-id", ALIAS_ID, "--code-hook", HOOK)
-    out, err = process.communicate(timeout=30)
+    try:
+        out, err = process.communicate(timeout=30)
+    finally:
+        stopped(process)
 
     assert process.returncode == 2
     assert "BotLocales[1].Intents[0].KendraConfiguration" in err

@@ -88,17 +88,34 @@ def field_path(keys: tuple[Any, ...]) -> str:
     return path
 
 
+# Values AWS::Lex::Bot's schema accepts (the loader checks it first), for features the emulator refuses.
+S3_BOT_FILE = {"S3Bucket": "bot-imports", "S3ObjectKey": "bot.zip"}
+KENDRA = {"KendraIndex": "arn:aws:kendra:us-east-1:123456789012:index/faq-index"}
+QNA = {
+    "BedrockModelConfiguration": {
+        "ModelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
+    },
+    "DataSourceConfiguration": {
+        "BedrockKnowledgeStoreConfiguration": {
+            "BedrockKnowledgeBaseArn": "arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678"
+        }
+    },
+}
+_WAIT = {"MessageGroupsList": [{"Message": {"PlainTextMessage": {"Value": "Take your time."}}}]}
+WAIT_AND_CONTINUE_ON = {"IsActive": True, "WaitingResponse": _WAIT, "ContinueResponse": _WAIT}
+
+
 # (where to set, the value, the extra path inside the value that the error names)
 SET_CASES: list[tuple[tuple[Any, ...], Any, str]] = [
-    (("BotFileS3Location",), {"S3Bucket": "b", "S3ObjectKey": "k"}, ""),
+    (("BotFileS3Location",), S3_BOT_FILE, ""),
     (("Foo",), 1, ""),
     (("BotLocales", 0, "GenerativeAISettings"), {}, ""),
-    ((*H, "KendraConfiguration"), {}, ""),
-    ((*H, "QnAIntentConfiguration"), {}, ""),
+    ((*H, "KendraConfiguration"), KENDRA, ""),
+    ((*H, "QnAIntentConfiguration"), QNA, ""),
     ((*SLOT, "SubSlotSetting"), {}, ""),
     (
         (*SLOT, "ValueElicitationSetting", "WaitAndContinueSpecification"),
-        {"IsActive": True},
+        WAIT_AND_CONTINUE_ON,
         ".IsActive",
     ),
     (
@@ -196,13 +213,15 @@ def test_structural_problems_name_the_field(mutate: Mutation, path: str) -> None
 
 def test_an_unsupported_field_lists_what_is_supported_there() -> None:
     with pytest.raises(BotDefinitionError, match=r"supported here: .*SampleUtterances"):
-        parse_bot_definition(changed(lambda d: hello(d).update(KendraConfiguration={})))
+        parse_bot_definition(changed(lambda d: hello(d).update(KendraConfiguration=KENDRA)))
 
 
 def test_fields_harmless_to_a_text_runtime_are_accepted_explicitly() -> None:
     def mutate(definition: dict[str, Any]) -> None:
         definition.update(
-            Name="HelloWorldBot", RoleArn="arn:aws:iam::1:role/r", DataPrivacy={"ChildDirected": False}
+            Name="HelloWorldBot",
+            RoleArn="arn:aws:iam::123456789012:role/lex-runtime",
+            DataPrivacy={"ChildDirected": False},
         )
         definition["AutoBuildBotLocales"] = True
         definition["BotLocales"][0]["VoiceSettings"] = {"VoiceId": "Seoyeon"}

@@ -40,26 +40,43 @@ def _condition(d: dict[str, Any]) -> None:
     }
 
 
+# Values AWS::Lex::Bot's schema accepts (the loader checks it first), for features the emulator refuses.
+S3_BOT_FILE = {"S3Bucket": "bot-imports", "S3ObjectKey": "bot.zip"}
+KENDRA = {"KendraIndex": "arn:aws:kendra:us-east-1:123456789012:index/faq-index"}
+QNA = {
+    "BedrockModelConfiguration": {
+        "ModelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
+    },
+    "DataSourceConfiguration": {
+        "BedrockKnowledgeStoreConfiguration": {
+            "BedrockKnowledgeBaseArn": "arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678"
+        }
+    },
+}
+_WAIT = {"MessageGroupsList": [{"Message": {"PlainTextMessage": {"Value": "Take your time."}}}]}
+WAIT_AND_CONTINUE_ON = {"IsActive": True, "WaitingResponse": _WAIT, "ContinueResponse": _WAIT}
+
+
 WAIT_AND_CONTINUE = (
     "BotLocales[].Intents[].Slots[].ValueElicitationSetting.WaitAndContinueSpecification.IsActive"
 )
 
 # One bot per refused feature (keyed by the table's path).
 USES: dict[str, Callable[[dict[str, Any]], None]] = {
-    "BotFileS3Location": lambda d: d.update(BotFileS3Location={"S3Bucket": "b", "S3ObjectKey": "k"}),
+    "BotFileS3Location": lambda d: d.update(BotFileS3Location=S3_BOT_FILE),
     "BotLocales[].GenerativeAISettings": lambda d: d["BotLocales"][0].update(GenerativeAISettings={}),
     "BotLocales[].Intents[].ParentIntentSignature": lambda d: _hello(d).update(
         ParentIntentSignature="AMAZON.HelpIntent"
     ),
-    "BotLocales[].Intents[].KendraConfiguration": lambda d: _hello(d).update(KendraConfiguration={}),
-    "BotLocales[].Intents[].QnAIntentConfiguration": lambda d: _hello(d).update(QnAIntentConfiguration={}),
+    "BotLocales[].Intents[].KendraConfiguration": lambda d: _hello(d).update(KendraConfiguration=KENDRA),
+    "BotLocales[].Intents[].QnAIntentConfiguration": lambda d: _hello(d).update(QnAIntentConfiguration=QNA),
     "BotLocales[].Intents[].Slots[].SlotTypeName": lambda d: _slot(d).update(SlotTypeName="AMAZON.Airport"),
     "BotLocales[].Intents[].Slots[].SubSlotSetting": lambda d: _slot(d).update(SubSlotSetting={}),
     "BotLocales[].Intents[].Slots[].MultipleValuesSetting.AllowMultipleValues": lambda d: _slot(d).update(
         MultipleValuesSetting={"AllowMultipleValues": True}
     ),
     WAIT_AND_CONTINUE: lambda d: _slot(d)["ValueElicitationSetting"].update(
-        WaitAndContinueSpecification={"IsActive": True}
+        WaitAndContinueSpecification=WAIT_AND_CONTINUE_ON
     ),
     "BotLocales[].Intents[].FulfillmentCodeHook.FulfillmentUpdatesSpecification.Active": lambda d: _hello(d)[
         "FulfillmentCodeHook"
