@@ -1,4 +1,4 @@
-"""Small-bot benchmark of the Lex emulator's intent recogniser: paraphrases and off-topic questions (prints figures).
+"""Small-bot benchmark of the intent recogniser: paraphrases and off-topic questions (prints figures).
 
     PYTHONPATH=. .venv/bin/python bench/nlu_small_bots.py [DATA.json ...] [--threshold 0.40]
 
@@ -79,7 +79,11 @@ def load(path: Path) -> tuple[str, list[Bot], dict[str, list[str]]]:
     bots: list[Bot] = []
     for name, bot in (data.get("bots") or {}).items():
         where = f"{path}: bots.{name}"
-        if not isinstance(bot, dict) or bot.get("split") not in SPLITS or not isinstance(bot.get("intents"), dict):
+        if (
+            not isinstance(bot, dict)
+            or bot.get("split") not in SPLITS
+            or not isinstance(bot.get("intents"), dict)
+        ):
             raise BenchError(f"{where} needs split (dev or test) and intents")
         intents: dict[str, list[str]] = {}
         paraphrases: list[tuple[str, str]] = []
@@ -87,7 +91,9 @@ def load(path: Path) -> tuple[str, list[Bot], dict[str, list[str]]]:
             if not isinstance(entry, dict):
                 raise BenchError(f"{where}.intents.{intent} must hold samples and paraphrases")
             intents[intent] = _strings(entry.get("samples"), f"{where}.intents.{intent}.samples")
-            paraphrases += [(text, intent) for text in _strings(entry.get("paraphrases"), f"{where}.{intent}")]
+            paraphrases += [
+                (text, intent) for text in _strings(entry.get("paraphrases"), f"{where}.{intent}")
+            ]
         bots.append(Bot(name, bot["split"], intents, paraphrases))
     off_topic = data.get("off_topic")
     if not isinstance(off_topic, dict):
@@ -125,7 +131,9 @@ def measure(paths: Sequence[Path], threshold: float, encoder: object) -> dict[tu
 
 
 def report(kind: str, tallies: dict[tuple[str, str], Tally]) -> None:
-    for (locale, split), tally in sorted(tallies.items(), key=lambda item: (SPLITS.index(item[0][1]), item[0][0])):
+    for (locale, split), tally in sorted(
+        tallies.items(), key=lambda item: (SPLITS.index(item[0][1]), item[0][0])
+    ):
         label = "held-out" if split == "test" else "tuning"
         prefix = f"{kind}.{split}.{locale}"
         print(
@@ -145,7 +153,9 @@ def report(kind: str, tallies: dict[tuple[str, str], Tally]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("data", type=Path, nargs="*", help="bot files (default: bench/data/nlu_small_bots_*.json)")
+    parser.add_argument(
+        "data", type=Path, nargs="*", help="bot files (default: bench/data/nlu_small_bots_*.json)"
+    )
     parser.add_argument("--threshold", type=float, default=0.40, help="NluConfidenceThreshold (default 0.40)")
     args = parser.parse_args(argv)
     if not 0.0 <= args.threshold <= 1.0:

@@ -306,7 +306,9 @@ def build_recognizer(
         raise NluBuildError(f"locale must look like 'en_US' or 'ko_KR', got {locale!r}")
     parsed = _parse_intents(intents)
     chosen_encoder = default_encoder() if encoder is _DEFAULT else encoder
-    if chosen_encoder is not None and not isinstance(chosen_encoder, SentenceEncoder):
+    if chosen_encoder is not None and (
+        isinstance(chosen_encoder, str | bytes) or not isinstance(chosen_encoder, SentenceEncoder)
+    ):
         raise NluBuildError(f"encoder must have an encode(texts) method, got {chosen_encoder!r}")
     documents: list[list[str]] = []
     sources: list[str] = []
