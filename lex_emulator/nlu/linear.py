@@ -29,9 +29,11 @@ class OneVsRest:
     weights: FloatArray
     intercepts: FloatArray
 
-    def decisions(self, vector: SparseRow) -> FloatArray:
-        """Decision value of every intent's model for one vector."""
+    def decisions(self, vector: SparseRow, dense: FloatArray | None = None) -> FloatArray:
+        """Decision value of every intent's model for one vector, and `dense` after it when trained so."""
         result: FloatArray = vector.values @ self.weights[vector.indices] + self.intercepts
+        if dense is not None:
+            result = result + dense @ self.weights[len(self.weights) - len(dense) :]
         return result
 
 

@@ -9,8 +9,12 @@ Signals, all computed from the sample utterances alone:
   utterance to the centroid of each intent's samples. They carry meaning that shares no words
   with the samples ("can you suggest a comedy film" for "recommend a movie").
 
-With embeddings, an intent's score is its SVM decision plus `_CENTROID_WEIGHT` times its centroid
-similarity, mapped to [0, 1] by a logistic curve, and capped by a gate: the larger of two curves,
+With embeddings, when every sample is embedded (bots of up to `EMBEDDED_SAMPLES_PER_INTENT`
+samples per intent, the usual case), each SVM learns on both: the TF-IDF vector and the
+embedding side by side, so it weighs words and meaning per intent. In larger bots (CLINC150 has
+100 per intent; embedding them all would slow the build) the SVMs see TF-IDF only and each
+intent's decision gets its centroid similarity added, `_CENTROID_WEIGHT` times. Either way the
+decision is mapped to [0, 1] by a logistic curve and capped by a gate: the larger of two curves,
 one on the centroid similarity and one on the nearest-sample TF-IDF similarity, so an intent
 never scores high for text unlike its samples in both meaning and wording. That gate is what
 keeps unrelated questions ("tell me a joke") on FallbackIntent however few intents a bot has.
@@ -47,7 +51,8 @@ TEMPLATE_MATCH_SCORE = 0.95
 LARGE_BOT_SAMPLES = 1000
 """From this many sample utterances on, n-grams seen in a single sample are left out of the vocabulary."""
 EMBEDDED_SAMPLES_PER_INTENT = 40
-"""At most this many samples per intent (evenly spread) are embedded: centroids barely move past it."""
+"""At most this many samples per intent (evenly spread) are embedded: centroids barely move past it.
+When no intent has more, the SVMs learn on the embeddings too."""
 _WORD_SHARE = 0.3
 """Weight of the word block in the TF-IDF similarity (the character block has the rest)."""
 _SIMILARITY_CURVE = (9.0, 0.465)
@@ -58,16 +63,21 @@ GATE_FROM = 0.2
 """Scores below this one are never capped by the gates (no threshold is that low)."""
 _SVM_CURVE = (2.3, -0.42)
 """TF-IDF only: 0.40 at an SVM decision value of -0.60."""
+_JOINT_EMBEDDING_SCALE = 1.0
+"""Embeddings beside TF-IDF vectors (both of unit length) in the SVMs' input: this times the embedding."""
+_JOINT_CURVE = (2.3, -0.3)
+"""With embeddings learnt by the SVMs: 0.40 at a decision value of -0.48."""
 FEW_SAMPLES, MANY_SAMPLES = 20, 80
 """Samples per intent (median) of a small bot and of a large one; constants in between are blended."""
 _CENTROID_WEIGHT = (3.0, 6.0)
-"""With embeddings, few and many samples: weight of the centroid similarity added to the SVM decision."""
+"""With TF-IDF SVMs and embeddings, few and many samples: weight of the centroid similarity added
+to the SVM decision."""
 _FUSED_CENTER = (0.45, 2.05)
-"""With embeddings, few and many samples: centre of the curve on SVM decision + weighted centroid
-similarity (slope `_FUSED_SLOPE`). SVM margins grow with the number of samples, hence two values."""
+"""With TF-IDF SVMs and embeddings, few and many samples: centre of the curve on SVM decision +
+weighted centroid similarity (slope `_FUSED_SLOPE`). SVM margins grow with the samples, hence two."""
 _FUSED_SLOPE = 2.3
-_EMBEDDING_GATE_CURVE = (12.0, 0.34)
-"""With embeddings, two intents or more: gate on the centroid similarity."""
+_EMBEDDING_GATE_CURVE = (12.0, 0.36)
+"""With embeddings, two intents or more: gate on the centroid similarity (0.40 at 0.326)."""
 _ONE_INTENT_EMBEDDING_CURVE = (12.0, 0.54)
 """With embeddings, one intent: the same gate, stricter. With nothing to contrast it with, a greeting
 intent would take in farewells and small talk, which USE places near greetings ("goodbye" is at
@@ -158,9 +168,11 @@ class _Centroids:
     rows: FloatArray
     weight: float
     fused_curve: Curve
+    joint: bool
+    """True when the SVMs learnt on the embeddings too (then `weight` and `fused_curve` are unused)."""
 
-    def similarities(self, text: str) -> FloatArray:
-        result: FloatArray = self.rows @ self.encoder.encode([text])[0]
+    def embed(self, text: str) -> FloatArray:
+        result: FloatArray = self.encoder.encode([text])[0]
         return result
 
 
@@ -228,7 +240,8 @@ class _Recognizer:
                 _curve(self._linear.decisions(vector), _SVM_CURVE),
                 lambda intent: float(_curve(np.array(text_similarity(intent)), _GATE_CURVE)),
             )
-        meaning = self._centroids.similarities(text)
+        embedding = self._centroids.embed(text)
+        meaning = self._centroids.rows @ embedding
         gates = _curve(meaning, _EMBEDDING_GATE_CURVE if self._linear else _ONE_INTENT_EMBEDDING_CURVE)
 
         def gate(intent: int) -> float:
@@ -237,6 +250,9 @@ class _Recognizer:
 
         if self._linear is None:
             return np.array([gate(0)])
+        if self._centroids.joint:
+            decisions = self._linear.decisions(vector, embedding * _JOINT_EMBEDDING_SCALE)
+            return _capped(_curve(decisions, _JOINT_CURVE), gate)
         fused = self._linear.decisions(vector) + self._centroids.weight * meaning
         return _capped(_curve(fused, self._centroids.fused_curve), gate)
 
@@ -280,15 +296,20 @@ def _blend(pair: tuple[float, float], samples_per_intent: float) -> float:
 
 
 def _centroids(
-    encoder: SentenceEncoder, texts: list[str], positions: IntArray, classes: int, samples_per_intent: float
+    encoder: SentenceEncoder,
+    embedded: FloatArray,
+    positions: IntArray,
+    classes: int,
+    samples_per_intent: float,
+    joint: bool,
 ) -> _Centroids:
-    embedded = encoder.encode(texts)
     sums = np.zeros((classes, embedded.shape[1]))
     np.add.at(sums, positions, embedded)
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
     rows = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
     weight = _blend(_CENTROID_WEIGHT, samples_per_intent)
-    return _Centroids(encoder, rows, weight, (_FUSED_SLOPE, _blend(_FUSED_CENTER, samples_per_intent)))
+    fused_curve = (_FUSED_SLOPE, _blend(_FUSED_CENTER, samples_per_intent))
+    return _Centroids(encoder, rows, weight, fused_curve, joint)
 
 
 def build_recognizer(
@@ -327,15 +348,23 @@ def build_recognizer(
     positions = np.searchsorted(trainable, np.array(labels)).astype(np.int64)
     nearest = _NearestSample(matrix, positions, space.block_sizes)
     classes = len(trainable)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # embedding overlaps SVM training (both release the GIL)
-        centroids = None
-        if isinstance(chosen_encoder, SentenceEncoder):
-            texts, embedded_positions = _embedded_samples(sources, positions, classes)
-            per_intent = float(np.median(np.bincount(positions, minlength=classes)))
-            centroids = pool.submit(
-                _centroids, chosen_encoder, texts, embedded_positions, classes, per_intent
-            )
+    if not isinstance(chosen_encoder, SentenceEncoder):
         linear = train_one_vs_rest(matrix, positions, classes) if classes > 1 else None
-        return _Recognizer(
-            parsed, space, trainable, nearest, linear, centroids.result() if centroids is not None else None
-        )
+        return _Recognizer(parsed, space, trainable, nearest, linear, None)
+    per_intent = float(np.median(np.bincount(positions, minlength=classes)))
+    texts, embedded_positions = _embedded_samples(sources, positions, classes)
+    if len(texts) == len(sources):  # every sample embedded: the SVMs learn on both feature blocks
+        embedded = chosen_encoder.encode(sources)
+        centroids = _centroids(chosen_encoder, embedded, positions, classes, per_intent, joint=True)
+        both = sparse.hstack([matrix, sparse.csr_matrix(embedded * _JOINT_EMBEDDING_SCALE)]).tocsr()
+        linear = train_one_vs_rest(both, positions, classes) if classes > 1 else None
+        return _Recognizer(parsed, space, trainable, nearest, linear, centroids)
+
+    def centroids_of_some() -> _Centroids:
+        embedded = chosen_encoder.encode(texts)
+        return _centroids(chosen_encoder, embedded, embedded_positions, classes, per_intent, joint=False)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # embedding overlaps SVM training (both release the GIL)
+        pending = pool.submit(centroids_of_some)
+        linear = train_one_vs_rest(matrix, positions, classes) if classes > 1 else None
+        return _Recognizer(parsed, space, trainable, nearest, linear, pending.result())
