@@ -13,8 +13,9 @@ The splits are explicit and `val` is never used to choose anything:
   the lowest whose out-of-scope recall on `oos_train` reaches --target-oos-recall (placed halfway
   to the next out-of-scope score), which, as accuracy only falls when the threshold rises, is the
   most accurate such threshold. The recogniser's own curves were also chosen on this split;
-* evaluation: `SPLIT` and `oos_SPLIT` (default val), reported with that threshold and, as the
-  emulator runs, at the bot's NluConfidenceThreshold 0.40.
+* evaluation: the recogniser is built again from all of `train` (as a bot would be) and
+  `SPLIT` and `oos_SPLIT` (default val) are reported with that threshold and, as the emulator
+  runs, at the bot's NluConfidenceThreshold 0.40. The build time is this second build's.
 
 Both recognisers are measured: with sentence embeddings (the default when the encoder is
 installed) and with TF-IDF features alone (the fallback). Prints one `name: value` line per figure.
@@ -114,15 +115,20 @@ def oos_recall(best: Sequence[tuple[str, float]], threshold: float) -> float:
     return sum(1 for _, score in best if score < threshold) / len(best) if best else float("nan")
 
 
-def split_train(train: Pairs, tune_per_intent: int) -> tuple[dict[str, list[str]], Pairs]:
-    """(intent -> samples, held-out tuning pairs): the last `tune_per_intent` of each intent are held out."""
+def intents_of(pairs: Pairs) -> dict[str, list[str]]:
+    """Intent -> its utterances, in-scope pairs only."""
     by_intent: dict[str, list[str]] = defaultdict(list)
-    for text, label in train:
+    for text, label in pairs:
         if label != OOS:
             by_intent[label].append(text)
+    return dict(by_intent)
+
+
+def split_train(train: Pairs, tune_per_intent: int) -> tuple[dict[str, list[str]], Pairs]:
+    """(intent -> samples, held-out tuning pairs): the last `tune_per_intent` of each intent are held out."""
     samples: dict[str, list[str]] = {}
     held_out: Pairs = []
-    for intent, texts in by_intent.items():
+    for intent, texts in intents_of(train).items():
         keep = max(1, len(texts) - tune_per_intent)
         samples[intent] = texts[:keep]
         held_out += [(text, intent) for text in texts[keep:]]
@@ -132,20 +138,23 @@ def split_train(train: Pairs, tune_per_intent: int) -> tuple[dict[str, list[str]
 def run_one(
     kind: str,
     encoder: object,
+    fit: dict[str, list[str]],
     samples: dict[str, list[str]],
     tuning: tuple[Pairs, Pairs],
     evaluation: tuple[Pairs, Pairs],
     target_recall: float,
 ) -> None:
-    """Build, choose the threshold on the tuning split, and print the evaluation split's figures."""
+    """Choose the threshold on the tuning split (bot built from `fit`); build from `samples`; evaluate."""
+    tuned = build_recognizer(fit, locale="en_US", encoder=encoder)
+    tune_in, tune_oos = tuning
+    tune_in_best, _ = top_predictions(tuned, [text for text, _ in tune_in])
+    tune_oos_best, _ = top_predictions(tuned, [text for text, _ in tune_oos])
+    threshold = pick_threshold([score for _, score in tune_oos_best], target_recall)
+    del tuned
+
     started = time.perf_counter()
     recognizer = build_recognizer(samples, locale="en_US", encoder=encoder)
     load_seconds = time.perf_counter() - started
-
-    tune_in, tune_oos = tuning
-    tune_in_best, _ = top_predictions(recognizer, [text for text, _ in tune_in])
-    tune_oos_best, _ = top_predictions(recognizer, [text for text, _ in tune_oos])
-    threshold = pick_threshold([score for _, score in tune_oos_best], target_recall)
 
     eval_in, eval_oos = evaluation
     in_best, in_millis = top_predictions(recognizer, [text for text, _ in eval_in])
@@ -177,18 +186,20 @@ def run(path: Path, split: str, target_recall: float, tune_per_intent: int) -> N
     eval_in, eval_oos = load_split(data, split, path), load_split(data, f"oos_{split}", path)
     if not eval_in and not eval_oos:
         raise BenchError(f"{path}: the {split} and oos_{split} splits are both empty")
-    samples, tune_in = split_train(train, tune_per_intent)
+    fit, tune_in = split_train(train, tune_per_intent)
+    samples = intents_of(train)
 
     print(f"intents: {len(samples)}")
-    print(f"fit_utterances: {sum(len(texts) for texts in samples.values())} (train less the tuning part)")
+    print(f"fit_utterances: {sum(len(texts) for texts in fit.values())} (train less the tuning part)")
     print(f"tuning_split: {len(tune_in)} held-out train + {len(tune_oos)} oos_train")
+    print(f"eval_build: {sum(len(texts) for texts in samples.values())} train utterances (all of train)")
     print(f"eval_split: {split} ({len(eval_in)} in scope + {len(eval_oos)} out of scope), never tuned on")
     encoder = default_encoder()
     kinds: list[tuple[str, object]] = [("embeddings", encoder)] if encoder is not None else []
     if not kinds:
         print("embeddings: unavailable (encoder not installed or LEX_NLU_EMBEDDINGS=off)")
     for kind, chosen in [*kinds, ("tfidf", None)]:
-        run_one(kind, chosen, samples, (tune_in, tune_oos), (eval_in, eval_oos), target_recall)
+        run_one(kind, chosen, fit, samples, (tune_in, tune_oos), (eval_in, eval_oos), target_recall)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
