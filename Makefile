@@ -12,17 +12,20 @@ CDK := node_modules/.bin/cdk
 CDK_STAMP := node_modules/.aws-cdk-$(CDK_CLI_VERSION)
 CDK_ARGS ?=
 PORT ?= 8080
+# The bot to run or deploy (its intent handlers are in handlers/ beside it): make serve BOT=examples/coffee_shop/bot.json
+BOT ?=
+BOT_CDK_ARGS := $(if $(BOT),-c botDefinition=$(BOT))
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: serve test lint fmt typecheck synth bootstrap deploy destroy bench clean system-deps browser node
+.PHONY: serve test lint fmt typecheck synth bootstrap deploy destroy bench clean system-deps browser node js-test-deps
 
-## serve: run the whole chatbot locally on http://127.0.0.1:$(PORT)
+## serve: run the whole chatbot locally on http://127.0.0.1:$(PORT) (BOT=path/to/bot.json picks the bot)
 serve: $(RUNTIME_STAMP)
-	@PORT=$(PORT) $(BIN)/python -m devserver
+	@PORT=$(PORT) $(if $(BOT),BOT_DEFINITION=$(BOT)) $(BIN)/python -m devserver
 
 ## test: install everything the tests need, then run all of them
-test: $(DEV_STAMP) system-deps
+test: $(DEV_STAMP) system-deps js-test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
@@ -61,6 +64,13 @@ browser:
 node:
 	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
 
+# The AWS SDK for JavaScript v3 Lex client the emulator's JS-client test drives, pinned by tests/js/package-lock.json.
+js-test-deps: tests/js/node_modules/.installed
+
+tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json | node
+	cd tests/js && npm ci --no-audit --no-fund --silent
+	touch $@
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # The pinned CDK CLI, installed into ./node_modules (never globally); the stamp re-installs on a new pin.
@@ -70,7 +80,7 @@ $(CDK_STAMP): | node
 
 ## synth: print the CloudFormation template (cdk-nag runs in app.py; CDK_ARGS="-c bundle=false" skips pip)
 synth: $(CDK_DEPS_STAMP) $(CDK_STAMP)
-	@PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) synth $(CDK_ARGS)
+	@PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) synth $(BOT_CDK_ARGS) $(CDK_ARGS)
 
 ## bootstrap: prepare the AWS account and region in your environment for CDK (once per account/region)
 bootstrap: $(CDK_DEPS_STAMP) $(CDK_STAMP)
@@ -78,7 +88,7 @@ bootstrap: $(CDK_DEPS_STAMP) $(CDK_STAMP)
 
 ## deploy: deploy the stack to the AWS account in your environment
 deploy: $(CDK_DEPS_STAMP) $(CDK_STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) deploy $(CDK_ARGS)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) deploy $(BOT_CDK_ARGS) $(CDK_ARGS)
 
 ## destroy: delete the stack (bucket, logs, secret go; API Gateway's account-wide log role stays)
 destroy: $(CDK_DEPS_STAMP) $(CDK_STAMP)

@@ -20,18 +20,32 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def add_chatbot(
-    app: App, *, project_root: Path = PROJECT_ROOT, bot_definition: BotDefinition | None = None
+    app: App,
+    *,
+    project_root: Path = PROJECT_ROOT,
+    bot_definition: BotDefinition | None = None,
+    handlers_dir: Path | None = None,
 ) -> ChatbotStack:
-    """Add the configured ChatbotStack and cdk-nag to `app`; `bot_definition` overrides bot/bot.json."""
+    """Add the configured ChatbotStack and cdk-nag to `app`.
+
+    The bot is the context's `botDefinition` file and its handlers the `handlers/` folder beside
+    it; `bot_definition` overrides the file (then `handlers_dir` names the handlers, if any).
+    """
     config = ChatbotConfig.from_context(app.node.try_get_context)
-    definition = bot_definition or BotDefinition.from_file(project_root / config.bot_definition)
+    if bot_definition is None:
+        bot_file = project_root / config.bot_definition
+        definition = BotDefinition.from_file(bot_file)
+        handlers_dir = handlers_dir or bot_file.parent / "handlers"
+    else:
+        definition = bot_definition
     stack = ChatbotStack(
         app,
         config.stack_name,
         config=config,
         bot_definition=definition,
         project_root=project_root,
-        description="Lex V2 chatbot with an LLM fallback: page, /chat API, bot and fallback Lambda",
+        handlers_dir=handlers_dir,
+        description="Lex V2 chatbot with an LLM fallback: page, /chat API, bot and code-hook Lambda",
     )
     Validations.of(app).add_plugins(AwsSolutionsChecks(app, write_suppressions_to_cloud_formation=True))
     return stack

@@ -1,8 +1,12 @@
-"""The bot definition (bot/bot.json) as data: loading, shape checks and a content digest.
+"""The bot definition (bot/bot.json, or a Lex console export .zip) as data: loading, checks, digest.
 
-The file holds a subset of `AWS::Lex::Bot` properties in CloudFormation's own shape. The stack adds
-what depends on the deployment (Name, RoleArn, DataPrivacy, AutoBuildBotLocales), so the file must
-not set those. The digest names the published bot version: a changed definition publishes anew.
+A definition is the Properties of CloudFormation's ``AWS::Lex::Bot``. It is checked by
+`lex_emulator.cfn_schema.validate_bot_definition`, the very function the emulator's loader calls,
+against the schema cfn-lint ships (and Lex's build rules), so the stack and local mode accept the
+same files. The stack then adds what depends on the deployment (Name, RoleArn, DataPrivacy,
+AutoBuildBotLocales), so the file must not set those. A console export is converted to Properties
+by `lex_emulator.console_export` and deployed as such (no S3 upload). The digest names the published
+bot version: a changed definition publishes anew.
 """
 
 from __future__ import annotations
@@ -15,24 +19,46 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# Top-level keys the definition may carry; everything else is the stack's business.
+from lex_emulator import console_export
+from lex_emulator.cfn_schema import validate_bot_definition
+from lex_emulator.errors import BotDefinitionError as _SchemaError
+
+# Top-level properties the stack deploys from the file; the stack sets DEPLOYMENT_KEYS itself.
 ALLOWED_KEYS = frozenset({"Description", "IdleSessionTTLInSeconds", "BotLocales", "BotTags"})
-DEPLOYMENT_KEYS = frozenset({"Name", "RoleArn", "DataPrivacy", "AutoBuildBotLocales", "TestBotAliasSettings"})
+DEPLOYMENT_KEYS = frozenset({"Name", "RoleArn", "DataPrivacy", "AutoBuildBotLocales"})
 
 
 class BotDefinitionError(ValueError):
-    """The bot definition cannot be used; the message says where and why."""
+    """The bot definition cannot be used; the message says where and why.
+
+    ``path`` and ``problem`` are the field and reason when a field is at fault (as the emulator's
+    `lex_emulator.errors.BotDefinitionError` has them), else empty.
+    """
+
+    def __init__(self, message: str, *, path: str = "", problem: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+        self.problem = problem
 
 
 @dataclass(frozen=True)
 class BotDefinition:
-    """A validated bot definition; `properties` is a private deep copy of the data."""
+    """A validated bot definition; `properties` is a private, normalised deep copy of the data."""
 
     properties: Mapping[str, Any]
     source: str = "<dict>"
 
     @classmethod
     def from_file(cls, path: Path) -> BotDefinition:
+        """Read a ``.json`` Properties file or a Lex V2 console export ``.zip``."""
+        if console_export.is_console_export(path):
+            try:
+                data: Any = console_export.read_console_export(path)
+            except _SchemaError as exc:
+                raise BotDefinitionError(
+                    f"bot definition {path}: {exc}", path=exc.path, problem=exc.problem
+                ) from None
+            return cls.from_dict(data, source=str(path))
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
@@ -47,35 +73,34 @@ class BotDefinition:
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str = "<dict>") -> BotDefinition:
-        if not isinstance(data, dict):
-            raise BotDefinitionError(f"bot definition {source} must be a JSON object")
-        deployment = sorted(DEPLOYMENT_KEYS & data.keys())
+        try:
+            properties = validate_bot_definition(data)
+        except _SchemaError as exc:
+            raise BotDefinitionError(
+                f"bot definition {source}: {exc}", path=exc.path, problem=exc.problem
+            ) from None
+        deployment = sorted(DEPLOYMENT_KEYS & properties.keys())
         if deployment:
             raise BotDefinitionError(
-                f"bot definition {source} must not set {', '.join(deployment)}: the stack sets them"
+                f"bot definition {source} must not set {', '.join(deployment)}: the stack sets them",
+                path=deployment[0],
+                problem="is set by the stack",
             )
-        unknown = sorted(data.keys() - ALLOWED_KEYS)
+        unknown = sorted(properties.keys() - ALLOWED_KEYS)
         if unknown:
             raise BotDefinitionError(
-                f"bot definition {source} has unsupported keys {', '.join(unknown)}; "
-                f"allowed: {', '.join(sorted(ALLOWED_KEYS))}"
+                f"bot definition {source} sets {', '.join(unknown)}: valid for AWS::Lex::Bot, but this "
+                f"stack does not deploy it; it deploys {', '.join(sorted(ALLOWED_KEYS))}",
+                path=unknown[0],
+                problem="is not deployed by this stack",
             )
-        locales = data.get("BotLocales")
-        if not isinstance(locales, list) or not locales:
-            raise BotDefinitionError(f"bot definition {source} needs a non-empty BotLocales list")
-        for index, locale in enumerate(locales):
-            if not isinstance(locale, dict) or not isinstance(locale.get("LocaleId"), str):
-                raise BotDefinitionError(f"bot definition {source}: BotLocales[{index}] needs a LocaleId")
-            if not isinstance(locale.get("Intents"), list):
-                raise BotDefinitionError(
-                    f"bot definition {source}: locale {locale['LocaleId']} needs an Intents list"
-                )
-        ids = [locale["LocaleId"] for locale in locales]
-        if len(set(ids)) != len(ids):
-            raise BotDefinitionError(f"bot definition {source} lists a locale twice: {', '.join(ids)}")
-        if not isinstance(data.get("IdleSessionTTLInSeconds"), int):
-            raise BotDefinitionError(f"bot definition {source} needs an integer IdleSessionTTLInSeconds")
-        return cls(properties=copy.deepcopy(data), source=source)
+        if not properties.get("BotLocales"):
+            raise BotDefinitionError(
+                f"bot definition {source} needs at least one locale in BotLocales",
+                path="BotLocales",
+                problem="needs at least one locale",
+            )
+        return cls(properties=properties, source=source)
 
     @property
     def locale_ids(self) -> tuple[str, ...]:

@@ -1,107 +1,122 @@
-"""Lex V2 limits and rules a bot definition must meet before CloudFormation sees it.
+"""Rules a bot definition must meet beyond the ``AWS::Lex::Bot`` schema: Lex's build rules and ours.
 
-The `AWS::Lex::Bot` schema checks shapes; these checks cover what the schema cannot: message
-lengths, ranges, a FallbackIntent that can never turn into a 424, and `{Slot}` references.
-`problems()` returns readable findings (an empty list means the definition is fine).
+`lex_build_problems` holds what Lex refuses when it builds a locale (which fails the deployment) but
+no JSON schema can say: a locale or intent name used twice, a slot priority, utterance or message
+naming a slot the intent does not have. `lex_emulator.cfn_schema.validate_bot_definition` applies
+them after the schema, so the emulator and the stack refuse the same definitions.
+
+`problems` holds this project's own rules, applied only by the stack (`LexBot`): every locale has
+exactly one FallbackIntent whose fulfillment code hook (the LLM) is on and which has failure and
+timeout responses, so a failing LLM never turns into a 424 for the user. The emulator does not
+apply them, so its tests can run a bot without those responses.
+
+This module imports nothing from the CDK: local mode uses it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
-from .bot_definition import BotDefinition
+if TYPE_CHECKING:
+    from .bot_definition import BotDefinition
 
-MAX_MESSAGE_CHARS = 1024
-IDLE_TTL_RANGE = (60, 86_400)
-CONFIDENCE_RANGE = (0.0, 1.0)
 FALLBACK_SIGNATURE = "AMAZON.FallbackIntent"
-_NAME_RE = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
+# A reference to a slot in an utterance or message: {SlotName} (Lex's syntax).
 _SLOT_REF_RE = re.compile(r"\{([^{}]*)\}")
 
 
-def problems(definition: BotDefinition) -> list[str]:
-    """Every Lex rule the definition breaks, as `where: what` lines."""
-    found: list[str] = []
-    props = definition.properties
-    ttl = props.get("IdleSessionTTLInSeconds")
-    if not isinstance(ttl, int) or not IDLE_TTL_RANGE[0] <= ttl <= IDLE_TTL_RANGE[1]:
-        found.append(
-            f"IdleSessionTTLInSeconds: must be {IDLE_TTL_RANGE[0]}..{IDLE_TTL_RANGE[1]}, got {ttl!r}"
-        )
-    for locale in props["BotLocales"]:
-        found.extend(_locale_problems(locale))
+def lex_build_problems(properties: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field path, reason) for each Lex build rule that schema-valid `properties` break."""
+    found: list[tuple[str, str]] = []
+    seen_locales: set[str] = set()
+    for index, locale in enumerate(properties.get("BotLocales", [])):
+        path = f"BotLocales[{index}]"
+        if locale["LocaleId"] in seen_locales:
+            found.append((f"{path}.LocaleId", f"locale {locale['LocaleId']} appears twice"))
+        seen_locales.add(locale["LocaleId"])
+        seen_intents: set[str] = set()
+        for i_index, intent in enumerate(locale.get("Intents", [])):
+            intent_path = f"{path}.Intents[{i_index}]"
+            if intent["Name"] in seen_intents:
+                found.append(
+                    (f"{intent_path}.Name", f"intent {intent['Name']} is defined twice in this locale")
+                )
+            seen_intents.add(intent["Name"])
+            found.extend(_intent_problems(intent_path, intent))
     return found
 
 
-def _locale_problems(locale: dict[str, Any]) -> Iterator[str]:
-    where = locale["LocaleId"]
-    threshold = locale.get("NluConfidenceThreshold")
-    if not isinstance(threshold, int | float) or not CONFIDENCE_RANGE[0] <= threshold <= CONFIDENCE_RANGE[1]:
-        yield f"{where}: NluConfidenceThreshold must be 0..1, got {threshold!r}"
-    intents = locale["Intents"]
-    names = [intent.get("Name") for intent in intents]
-    if len(set(names)) != len(names):
-        yield f"{where}: intent names must be unique, got {names}"
-    fallbacks = [i for i in intents if i.get("ParentIntentSignature") == FALLBACK_SIGNATURE]
-    if len(fallbacks) != 1:
-        yield f"{where}: needs exactly one intent with ParentIntentSignature {FALLBACK_SIGNATURE}"
-    for intent in intents:
-        yield from _intent_problems(where, intent)
-
-
-def _intent_problems(locale_id: str, intent: dict[str, Any]) -> Iterator[str]:
-    name = intent.get("Name")
-    where = f"{locale_id}/{name}"
-    if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
-        yield f"{where}: intent name must match {_NAME_RE.pattern}"
-    slots = {slot.get("Name") for slot in intent.get("Slots", [])}
-    for priority in intent.get("SlotPriorities", []):
-        if priority.get("SlotName") not in slots:
-            yield f"{where}: SlotPriorities names unknown slot {priority.get('SlotName')!r}"
-    for utterance in intent.get("SampleUtterances", []):
-        for ref in _SLOT_REF_RE.findall(utterance.get("Utterance", "")):
+def _intent_problems(path: str, intent: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    slots = [slot["Name"] for slot in intent.get("Slots", [])]
+    known = ", ".join(slots) or "none"
+    for index, priority in enumerate(intent.get("SlotPriorities", [])):
+        if priority["SlotName"] not in slots:
+            yield (
+                f"{path}.SlotPriorities[{index}].SlotName",
+                f"{priority['SlotName']} is not a slot of this intent (slots: {known})",
+            )
+    for index, utterance in enumerate(intent.get("SampleUtterances", [])):
+        for ref in _SLOT_REF_RE.findall(utterance["Utterance"]):
             if ref not in slots:
-                yield f"{where}: sample utterance {utterance.get('Utterance')!r} names unknown slot {{{ref}}}"
-    for path, text in _messages(intent):
-        if not 1 <= len(text) <= MAX_MESSAGE_CHARS:
-            yield f"{where}: message at {path} must be 1..{MAX_MESSAGE_CHARS} characters, has {len(text)}"
+                yield (
+                    f"{path}.SampleUtterances[{index}].Utterance",
+                    f"refers to {{{ref}}}, which is not a slot of this intent (slots: {known})",
+                )
+    for message_path, text in _messages(intent, path):
         for ref in _SLOT_REF_RE.findall(text):
             if ref not in slots:
-                yield f"{where}: message at {path} names unknown slot {{{ref}}}"
-    if intent.get("ParentIntentSignature") == FALLBACK_SIGNATURE:
-        yield from _fallback_problems(where, intent)
+                yield (
+                    message_path,
+                    f"refers to {{{ref}}}, which is not a slot of this intent (slots: {known})",
+                )
 
 
-def _fallback_problems(where: str, intent: dict[str, Any]) -> Iterator[str]:
+def problems(definition: BotDefinition) -> list[str]:
+    """This project's rules the (already schema-valid) definition breaks, as ``path: what`` lines."""
+    found: list[str] = []
+    for index, locale in enumerate(definition.properties["BotLocales"]):
+        path = f"BotLocales[{index}]"
+        intents = locale.get("Intents", [])
+        fallbacks = [i for i in intents if i.get("ParentIntentSignature") == FALLBACK_SIGNATURE]
+        if len(fallbacks) != 1:
+            found.append(
+                f"{path}.Intents: {locale['LocaleId']} needs exactly one intent with ParentIntentSignature "
+                f"{FALLBACK_SIGNATURE} (the LLM answers it), has {len(fallbacks)}"
+            )
+        for i_index, intent in enumerate(intents):
+            if intent.get("ParentIntentSignature") == FALLBACK_SIGNATURE:
+                found.extend(_fallback_problems(f"{path}.Intents[{i_index}]", intent))
+    return found
+
+
+def _fallback_problems(path: str, intent: Mapping[str, Any]) -> Iterator[str]:
     for forbidden in ("SampleUtterances", "Slots", "IntentConfirmationSetting"):
         if intent.get(forbidden):
-            yield f"{where}: FallbackIntent cannot have {forbidden}"
+            yield f"{path}.{forbidden}: FallbackIntent cannot have {forbidden}"
     hook = intent.get("FulfillmentCodeHook") or {}
     if hook.get("Enabled") is not True:
-        yield f"{where}: FallbackIntent needs FulfillmentCodeHook.Enabled true (the LLM answers it)"
+        yield f"{path}.FulfillmentCodeHook.Enabled: FallbackIntent needs it true (the LLM answers it)"
     if hook.get("IsActive") is False:
-        yield f"{where}: FallbackIntent's FulfillmentCodeHook must be active"
+        yield f"{path}.FulfillmentCodeHook.IsActive: FallbackIntent's code hook must be active"
     status = hook.get("PostFulfillmentStatusSpecification") or {}
     for response in ("FailureResponse", "TimeoutResponse"):
         if not (status.get(response) or {}).get("MessageGroupsList"):
             yield (
-                f"{where}: FallbackIntent needs PostFulfillmentStatusSpecification.{response} "
-                "so a failing LLM never becomes a 424"
+                f"{path}.FulfillmentCodeHook.PostFulfillmentStatusSpecification.{response}: "
+                "FallbackIntent needs it so a failing LLM never becomes a 424"
             )
 
 
-def _messages(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """Every (path, text) of a plain-text or SSML message under `node`."""
+def _messages(node: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Every (path of its Value, text) of a plain-text or SSML message under `node`."""
     if isinstance(node, dict):
         for key, value in node.items():
-            child = f"{path}.{key}" if path else key
+            child = f"{path}.{key}"
             if key in ("PlainTextMessage", "SSMLMessage") and isinstance(value, dict):
-                yield child, str(value.get("Value", ""))
-            elif key == "CustomPayload" and isinstance(value, dict):
-                continue
-            else:
+                yield f"{child}.Value", str(value.get("Value", ""))
+            elif key != "CustomPayload":
                 yield from _messages(value, child)
     elif isinstance(node, list):
         for index, item in enumerate(node):

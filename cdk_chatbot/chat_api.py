@@ -1,6 +1,7 @@
 """POST /chat: a REST API with Lambda proxy integration in front of the `lambda_lex` handler.
 
-The handler may call only `lex:RecognizeText`, only on the `live` alias. The API throttles the
+The handler may call only `lex:RecognizeText` and `lex:PutSession` (it records the turns the LLM did
+not answer in the conversation memory), only on the `live` alias. The API throttles the
 stage, writes access logs to a log group with retention and rejects bodies that are not a JSON
 object before the Lambda runs. REST APIs cap bodies at 10 MB, so the 16 KB limit is the handler's
 (it answers 413).
@@ -20,7 +21,11 @@ from constructs import Construct
 from .config import ChatbotConfig
 from .log_groups import log_group
 from .nag import acknowledge
+from .packaging import AssetPart
 from .python_function import PythonPackageFunction
+
+# Shared with the code hook: the conversation memory's format (bundled once it exists in the project).
+SHARED_PACKAGES = ("conversation_memory",)
 
 STAGE_NAME = "prod"
 # Errors API Gateway answers itself, in the /chat error shape the handler uses (same codes).
@@ -52,6 +57,7 @@ class ChatApi(Construct):
         id: str,
         *,
         package_dir: Path,
+        project_root: Path,
         requirements: Sequence[str],
         config: ChatbotConfig,
         bot_id: str,
@@ -73,15 +79,21 @@ class ChatApi(Construct):
                 "BOT_LOCALES": ",".join(locale_ids),
                 "DEFAULT_LOCALE": config.default_locale,
                 "LOG_USER_TEXT": "true" if config.log_user_text else "false",
+                "CHAT_HISTORY_MESSAGES": str(config.llm_history_messages),
                 "LOG_LEVEL": config.log_level,
                 "POWERTOOLS_SERVICE_NAME": "chat-api",
             },
             timeout=Duration.seconds(config.chat_timeout_seconds),
             memory_mb=config.lambda_memory_mb,
             log_retention_days=config.log_retention_days,
+            extra_parts=[
+                AssetPart(name, source=project_root / name)
+                for name in SHARED_PACKAGES
+                if (project_root / name / "__init__.py").is_file()
+            ],
         )
         handler.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["lex:RecognizeText"], resources=[bot_alias_arn])
+            iam.PolicyStatement(actions=["lex:RecognizeText", "lex:PutSession"], resources=[bot_alias_arn])
         )
         self.function = handler.function
 

@@ -2,7 +2,8 @@
 
 DRAFT is built from the definition, published as a version whose logical id carries the
 definition's digest (a changed bot publishes a new version; BotVersion has no update), and served
-by an alias named `live` whose code hook, in every locale, is the LLM fallback Lambda.
+by an alias named `live` whose code hook, in every locale, is the code-hook Lambda (the router:
+LLM fallback and the user's intent handlers; Lex V2 takes one code-hook Lambda per locale).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class LexBot(Construct):
         id: str,
         *,
         definition: BotDefinition,
-        fulfillment: lambda_.IFunction,
+        code_hook: lambda_.IFunction,
     ) -> None:
         super().__init__(scope, id)
         findings = bot_limits.problems(definition)
@@ -91,7 +92,7 @@ class LexBot(Construct):
             ],
         )
 
-        fulfillment.add_permission(
+        code_hook.add_permission(
             "InvokeByLex",
             principal=iam.ServicePrincipal("lexv2.amazonaws.com"),
             action="lambda:InvokeFunction",
@@ -120,7 +121,7 @@ class LexBot(Construct):
                         code_hook_specification=lex.CfnBotAlias.CodeHookSpecificationProperty(
                             lambda_code_hook=lex.CfnBotAlias.LambdaCodeHookProperty(
                                 code_hook_interface_version=CODE_HOOK_INTERFACE_VERSION,
-                                lambda_arn=fulfillment.function_arn,
+                                lambda_arn=code_hook.function_arn,
                             )
                         ),
                     ),

@@ -1,9 +1,12 @@
 """Lambda code assets built on this machine, without Docker.
 
 Each Lambda folder is shipped as a package (`lambda_lex/` -> `lambda_lex.handler.handler`), next to
-its third-party dependencies, which `pip install --target` fetches as wheels for the Lambda's
-platform (Linux arm64, the runtime's CPython). With `bundle` off only the package is copied: no pip,
-no network. That mode is for tests and offline synths; such an asset lacks its dependencies.
+the other parts its asset needs (`AssetPart`: more packages, such as `lexhook/`, a folder shipped
+under another package name, such as the user's handlers as `intent_handlers/`, or a generated
+file, such as the bot definition) and its third-party dependencies, which `pip install --target`
+fetches as wheels for the Lambda's platform (Linux arm64, the runtime's CPython). With `bundle` off
+only the packages and parts are copied: no pip, no network. That mode is for tests and offline
+synths; such an asset lacks its dependencies.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,38 @@ BUNDLING_ERROR_PREFIX = "pip could not install"
 
 class BundlingError(RuntimeError):
     """pip could not install a Lambda's dependencies; the message carries pip's last lines."""
+
+
+@dataclass(frozen=True)
+class AssetPart:
+    """Something more in a Lambda asset, at `name` (a path relative to the asset's root).
+
+    Either `source` (a folder, copied without IGNORED files, or a file) or `content` (bytes). A folder
+    with `package=True` gets an empty `__init__.py` when it has none, so it imports as a package.
+    """
+
+    name: str
+    source: Path | None = None
+    content: bytes | None = None
+    package: bool = False
+
+    def files(self) -> list[tuple[str, bytes]]:
+        """(path in the asset, bytes) of every file this part adds, sorted."""
+        if self.content is not None:
+            return [(self.name, self.content)]
+        if self.source is None:
+            raise BundlingError(f"asset part {self.name} has neither a source nor content")
+        if self.source.is_file():
+            return [(self.name, self.source.read_bytes())]
+        if not self.source.is_dir():
+            raise BundlingError(f"asset part {self.name}: {self.source} does not exist")
+        files = [
+            (f"{self.name}/{path.relative_to(self.source).as_posix()}", path.read_bytes())
+            for path in package_files(self.source)
+        ]
+        if self.package and not (self.source / "__init__.py").is_file():
+            files.append((f"{self.name}/__init__.py", b""))
+        return sorted(files)
 
 
 def pinned_requirements(names: Sequence[str], requirements_file: Path) -> list[str]:
@@ -67,14 +103,21 @@ def _ignored(relative: Path) -> bool:
 
 
 def lambda_package_code(
-    package_dir: Path, *, requirements: Sequence[str], runtime: lambda_.Runtime, bundle: bool
+    package_dir: Path,
+    *,
+    requirements: Sequence[str],
+    runtime: lambda_.Runtime,
+    bundle: bool,
+    extra_parts: Sequence[AssetPart] = (),
 ) -> lambda_.Code:
-    """An asset holding `package_dir` as a package, plus `requirements` when `bundle` is on."""
+    """An asset holding `package_dir` as a package and `extra_parts`, plus `requirements` when
+    `bundle` is on."""
     python_version = runtime.name.removeprefix("python")
     bundler = _PackageBundler(
         package_dir=package_dir,
         requirements=tuple(requirements) if bundle else (),
         python_version=python_version,
+        extra_parts=tuple(extra_parts),
     )
     return lambda_.Code.from_asset(
         str(package_dir),
@@ -88,21 +131,36 @@ def lambda_package_code(
 class _PackageBundler:
     """Copies the package and pip-installs its requirements into the asset folder."""
 
-    def __init__(self, *, package_dir: Path, requirements: tuple[str, ...], python_version: str) -> None:
+    def __init__(
+        self,
+        *,
+        package_dir: Path,
+        requirements: tuple[str, ...],
+        python_version: str,
+        extra_parts: tuple[AssetPart, ...] = (),
+    ) -> None:
         if not (package_dir / "__init__.py").is_file():
             raise BundlingError(f"{package_dir} is not a Python package (it has no __init__.py)")
+        names = [package_dir.name, *(part.name for part in extra_parts)]
+        if len(set(names)) != len(names):
+            raise BundlingError(f"a Lambda asset lists a part twice: {', '.join(names)}")
         self._package_dir = package_dir
         self._requirements = requirements
         self._python_version = python_version
+        self._extra_parts = extra_parts
 
     def fingerprint(self) -> str:
-        """Changes whenever a shipped file, a requirement or the target Python changes."""
+        """Changes whenever a shipped file of any part, a requirement or the target Python changes."""
         digest = hashlib.sha256()
         header = [self._package_dir.name, self._python_version, LAMBDA_PLATFORM, *self._requirements]
         digest.update("|".join(header).encode())
         for path in package_files(self._package_dir):
             digest.update(str(path.relative_to(self._package_dir)).encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
+        for part in self._extra_parts:
+            for name, content in part.files():
+                digest.update(f"|{name}|".encode())
+                digest.update(hashlib.sha256(content).digest())
         return digest.hexdigest()
 
     def try_bundle(self, output_dir: str, *_options: Any, **_kw_options: Any) -> bool:
@@ -111,6 +169,11 @@ class _PackageBundler:
         shutil.copytree(
             self._package_dir, out / self._package_dir.name, ignore=shutil.ignore_patterns(*IGNORED)
         )
+        for part in self._extra_parts:
+            for name, content in part.files():
+                target = out / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
         if self._requirements:
             self._pip_install(out)
         return True

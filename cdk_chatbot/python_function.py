@@ -15,7 +15,7 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from .log_groups import log_group
-from .packaging import lambda_package_code
+from .packaging import AssetPart, lambda_package_code
 
 RUNTIME = lambda_.Runtime.PYTHON_3_14
 ARCHITECTURE = lambda_.Architecture.ARM_64
@@ -37,6 +37,7 @@ class PythonPackageFunction(Construct):
         timeout: Duration,
         memory_mb: int,
         log_retention_days: int,
+        extra_parts: Sequence[AssetPart] = (),
     ) -> None:
         super().__init__(scope, id)
         self.log_group = log_group(self, "LogGroup", retention_days=log_retention_days)
@@ -54,7 +55,13 @@ class PythonPackageFunction(Construct):
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
             handler=f"{package_dir.name}.handler.handler",
-            code=lambda_package_code(package_dir, requirements=requirements, runtime=RUNTIME, bundle=bundle),
+            code=lambda_package_code(
+                package_dir,
+                requirements=requirements,
+                runtime=RUNTIME,
+                bundle=bundle,
+                extra_parts=extra_parts,
+            ),
             environment=dict(environment),
             timeout=timeout,
             memory_size=memory_mb,

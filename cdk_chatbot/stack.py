@@ -1,4 +1,4 @@
-"""ChatbotStack: composes the web, chat API, bot and fallback constructs and nothing else."""
+"""ChatbotStack: composes the web, chat API, bot and code-hook constructs and nothing else."""
 
 from __future__ import annotations
 
@@ -10,20 +10,20 @@ from constructs import Construct
 
 from .bot_definition import BotDefinition
 from .chat_api import ChatApi
+from .code_hook import CodeHook
 from .config import ChatbotConfig, ConfigError
 from .lex_bot import LexBot
-from .llm_fallback import LlmFallback
 from .packaging import pinned_requirements
 from .page_config import page_config
 from .web import Web
 
 # Third-party packages each Lambda imports (boto3 comes with the runtime); versions from requirements.txt.
 CHAT_REQUIREMENTS = ("aws-lambda-powertools",)
-FALLBACK_REQUIREMENTS = ("requests", "aws-lambda-powertools")
+CODE_HOOK_REQUIREMENTS = ("requests", "aws-lambda-powertools")
 
 
 class ChatbotStack(Stack):
-    """One deployment of the chatbot: page, /chat API, Lex bot with its `live` alias, LLM fallback."""
+    """One deployment of the chatbot: page, /chat API, Lex bot with its `live` alias, code hook."""
 
     def __init__(
         self,
@@ -33,6 +33,7 @@ class ChatbotStack(Stack):
         config: ChatbotConfig,
         bot_definition: BotDefinition,
         project_root: Path,
+        handlers_dir: Path | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id, **kwargs)
@@ -41,23 +42,26 @@ class ChatbotStack(Stack):
                 f"cdk context 'defaultLocale' is {config.default_locale!r}, but the bot only has "
                 f"{', '.join(bot_definition.locale_ids)}"
             )
-        for folder in ("lambda_lex", "lambda_chatgpt", "html"):
+        for folder in ("lambda_lex", "lambda_codehook", "lambda_chatgpt", "lexhook", "html"):
             if not (project_root / folder).is_dir():
                 raise ConfigError(f"project folder {folder}/ is missing (looked in {project_root})")
         requirements_file = project_root / "requirements.txt"
 
-        fallback = LlmFallback(
+        code_hook = CodeHook(
             self,
-            "LlmFallback",
-            package_dir=project_root / "lambda_chatgpt",
-            requirements=pinned_requirements(FALLBACK_REQUIREMENTS, requirements_file),
+            "CodeHook",
+            project_root=project_root,
+            definition=bot_definition,
+            handlers_dir=handlers_dir,
+            requirements=pinned_requirements(CODE_HOOK_REQUIREMENTS, requirements_file),
             config=config,
         )
-        bot = LexBot(self, "LexBot", definition=bot_definition, fulfillment=fallback.function)
+        bot = LexBot(self, "LexBot", definition=bot_definition, code_hook=code_hook.function)
         chat = ChatApi(
             self,
             "ChatApi",
             package_dir=project_root / "lambda_lex",
+            project_root=project_root,
             requirements=pinned_requirements(CHAT_REQUIREMENTS, requirements_file),
             config=config,
             bot_id=bot.bot_id,
@@ -85,6 +89,6 @@ class ChatbotStack(Stack):
         CfnOutput(
             self,
             "LlmSecretName",
-            value=fallback.secret_name,
+            value=code_hook.secret_name,
             description="Secrets Manager secret to put the LLM API key in",
         )

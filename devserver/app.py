@@ -27,7 +27,6 @@ from .settings import (
     BOT_ALIAS_ID,
     BOT_ALIAS_NAME,
     BOT_ID,
-    BOT_NAME,
     CODE_HOOK,
     REPO_ROOT,
     ConfigError,
@@ -42,7 +41,8 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="python -m devserver",
         description="Run the whole chatbot locally: the page, POST /chat and a Lex V2 emulator.",
         epilog=(
-            "Environment: PORT (default 8080), OPENAI_API_KEY, OPENAI_BASE_URL (any OpenAI-compatible "
+            "Environment: PORT (default 8080), BOT_DEFINITION (bot file, default bot/bot.json; its intent "
+            "handlers are in handlers/ beside it), OPENAI_API_KEY, OPENAI_BASE_URL (any OpenAI-compatible "
             "server), LLM_MODEL, DEFAULT_LOCALE, LOG_LEVEL (handlers' logs, default WARNING)."
         ),
     )
@@ -69,16 +69,18 @@ def _default_model() -> str | None:
         return None
 
 
-def _banner(settings: DevServerSettings, url: str, emulator_url: str) -> str:
+def _banner(settings: DevServerSettings, url: str, emulator_url: str, handled: Sequence[str] = ()) -> str:
     locales = ", ".join(
         f"{locale} (default)" if locale == settings.bot.default_locale else locale
         for locale in settings.bot.locales
     )
     definition = _relative(settings.bot.definition_path)
+    handlers = ", ".join(handled) if handled else "none (every hooked intent gets Lex's default)"
     return "\n".join(
         [
             f"{BANNER_PREFIX}{url}",
-            f"  bot:      {BOT_NAME} (id {BOT_ID}, alias {BOT_ALIAS_ID}) from {definition}",
+            f"  bot:      {settings.bot.name} (id {BOT_ID}, alias {BOT_ALIAS_ID}) from {definition}",
+            f"  intent handlers: {handlers}",
             f"  locales:  {locales}",
             f"  LLM:      {settings.llm.describe(_default_model())}",
             f"  Lex V2 runtime emulator: {emulator_url}",
@@ -96,12 +98,24 @@ def _start_emulator(settings: DevServerSettings) -> Any:
             bot_id=BOT_ID,
             alias_id=BOT_ALIAS_ID,
             alias_name=BOT_ALIAS_NAME,
-            bot_name=BOT_NAME,
+            bot_name=settings.bot.name,
             definition_path=settings.bot.definition_path,
             code_hook=CODE_HOOK,
         )
     )
     return emulator.serve(host=settings.host, port=0)
+
+
+def _check_handlers(settings: DevServerSettings) -> list[str]:
+    """The intents with handlers beside the bot file; ValueError naming each mismatch with the bot."""
+    from lambda_codehook.bot_model import BotModelError
+    from lambda_codehook.check import check
+    from lambda_codehook.discovery import HandlerError
+
+    try:
+        return check(settings.bot.definition_path, settings.bot.handlers_dir)
+    except (BotModelError, HandlerError) as error:
+        raise ValueError(str(error)) from None
 
 
 def _load_chat_handler() -> ChatHandler:
@@ -157,6 +171,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     emulator = None
     try:
         try:
+            handled = _check_handlers(settings)
+        except ValueError as error:  # BotModelError, HandlerError: the message says what to fix
+            return _fail(str(error))
+        try:
             emulator = _start_emulator(settings)
         except ImportError as error:
             return _fail(f"{error}. Install the runtime requirements first: make serve")
@@ -171,7 +189,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         thread = threading.Thread(target=server.serve_forever, name="devserver-http", daemon=True)
         thread.start()
         url = f"http://{settings.host}:{server.port}/"
-        print(_banner(settings, url, emulator.url), flush=True)
+        print(_banner(settings, url, emulator.url, handled), flush=True)
         while not stop.wait(timeout=1.0):
             pass
         print("Shutting down...", flush=True)

@@ -4,7 +4,11 @@
     python -m devserver.client 안녕하세요                      # the same
     python -m devserver.client --session ID -m "Tom"          # continue that session
     python -m devserver.client --url https://dxxxx.cloudfront.net   # a deployed stack
+    PORT=8081 python -m devserver.client -m "Hello"           # a dev server started with PORT=8081
     python -m devserver.client                                # interactive (or one turn per stdin line)
+
+Without --url it talks to the local dev server on http://127.0.0.1:$PORT (8080 when PORT is unset),
+the same PORT `make serve` reads.
 
 The session id is printed (on stderr in one-shot mode, so stdout holds only the answer). Exit
 status: 0 answered, 1 the server answered an error, 2 bad usage, 3 the server could not be reached
@@ -15,16 +19,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-DEFAULT_URL = "http://127.0.0.1:8080"
+DEFAULT_PORT = 8080
+LOCAL_HOST = "127.0.0.1"
 DEFAULT_TIMEOUT = 35.0
 
 EXIT_OK = 0
@@ -34,6 +40,20 @@ EXIT_UNREACHABLE = 3
 EXIT_INTERRUPTED = 130
 
 HELP_INTERACTIVE = "Commands: /new (new session), /locale LOCALE, /session, /quit (or Ctrl-D)."
+
+
+def local_url(environ: Mapping[str, str]) -> str:
+    """The local dev server's URL: the port is PORT's (as for `make serve`), 8080 when unset."""
+    raw = environ.get("PORT", "").strip()
+    if not raw:
+        return f"http://{LOCAL_HOST}:{DEFAULT_PORT}"
+    try:
+        port = int(raw)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise ValueError(f"PORT must be a port number from 1 to 65535, not {raw!r}")
+    return f"http://{LOCAL_HOST}:{port}"
 
 
 def chat_endpoint(url: str) -> str:
@@ -81,8 +101,7 @@ class ChatClient:
                 f"no answer from {self.endpoint} within {self.timeout:g} s", EXIT_UNREACHABLE
             ) from None
         except requests.ConnectionError:
-            hint = " Is the dev server running? Start it with: make serve" if _is_local(self.endpoint) else ""
-            raise ChatError(f"cannot connect to {self.endpoint}.{hint}", EXIT_UNREACHABLE) from None
+            raise ChatError(unreachable_message(self.endpoint), EXIT_UNREACHABLE) from None
         except requests.RequestException as error:
             raise ChatError(f"request to {self.endpoint} failed: {error}", EXIT_UNREACHABLE) from None
         try:
@@ -109,6 +128,18 @@ class ChatClient:
 
 def _is_local(url: str) -> bool:
     return (urlsplit(url).hostname or "") in {"127.0.0.1", "localhost", "::1"}
+
+
+def unreachable_message(endpoint: str) -> str:
+    """Why nothing answered, naming the URL tried and how to point the client elsewhere."""
+    if not _is_local(endpoint):
+        return f"cannot connect to {endpoint}. Check the URL (--url) and your network."
+    port = urlsplit(endpoint).port or DEFAULT_PORT
+    return (
+        f"cannot connect to {endpoint}: nothing is listening on port {port}. If the dev server runs on "
+        f"another port, say which with PORT=<port> (as for make serve) or --url http://127.0.0.1:<port>; "
+        f"if it is not running, start it with: make serve"
+    )
 
 
 def _describe_error(response: requests.Response, body: Any) -> str:
@@ -219,9 +250,8 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("-m", "--message", help="the message to send")
     parser.add_argument(
         "--url",
-        default=DEFAULT_URL,
-        help=f"the page's origin, its URL, or the /chat URL (default {DEFAULT_URL}; "
-        "for a deployed stack its WebUrl or ChatApiUrl)",
+        help=f"the page's origin, its URL, or the /chat URL (default http://{LOCAL_HOST}:$PORT, "
+        f"PORT being {DEFAULT_PORT} when unset; for a deployed stack its WebUrl or ChatApiUrl)",
     )
     parser.add_argument("--session", help="session id to continue (default: a new one, printed)")
     parser.add_argument("--locale", help="bot locale, e.g. ko_KR or en_US (default: the bot's)")
@@ -240,7 +270,12 @@ def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: Te
         return EXIT_USAGE
     text = args.message if args.message is not None else " ".join(args.words)
     try:
-        endpoint = chat_endpoint(args.url)
+        base = args.url if args.url is not None else local_url(os.environ)
+    except ValueError as error:
+        print(f"error: {error} (or give the server's address with --url)", file=err)
+        return EXIT_USAGE
+    try:
+        endpoint = chat_endpoint(base)
     except ValueError as error:
         print(f"error: --url: {error}", file=err)
         return EXIT_USAGE

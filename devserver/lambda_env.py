@@ -3,7 +3,8 @@
 `lambda_lex` gets its bot settings and reaches the emulator through the standard service-specific
 endpoint variable (`EMULATOR_ENDPOINT_VARIABLE`: botocore derives it from the service id "Lex Runtime
 V2", so it is ``AWS_ENDPOINT_URL_LEX_RUNTIME_V2``); dummy credentials, a region and empty config files make
-sure boto3 never looks for (or signs with) real AWS credentials. `lambda_chatgpt` gets the
+sure boto3 never looks for (or signs with) real AWS credentials. The code hook (`lambda_codehook`)
+gets the bot file and the handlers folder beside it; its LLM fallback (`lambda_chatgpt`) gets the
 OpenAI-compatible provider with the key straight from ``OPENAI_API_KEY`` (no Secrets Manager).
 """
 
@@ -19,6 +20,8 @@ DUMMY_ACCESS_KEY_ID = "devserver-local"
 DUMMY_SECRET_ACCESS_KEY = "devserver-local"  # noqa: S105 - a placeholder, not a secret
 LOCAL_REGION = "us-east-1"
 EMULATOR_ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_LEX_RUNTIME_V2"
+# /chat's memory bound follows the LLM's (the shared protocol); lambda_chatgpt's default is 10.
+DEFAULT_HISTORY_MESSAGES = "10"
 
 
 def emulator_endpoint(url: str) -> dict[str, str | None]:
@@ -46,6 +49,10 @@ def lambda_environment(settings: DevServerSettings, environ: Mapping[str, str]) 
         "AWS_REGION": LOCAL_REGION,
         "AWS_ENDPOINT_URL": None,
         "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": None,
+        "CHAT_HISTORY_MESSAGES": (environ.get("LLM_HISTORY_MESSAGES") or "").strip()
+        or DEFAULT_HISTORY_MESSAGES,
+        "BOT_DEFINITION_FILE": str(settings.bot.definition_path),
+        "INTENT_HANDLERS_DIR": str(settings.bot.handlers_dir),
         "LLM_PROVIDER": "openai",
         "LLM_SECRET_NAME": None,
         "LLM_BASE_URL": settings.llm.base_url,

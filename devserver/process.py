@@ -2,10 +2,16 @@
 
 The child's environment is the parent's without any LLM or AWS settings (so a developer's own
 OPENAI_API_KEY never leaks into a test), plus the given overrides.
+
+A started server never outlives its user: `with DevServerProcess() as server:` stops it (killing
+it if it ignores Ctrl-C) whatever happens inside the block, a failed `start()` kills what it
+started, and any child still running when the interpreter exits is killed then.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import queue
 import re
@@ -14,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import IO
@@ -24,6 +31,16 @@ from .settings import REPO_ROOT
 _URL = re.compile(re.escape(BANNER_PREFIX) + r"(http://\S+?)/?$")
 _SCRUBBED_PREFIXES = ("OPENAI_", "LLM_", "AWS_", "BOT_")
 _SCRUBBED = {"PORT", "DEFAULT_LOCALE", "LOG_LEVEL", "LOG_USER_TEXT"}
+
+
+_running: weakref.WeakSet[DevServerProcess] = weakref.WeakSet()
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    """The last line of defence: no dev server started from here outlives this interpreter."""
+    for process in list(_running):
+        process.kill()
 
 
 class DevServerError(RuntimeError):
@@ -58,6 +75,14 @@ class DevServerProcess:
         self.started_in = 0.0
 
     def start(self) -> DevServerProcess:
+        """Start the server and wait for its banner; on any failure the child is killed."""
+        try:
+            return self._start()
+        except BaseException:
+            self.kill()
+            raise
+
+    def _start(self) -> DevServerProcess:
         began = time.perf_counter()
         self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
             self._cmd,
@@ -69,6 +94,7 @@ class DevServerProcess:
             text=True,
             encoding="utf-8",
         )
+        _running.add(self)
         assert self._process.stdout is not None
         assert self._process.stderr is not None
         for stream, sink, announce in (
@@ -138,10 +164,23 @@ class DevServerProcess:
             try:
                 return self.wait(timeout)
             except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+                self.kill()
                 raise DevServerError(f"the dev server ignored signal {signum}{self._output()}") from None
+            finally:
+                if self._process.poll() is not None:
+                    _running.discard(self)
         return self._process.returncode
+
+    def kill(self) -> None:
+        """Kill the server at once if it is still running (safe to call at any time, repeatedly)."""
+        process = self._process
+        if process is None:
+            return
+        if process.poll() is None:
+            process.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
+        _running.discard(self)
 
     def __enter__(self) -> DevServerProcess:
         return self.start()
@@ -149,4 +188,11 @@ class DevServerProcess:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.stop()
+        try:
+            if exc_type is None:
+                self.stop()
+            else:
+                # The block failed: stop the server without waiting for a clean shutdown.
+                self.kill()
+        finally:
+            self.kill()

@@ -21,7 +21,11 @@ BOT_ID = "LOCALBOT01"
 BOT_ALIAS_ID = "LOCALALIAS"
 BOT_ALIAS_NAME = "live"
 BOT_NAME = "HelloWorldBot"
-CODE_HOOK = "lambda_chatgpt.handler:handler"
+# The bot's one code hook: routes FallbackIntent to the LLM and other intents to their handlers.
+CODE_HOOK = "lambda_codehook.handler:handler"
+# Which bot file to run (`make serve BOT=path/to/bot.json` sets it); its handlers are beside it.
+BOT_VARIABLE = "BOT_DEFINITION"
+HANDLERS_FOLDER = "handlers"
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 
@@ -61,6 +65,20 @@ class BotInfo:
     locales: tuple[str, ...]
     default_locale: str
 
+    @property
+    def handlers_dir(self) -> Path:
+        """The intent handlers' folder: `handlers/` beside the bot file (it may not exist)."""
+        return self.definition_path.parent / HANDLERS_FOLDER
+
+    @property
+    def name(self) -> str:
+        """HelloWorldBot for the shipped bot, else the bot folder's name in CamelCase plus "Bot"."""
+        if self.definition_path.resolve() == DEFAULT_BOT_PATH.resolve():
+            return BOT_NAME
+        words = [w for w in self.definition_path.resolve().parent.name.replace("-", "_").split("_") if w]
+        name = "".join(word[:1].upper() + word[1:] for word in words if word.isalnum())
+        return f"{name or 'Local'}Bot"
+
 
 @dataclass(frozen=True)
 class DevServerSettings:
@@ -78,9 +96,11 @@ class DevServerSettings:
         environ: Mapping[str, str],
         *,
         port: int | None = None,
-        bot_path: Path = DEFAULT_BOT_PATH,
+        bot_path: Path | None = None,
         site_dir: Path = DEFAULT_SITE_DIR,
     ) -> DevServerSettings:
+        if bot_path is None:
+            bot_path = bot_path_from(environ)
         return cls(
             host=HOST,
             port=port if port is not None else parse_port(environ.get("PORT")),
@@ -101,6 +121,21 @@ def parse_port(raw: str | None) -> int:
     if not 0 <= port <= 65535:
         raise ConfigError(f"PORT must be a number from 0 to 65535, not {port}")
     return port
+
+
+def bot_path_from(environ: Mapping[str, str]) -> Path:
+    """BOT_DEFINITION (relative to the current folder, as typed) or the shipped bot/bot.json."""
+    raw = environ.get(BOT_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_BOT_PATH
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    if path.is_dir():
+        raise ConfigError(
+            f"{BOT_VARIABLE}={raw!r} is a folder; name the bot file, e.g. {raw.rstrip('/')}/bot.json"
+        )
+    return path
 
 
 def read_bot_info(path: Path, default_locale: str | None) -> BotInfo:

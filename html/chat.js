@@ -176,7 +176,8 @@ function renderMessage(message) {
       bubble.append(el("span", "muted", labels.noAnswer));
     }
   } else {
-    bubble.append(el("p", "error-title", labels.errorTitle));
+    const title = NOT_SENT_STATUSES.has(message.status) ? labels.errorTitleNotSent : labels.errorTitleNoAnswer;
+    bubble.append(el("p", "error-title", title));
     const reason = el("p", "error-reason", errorText(message));
     bubble.append(reason);
     if (message.detail) {
@@ -318,9 +319,16 @@ function removeMessage(id) {
   ui.messages.querySelector(`li[data-id="${CSS.escape(id)}"]`)?.remove();
 }
 
-/** The bot bubbles for one 200 answer: Lex messages one by one, an LLM answer as one bubble. */
+// Who wrote an answer (/chat's `source`): only "llm" gets the LLM badge; a "notice" (the fallback's
+// own fixed message, e.g. no LLM configured) and a "handler" answer are not the LLM's.
+const SOURCES = ["lex", "llm", "handler", "notice"];
+// Statuses with which the API refuses a message before the bot runs it: only then was the message
+// "not sent". After a timeout, a dropped connection, a 5xx or a reload it may well have been.
+const NOT_SENT_STATUSES = new Set([400, 409, 413, 415, 429]);
+
+/** The bot bubbles for one 200 answer: Lex messages one by one, an LLM answer or a notice as one. */
 function answerBubbles(body) {
-  const source = body.source === "llm" ? "llm" : "lex";
+  const source = SOURCES.includes(body.source) ? body.source : "lex";
   const contents = Array.isArray(body.messages)
     ? body.messages.filter((m) => m && typeof m.content === "string" && m.content).map((m) => m.content)
     : [];
@@ -330,7 +338,7 @@ function answerBubbles(body) {
   if (contents.length === 0) {
     return [{ role: "bot", text: "", source }];
   }
-  if (source === "llm") {
+  if (source === "llm" || source === "notice") {
     return [{ role: "bot", text: contents.join("\n\n"), source }];
   }
   const group = contents.length > 1 ? messageId() : undefined;

@@ -17,6 +17,7 @@ from typing import Any
 
 from aws_lambda_powertools.logging.logger import Logger
 
+from .answered_by import Source, mark_response
 from .codehook import FALLBACK_INTENT, Turn, close_response, fitted_response, parse_event
 from .deadline import Deadline
 from .fallback import answer_turn
@@ -84,16 +85,18 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     turn: Turn | None = None
     try:
         turn = parse_event(event)
-        return _answer(turn, context, started)
+        response, source = _answer(turn, context, started)
+        return mark_response(response, event, source)
     except Exception:
         logger.exception(
             "unexpected failure; answering with a generic message",
             extra={"session_id": turn.session_id if turn else None, **_timing(started)},
         )
-        return _last_resort(turn)
+        return mark_response(_last_resort(turn), event, "notice")
 
 
-def _answer(turn: Turn, context: Any, started: float) -> dict[str, Any]:
+def _answer(turn: Turn, context: Any, started: float) -> tuple[dict[str, Any], Source]:
+    """The Close response and who wrote its text: the LLM, or a fixed notice."""
     fields: dict[str, Any] = {
         "session_id": turn.session_id,
         "locale": turn.locale,
@@ -106,7 +109,7 @@ def _answer(turn: Turn, context: Any, started: float) -> dict[str, Any]:
     except SettingsError as error:
         logger.error("the fallback Lambda is misconfigured", extra={**fields, "problem": str(error)})
         contents = [say("misconfigured", turn.locale)]
-        return fitted_response(turn, contents, turn.attributes, turn.attributes, marker=marker)
+        return fitted_response(turn, contents, turn.attributes, turn.attributes, marker=marker), "notice"
 
     deadline = Deadline.for_turn(app.settings.deadline_seconds, _remaining_millis(context))
     fields["deadline_s"] = round(deadline.remaining(), 2)
@@ -139,7 +142,7 @@ def _answer(turn: Turn, context: Any, started: float) -> dict[str, Any]:
         logger.warning("fallback turn", extra=fields)
     else:
         logger.error("fallback turn failed", extra=fields)
-    return response
+    return response, "llm" if outcome.kind == "answered" else "notice"
 
 
 def _last_resort(turn: Turn | None) -> dict[str, Any]:

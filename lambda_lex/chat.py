@@ -1,21 +1,42 @@
 """The /chat core: one user turn in, Lex's answer out, shaped as the API's 200 body.
 
 It knows nothing of Lambda or HTTP; the gateway it is given does the talking to Lex.
+
+Each turn carries a fresh id in the request attribute `x-chatbot-turn`. The code hook says who
+wrote its messages by setting the session attribute `x-chatbot-answered-by` to `<turn>:<source>`;
+anything else (Lex's own prompts and responses) is `lex`. Turns the LLM did not answer are added to
+the conversation memory (`conversation_memory`) and written back with one PutSession, best effort,
+so the LLM sees the whole recent conversation and not only its own turns.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+import conversation_memory
+
+from .lex_gateway import LexCallError
 from .request import ChatRequest
 
 FALLBACK_INTENT = "FallbackIntent"
 MESSAGE_SEPARATOR = "\n\n"
+TURN_ATTRIBUTE = "x-chatbot-turn"
+ANSWERED_BY_ATTRIBUTE = "x-chatbot-answered-by"
+# Who answered a turn: Lex itself, or (as the code hook reports it) the LLM, an intent's handler,
+# or the fallback's own fixed message.
+SOURCE_LEX = "lex"
+SOURCE_LLM = "llm"
+HOOK_SOURCES = frozenset({SOURCE_LLM, "handler", "notice"})
+# PutSession with a Delegate action would make Lex run the dialog again: never write that back.
+_NOT_WRITTEN_BACK_ACTIONS = frozenset({"Delegate"})
+
+Slots = dict[str, str | list[str] | None]
 
 
-class RecognizeText(Protocol):
+class LexRuntime(Protocol):
     """The part of LexGateway the core uses (a fake in unit tests)."""
 
     def recognize_text(
@@ -26,13 +47,25 @@ class RecognizeText(Protocol):
         locale_id: str,
         session_id: str,
         text: str,
+        request_attributes: Mapping[str, str] | None = None,
         time_left: Callable[[], float] | None = None,
     ) -> Mapping[str, Any]: ...
+
+    def put_session(
+        self,
+        *,
+        bot_id: str,
+        bot_alias_id: str,
+        locale_id: str,
+        session_id: str,
+        session_state: Mapping[str, Any],
+        time_left: Callable[[], float] | None = None,
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
 class ChatReply:
-    """The 200 body of /chat."""
+    """The 200 body of /chat, and (not in the body) what became of the conversation memory."""
 
     msg: str
     messages: list[dict[str, str]]
@@ -42,6 +75,9 @@ class ChatReply:
     intent_state: str | None
     dialog_action: str | None
     source: str
+    slots: Slots = field(default_factory=dict)
+    memory: str = "unchanged"
+    memory_error: LexCallError | None = None
 
     def to_body(self) -> dict[str, Any]:
         return {
@@ -52,31 +88,91 @@ class ChatReply:
             "intent": self.intent,
             "intentState": self.intent_state,
             "dialogAction": self.dialog_action,
+            "slots": self.slots,
             "source": self.source,
         }
 
 
+def new_turn_id() -> str:
+    """A fresh id for one turn (uuid4, 32 hex digits)."""
+    return uuid.uuid4().hex
+
+
 def converse(
     request: ChatRequest,
-    lex: RecognizeText,
+    lex: LexRuntime,
     *,
     bot_id: str,
     bot_alias_id: str,
+    history_messages: int = 0,
     time_left: Callable[[], float] | None = None,
+    turn_id: Callable[[], str] = new_turn_id,
 ) -> ChatReply:
-    """Send the turn to Lex and describe its answer; Lex errors propagate as LexCallError."""
+    """Send the turn to Lex and describe its answer; Lex errors propagate as LexCallError.
+
+    When the LLM did not answer and `history_messages` > 0, the turn is added to the memory with
+    PutSession; a failed PutSession is reported in `memory_error`, never raised."""
+    turn = turn_id()
     response = lex.recognize_text(
         bot_id=bot_id,
         bot_alias_id=bot_alias_id,
         locale_id=request.locale,
         session_id=request.session_id,
         text=request.text,
+        request_attributes={TURN_ATTRIBUTE: turn},
         time_left=time_left,
     )
-    return reply_from_lex(response, session_id=request.session_id, locale=request.locale)
+    reply = reply_from_lex(response, session_id=request.session_id, locale=request.locale, turn=turn)
+    if reply.source == SOURCE_LLM or history_messages <= 0:
+        return reply
+    state = remembered_state(response, request.text, reply.msg, max_messages=history_messages)
+    if state is None:
+        return replace(reply, memory="not_written")
+    try:
+        lex.put_session(
+            bot_id=bot_id,
+            bot_alias_id=bot_alias_id,
+            locale_id=request.locale,
+            session_id=request.session_id,
+            session_state=state,
+            time_left=time_left,
+        )
+    except LexCallError as error:
+        return replace(reply, memory="failed", memory_error=error)
+    return replace(reply, memory="written")
 
 
-def reply_from_lex(response: Mapping[str, Any], *, session_id: str, locale: str) -> ChatReply:
+def remembered_state(
+    response: Mapping[str, Any], user_text: str, answer: str, *, max_messages: int
+) -> dict[str, Any] | None:
+    """The sessionState RecognizeText returned, with the turn added to its memory attribute; None
+    when there is no state to write back."""
+    state = response.get("sessionState")
+    if not isinstance(state, Mapping):
+        return None
+    action = _mapping(state.get("dialogAction")).get("type")
+    if action in _NOT_WRITTEN_BACK_ACTIONS:
+        return None
+    attributes = {
+        str(key): value
+        for key, value in _mapping(state.get("sessionAttributes")).items()
+        if isinstance(value, str)
+    }
+    history, _note = conversation_memory.load_history(attributes)
+    updated = conversation_memory.remember(attributes, history, user_text, answer, max_messages=max_messages)
+    written = {**state, "sessionAttributes": updated}
+    intent = state.get("intent")
+    if isinstance(intent, Mapping) and isinstance(intent.get("slots"), Mapping):
+        # RecognizeText reports an empty slot as null; PutSession's input does not accept null (an
+        # absent slot is the same empty slot).
+        slots = {name: slot for name, slot in intent["slots"].items() if slot is not None}
+        written["intent"] = {**intent, "slots": slots}
+    return written
+
+
+def reply_from_lex(
+    response: Mapping[str, Any], *, session_id: str, locale: str, turn: str | None = None
+) -> ChatReply:
     """Map a RecognizeText response to the API's reply; tolerant of missing parts."""
     messages = _messages(response.get("messages"))
     state = _mapping(response.get("sessionState"))
@@ -95,8 +191,49 @@ def reply_from_lex(response: Mapping[str, Any], *, session_id: str, locale: str)
         intent=intent_name,
         intent_state=_text_or_none(intent.get("state")),
         dialog_action=_text_or_none(_mapping(state.get("dialogAction")).get("type")),
-        source="llm" if intent_name == FALLBACK_INTENT else "lex",
+        source=answered_by(_mapping(state.get("sessionAttributes")), turn, intent_name),
+        slots=slot_values(intent.get("slots")),
     )
+
+
+def answered_by(attributes: Mapping[str, Any], turn: str | None, intent_name: str | None) -> str:
+    """Who wrote this turn's messages, from the code hook's `x-chatbot-answered-by` attribute."""
+    marker = attributes.get(ANSWERED_BY_ATTRIBUTE)
+    if isinstance(marker, str):
+        if turn is not None:
+            claimed_turn, _, source = marker.partition(":")
+            if claimed_turn == turn and source in HOOK_SOURCES:
+                return source
+        return SOURCE_LEX
+    # TRANSITIONAL, until every code hook writes the marker: with no marker in the session at all,
+    # a FallbackIntent answer is taken to be the LLM's (as before the marker existed).
+    return SOURCE_LLM if intent_name == FALLBACK_INTENT else SOURCE_LEX
+
+
+def slot_values(raw: object) -> Slots:
+    """Slot name -> interpreted value (a list for a multi-value slot, None when empty)."""
+    result: Slots = {}
+    for name, slot in _mapping(raw).items():
+        if not isinstance(name, str):
+            continue
+        slot = _mapping(slot)
+        if slot.get("shape") == "List" or ("values" in slot and "value" not in slot):
+            values = slot.get("values")
+            listed = [
+                text
+                for item in (values if isinstance(values, Sequence) and not isinstance(values, str) else [])
+                if (text := _interpreted(_mapping(item))) is not None
+            ]
+            result[name] = listed or None
+        else:
+            result[name] = _interpreted(slot)
+    return result
+
+
+def _interpreted(slot: Mapping[str, Any]) -> str | None:
+    value = _mapping(slot.get("value"))
+    interpreted = value.get("interpretedValue")
+    return interpreted if isinstance(interpreted, str) else None
 
 
 def _messages(raw: object) -> list[dict[str, str]]:

@@ -20,7 +20,13 @@ from aws_lambda_powertools.logging.logger import Logger
 
 from .chat import converse
 from .errors import ApiError, internal_error
-from .lex_gateway import LexCallError, LexFailure, LexGateway, make_client
+from .lex_gateway import (
+    SESSION_WRITE_READ_TIMEOUT_SECONDS,
+    LexCallError,
+    LexFailure,
+    LexGateway,
+    make_client,
+)
 from .request import parse_chat_request
 from .responses import error_response, json_response
 from .settings import Settings, SettingsError, safe_log_level
@@ -61,7 +67,15 @@ def container() -> Container:
 def _build_container() -> Container:
     settings = Settings.from_env(os.environ)
     client = make_client(settings.read_timeout_seconds)
-    built = Container(settings, LexGateway(client, read_timeout=settings.read_timeout_seconds))
+    gateway = LexGateway(
+        client,
+        read_timeout=settings.read_timeout_seconds,
+        # PutSession's client, built on the first memory write (see lex_gateway).
+        session_client_factory=lambda: make_client(
+            min(settings.read_timeout_seconds, SESSION_WRITE_READ_TIMEOUT_SECONDS)
+        ),
+    )
+    built = Container(settings, gateway)
     logger.setLevel(settings.log_level)
     raw_level = os.environ.get("LOG_LEVEL", "").strip()
     if raw_level and raw_level.upper() != settings.log_level:
@@ -113,6 +127,7 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
             app.gateway,
             bot_id=settings.bot_id,
             bot_alias_id=settings.bot_alias_id,
+            history_messages=settings.history_messages,
             time_left=_time_left(context),
         )
     except LexCallError as failure:
@@ -121,6 +136,21 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
         _log_lex_failure(failure, {**extra, **_timing(started)})
         return error_response(api_error)
 
+    if reply.memory_error is not None:
+        # Best effort: the answer stands; only the LLM's view of this turn is lost.
+        hint = (
+            ": check the role's lex:PutSession permission on the alias"
+            if reply.memory_error.failure is LexFailure.MISCONFIGURED
+            else ""
+        )
+        logger.warning(
+            "could not write the conversation memory back with PutSession" + hint,
+            extra={
+                **fields,
+                "lex_error": reply.memory_error.detail,
+                "failure": reply.memory_error.failure.value,
+            },
+        )
     logger.info(
         "chat turn",
         extra={
@@ -130,6 +160,7 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
             "intent_state": reply.intent_state,
             "dialog_action": reply.dialog_action,
             "source": reply.source,
+            "memory": reply.memory,
             "message_count": len(reply.messages),
             "status": 200,
             **_timing(started),

@@ -22,6 +22,9 @@ _FALSE = frozenset({"false", "0", "no", "off", ""})
 # default, 22 s at most) for the code hook, so the read timeout sits between the two.
 DEFAULT_READ_TIMEOUT_SECONDS = 25.0
 MAX_READ_TIMEOUT_SECONDS = 27.0
+# Messages of conversation memory; the same value as the fallback's LLM_HISTORY_MESSAGES.
+DEFAULT_HISTORY_MESSAGES = 10
+MAX_HISTORY_MESSAGES = 50
 
 
 class SettingsError(ValueError):
@@ -39,6 +42,7 @@ class Settings:
     log_user_text: bool
     log_level: str
     read_timeout_seconds: float
+    history_messages: int = DEFAULT_HISTORY_MESSAGES
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -86,6 +90,19 @@ class Settings:
                     f"and at most {MAX_READ_TIMEOUT_SECONDS:g}"
                 )
 
+        history_messages = DEFAULT_HISTORY_MESSAGES
+        raw_history = environ.get("CHAT_HISTORY_MESSAGES", "").strip()
+        if raw_history:
+            try:
+                history_messages = int(raw_history)
+            except ValueError:
+                history_messages = -1
+            if not 0 <= history_messages <= MAX_HISTORY_MESSAGES:
+                problems.append(
+                    f"CHAT_HISTORY_MESSAGES={raw_history!r} must be a whole number from 0 to "
+                    f"{MAX_HISTORY_MESSAGES} (0 turns conversation memory off)"
+                )
+
         if problems:
             raise SettingsError("invalid configuration: " + "; ".join(problems))
         return cls(
@@ -96,6 +113,7 @@ class Settings:
             log_user_text=raw_flag in _TRUE,
             log_level=safe_log_level(environ.get("LOG_LEVEL")),
             read_timeout_seconds=read_timeout,
+            history_messages=history_messages,
         )
 
 

@@ -7,11 +7,12 @@ They mirror the parts of CloudFormation's ``AWS::Lex::Bot`` properties the emula
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 FIRST_NAME = "AMAZON.FirstName"
 NUMBER = "AMAZON.Number"
 ALPHANUMERIC = "AMAZON.AlphaNumeric"
-BUILT_IN_SLOT_TYPES = frozenset({FIRST_NAME, NUMBER, ALPHANUMERIC})
+from .slot_types import BUILT_IN_SLOT_TYPES as BUILT_IN_SLOT_TYPES  # noqa: E402
 
 PLAIN_TEXT = "PlainText"
 CUSTOM_PAYLOAD = "CustomPayload"
@@ -66,6 +67,93 @@ class PromptSpec:
         return ResponseSpec(self.groups)
 
 
+# -- next steps, conditional branches and code-hook settings (the Lex V2 conversation flow) -------------
+
+# DialogAction types a next step (CloudFormation's DialogState) can name.
+CLOSE_INTENT = "CloseIntent"
+CONFIRM_INTENT_STEP = "ConfirmIntent"
+ELICIT_INTENT_STEP = "ElicitIntent"
+ELICIT_SLOT_STEP = "ElicitSlot"
+END_CONVERSATION = "EndConversation"
+EVALUATE_CONDITIONAL = "EvaluateConditional"
+FULFILL_INTENT = "FulfillIntent"
+INVOKE_DIALOG_CODE_HOOK = "InvokeDialogCodeHook"
+START_INTENT = "StartIntent"
+STEP_TYPES = (
+    CLOSE_INTENT,
+    CONFIRM_INTENT_STEP,
+    ELICIT_INTENT_STEP,
+    ELICIT_SLOT_STEP,
+    END_CONVERSATION,
+    EVALUATE_CONDITIONAL,
+    FULFILL_INTENT,
+    INVOKE_DIALOG_CODE_HOOK,
+    START_INTENT,
+)
+
+
+@dataclass(frozen=True)
+class StepDef:
+    """A next step (``DialogState``): what to do, values to set first, and the intent to run it on."""
+
+    action: str | None  # one of STEP_TYPES; None = Lex picks the next step
+    slot_to_elicit: str | None = None
+    suppress_next_message: bool = False
+    intent_name: str | None = None  # StartIntent's target, or the intent whose slots are set
+    slot_values: tuple[tuple[str, tuple[str, ...] | None], ...] = ()  # name -> values (None clears)
+    session_attributes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class BranchDef:
+    name: str
+    condition: Any  # a parsed `conditions.Expression`
+    expression: str
+    response: ResponseSpec | None
+    step: StepDef
+
+
+@dataclass(frozen=True)
+class ConditionalDef:
+    active: bool
+    branches: tuple[BranchDef, ...]
+    default_response: ResponseSpec | None
+    default_step: StepDef
+
+
+@dataclass(frozen=True)
+class OutcomeDef:
+    """What happens at one point of the flow: a response, then a conditional (if active) or a next step."""
+
+    response: ResponseSpec | None = None
+    step: StepDef | None = None
+    conditional: ConditionalDef | None = None
+
+
+@dataclass(frozen=True)
+class CodeHookDef:
+    """``DialogCodeHookInvocationSetting``: whether the dialog code hook runs here, and what follows it."""
+
+    enabled: bool
+    active: bool = True
+    label: str | None = None
+    success: OutcomeDef = OutcomeDef()
+    failure: OutcomeDef | None = None
+    timeout: OutcomeDef | None = None
+
+    @property
+    def runs(self) -> bool:
+        return self.enabled and self.active
+
+
+@dataclass(frozen=True)
+class ElicitationHookDef:
+    """``ElicitationCodeHookInvocationSetting``: the dialog code hook between elicitation attempts."""
+
+    enabled: bool
+    label: str | None = None
+
+
 @dataclass(frozen=True)
 class SlotDef:
     name: str
@@ -73,6 +161,12 @@ class SlotDef:
     required: bool
     prompt: PromptSpec | None
     sample_utterances: tuple[str, ...] = ()
+    defaults: tuple[str, ...] = ()  # DefaultValueSpecification, in order
+    multiple_values: bool = False
+    capture: OutcomeDef | None = None  # SlotCaptureSetting: Capture*
+    capture_failure: OutcomeDef | None = None  # SlotCaptureSetting: Failure*
+    code_hook: CodeHookDef | None = None  # SlotCaptureSetting.CodeHook
+    elicitation_hook: ElicitationHookDef | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +175,11 @@ class ConfirmationDef:
     active: bool = True
     confirmation_response: ResponseSpec | None = None
     declination_response: ResponseSpec | None = None
+    confirmed: OutcomeDef | None = None  # Confirmation{NextStep,Conditional}
+    declined: OutcomeDef | None = None  # Declination{NextStep,Conditional}
+    failure: OutcomeDef | None = None  # Failure{Response,NextStep,Conditional}
+    code_hook: CodeHookDef | None = None
+    elicitation_hook: ElicitationHookDef | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +189,9 @@ class FulfillmentDef:
     success_response: ResponseSpec | None = None
     failure_response: ResponseSpec | None = None
     timeout_response: ResponseSpec | None = None
+    success: OutcomeDef | None = None
+    failure: OutcomeDef | None = None
+    timeout: OutcomeDef | None = None
 
     @property
     def runs_code_hook(self) -> bool:
@@ -100,6 +202,20 @@ class FulfillmentDef:
 class ClosingDef:
     response: ResponseSpec | None
     active: bool = True
+    outcome: OutcomeDef | None = None
+
+
+@dataclass(frozen=True)
+class InitialResponseDef:
+    outcome: OutcomeDef
+    code_hook: CodeHookDef | None = None
+
+
+@dataclass(frozen=True)
+class OutputContextDef:
+    name: str
+    ttl_seconds: int
+    turns: int
 
 
 @dataclass(frozen=True)
@@ -111,6 +227,10 @@ class IntentDef:
     confirmation: ConfirmationDef | None = None
     fulfillment: FulfillmentDef | None = None
     closing: ClosingDef | None = None
+    dialog_hook: bool = False  # DialogCodeHook.Enabled
+    initial: InitialResponseDef | None = None
+    input_contexts: tuple[str, ...] = ()
+    output_contexts: tuple[OutputContextDef, ...] = ()
 
     def slot(self, name: str) -> SlotDef | None:
         for slot in self.slots:

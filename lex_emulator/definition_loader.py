@@ -12,39 +12,48 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from . import loader_dialog
+from .cfn_schema import validate_bot_definition
+from .console_export import is_console_export, read_console_export
 from .definition import (
     ALPHANUMERIC,
     BUILT_IN_SLOT_TYPES,
-    CUSTOM_PAYLOAD,
-    IMAGE_RESPONSE_CARD,
-    PLAIN_TEXT,
-    SSML,
     BotDef,
-    CardButton,
     ClosingDef,
     ConfirmationDef,
     CustomSlotType,
     FulfillmentDef,
-    ImageCard,
     IntentDef,
     LocaleDef,
-    MessageGroup,
-    MessageTemplate,
-    PromptSpec,
+    OutcomeDef,
     ResponseSpec,
     SlotDef,
     SlotTypeValue,
 )
 from .errors import BotDefinitionError
-from .messages import slot_references
+from .loader_fields import (
+    _bool,
+    _check_references,
+    _int,
+    _join,
+    _list,
+    _must_be_off,
+    _name,
+    _number,
+    _object,
+    _prompt,
+    _response,
+    _str,
+)
+from .locales import locale_problem
+from .slot_types.lex_regex import regex_problem
 
 FALLBACK_SIGNATURE = "AMAZON.FallbackIntent"
-_NAME = re.compile(r"^([0-9a-zA-Z][_-]?)+$")
-_LOCALE = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
+_LOCALE = re.compile(r"^[a-z]{2}_(?:[A-Z]{2}|419)$")  # es_419: Spanish (Latin America)
 
 # Properties of AWS::Lex::Bot that describe the deployment, not the conversation.
 _BOT_DEPLOYMENT_ONLY = (
@@ -60,6 +69,8 @@ _BOT_DEPLOYMENT_ONLY = (
 
 def load_bot_definition(path: Path) -> BotDef:
     """Read and check a bot definition file; `BotDefinitionError` names what is wrong and where."""
+    if is_console_export(path):  # a Lex V2 console export .zip, converted to the same Properties
+        return parse_bot_definition(read_console_export(path))
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -77,6 +88,7 @@ def load_bot_definition(path: Path) -> BotDef:
 
 def parse_bot_definition(raw: Any) -> BotDef:
     """Check an already-parsed definition (the Properties of an ``AWS::Lex::Bot``)."""
+    raw = validate_bot_definition(raw)  # CloudFormation's own schema first, as the stack does
     fields = _object(
         raw,
         "",
@@ -102,209 +114,6 @@ def parse_bot_definition(raw: Any) -> BotDef:
     )
 
 
-# -- generic field checks -------------------------------------------------------------------------
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _object(
-    raw: Any,
-    path: str,
-    *,
-    supported: Iterable[str],
-    harmless: Iterable[str] = (),
-    required: Iterable[str] = (),
-) -> dict[str, Any]:
-    where = path or "the bot definition"
-    if not isinstance(raw, dict):
-        raise BotDefinitionError(path, f"{where} must be a JSON object")
-    supported = tuple(supported)
-    allowed = set(supported) | set(harmless)
-    for key in raw:
-        if key not in allowed:
-            raise BotDefinitionError(
-                _join(path, str(key)),
-                "is not supported by the Lex emulator; supported here: " + ", ".join(sorted(allowed)),
-            )
-    for key in required:
-        if key not in raw:
-            raise BotDefinitionError(_join(path, key), "is required")
-    return raw
-
-
-def _str(raw: Any, path: str, *, min_len: int = 1, max_len: int | None = None) -> str:
-    if not isinstance(raw, str):
-        raise BotDefinitionError(path, "must be a string")
-    if len(raw) < min_len:
-        raise BotDefinitionError(path, f"must have at least {min_len} character(s)")
-    if max_len is not None and len(raw) > max_len:
-        raise BotDefinitionError(path, f"must have at most {max_len} characters")
-    return raw
-
-
-def _name(raw: Any, path: str) -> str:
-    value = _str(raw, path, max_len=100)
-    if not _NAME.match(value):
-        raise BotDefinitionError(path, f"{value!r} is not a valid Lex name (letters, digits, single _ or -)")
-    return value
-
-
-def _bool(raw: Any, path: str) -> bool:
-    if not isinstance(raw, bool):
-        raise BotDefinitionError(path, "must be true or false")
-    return raw
-
-
-def _int(raw: Any, path: str, *, low: int, high: int) -> int:
-    if isinstance(raw, bool) or not isinstance(raw, int):
-        raise BotDefinitionError(path, "must be an integer")
-    if not low <= raw <= high:
-        raise BotDefinitionError(path, f"must be between {low} and {high}")
-    return raw
-
-
-def _number(raw: Any, path: str, *, low: float, high: float) -> float:
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise BotDefinitionError(path, "must be a number")
-    if not low <= raw <= high:
-        raise BotDefinitionError(path, f"must be between {low:g} and {high:g}")
-    return float(raw)
-
-
-def _list(raw: Any, path: str, *, min_items: int = 0, max_items: int | None = None) -> list[Any]:
-    if not isinstance(raw, list):
-        raise BotDefinitionError(path, "must be a JSON array")
-    if len(raw) < min_items:
-        raise BotDefinitionError(path, f"must have at least {min_items} item(s)")
-    if max_items is not None and len(raw) > max_items:
-        raise BotDefinitionError(path, f"must have at most {max_items} items")
-    return raw
-
-
-def _must_be_off(raw: Any, path: str, key: str, *, off: Any, what: str) -> None:
-    """Accept a setting only in the value that leaves it off (e.g. ``DialogCodeHook.Enabled: false``)."""
-    fields = _object(raw, path, supported=(key,), required=(key,))
-    if fields[key] != off:
-        raise BotDefinitionError(_join(path, key), f"{what} is not implemented by the Lex emulator")
-
-
-# -- messages ---------------------------------------------------------------------------------------
-
-
-def _check_references(text: str, path: str, slot_names: tuple[str, ...]) -> None:
-    for name in slot_references(text):
-        if name not in slot_names:
-            known = ", ".join(slot_names) or "none"
-            raise BotDefinitionError(
-                path, f"refers to {{{name}}}, which is not a slot of this intent (slots: {known})"
-            )
-
-
-def _message(raw: Any, path: str, slot_names: tuple[str, ...]) -> MessageTemplate:
-    kinds = ("PlainTextMessage", "CustomPayload", "SSMLMessage", "ImageResponseCard")
-    fields = _object(raw, path, supported=kinds)
-    present = [kind for kind in kinds if kind in fields]
-    if len(present) != 1:
-        raise BotDefinitionError(path, "must hold exactly one of " + ", ".join(kinds))
-    kind = present[0]
-    inner_path = _join(path, kind)
-    if kind == "ImageResponseCard":
-        card = _object(
-            fields[kind],
-            inner_path,
-            supported=("Title", "Subtitle", "ImageUrl", "Buttons"),
-            required=("Title",),
-        )
-        title = _str(card["Title"], _join(inner_path, "Title"), max_len=250)
-        _check_references(title, _join(inner_path, "Title"), slot_names)
-        subtitle = None
-        if "Subtitle" in card:
-            subtitle = _str(card["Subtitle"], _join(inner_path, "Subtitle"), max_len=250)
-            _check_references(subtitle, _join(inner_path, "Subtitle"), slot_names)
-        image_url = (
-            _str(card["ImageUrl"], _join(inner_path, "ImageUrl"), max_len=250) if "ImageUrl" in card else None
-        )
-        buttons: list[CardButton] = []
-        for index, button_raw in enumerate(
-            _list(card.get("Buttons", []), _join(inner_path, "Buttons"), max_items=5)
-        ):
-            button_path = f"{inner_path}.Buttons[{index}]"
-            button = _object(button_raw, button_path, supported=("Text", "Value"), required=("Text", "Value"))
-            buttons.append(
-                CardButton(
-                    text=_str(button["Text"], _join(button_path, "Text"), max_len=50),
-                    value=_str(button["Value"], _join(button_path, "Value"), max_len=50),
-                )
-            )
-        return MessageTemplate(
-            IMAGE_RESPONSE_CARD,
-            card=ImageCard(title=title, subtitle=subtitle, image_url=image_url, buttons=tuple(buttons)),
-        )
-    value_fields = _object(fields[kind], inner_path, supported=("Value",), required=("Value",))
-    value = _str(value_fields["Value"], _join(inner_path, "Value"), max_len=1000)
-    content_type = {"PlainTextMessage": PLAIN_TEXT, "CustomPayload": CUSTOM_PAYLOAD, "SSMLMessage": SSML}[
-        kind
-    ]
-    if content_type != CUSTOM_PAYLOAD:
-        _check_references(value, _join(inner_path, "Value"), slot_names)
-    return MessageTemplate(content_type, content=value)
-
-
-def _groups(raw: Any, path: str, slot_names: tuple[str, ...]) -> tuple[MessageGroup, ...]:
-    groups: list[MessageGroup] = []
-    for index, group_raw in enumerate(_list(raw, path, min_items=1, max_items=5)):
-        group_path = f"{path}[{index}]"
-        group = _object(group_raw, group_path, supported=("Message", "Variations"), required=("Message",))
-        variations = tuple(
-            _message(variation, f"{group_path}.Variations[{v_index}]", slot_names)
-            for v_index, variation in enumerate(
-                _list(group.get("Variations", []), _join(group_path, "Variations"), max_items=2)
-            )
-        )
-        groups.append(
-            MessageGroup(
-                message=_message(group["Message"], _join(group_path, "Message"), slot_names),
-                variations=variations,
-            )
-        )
-    return tuple(groups)
-
-
-def _response(raw: Any, path: str, slot_names: tuple[str, ...]) -> ResponseSpec:
-    fields = _object(
-        raw,
-        path,
-        supported=("MessageGroupsList",),
-        harmless=("AllowInterrupt",),
-        required=("MessageGroupsList",),
-    )
-    if "AllowInterrupt" in fields:
-        _bool(fields["AllowInterrupt"], _join(path, "AllowInterrupt"))
-    return ResponseSpec(_groups(fields["MessageGroupsList"], _join(path, "MessageGroupsList"), slot_names))
-
-
-def _prompt(raw: Any, path: str, slot_names: tuple[str, ...]) -> PromptSpec:
-    fields = _object(
-        raw,
-        path,
-        supported=("MessageGroupsList", "MaxRetries", "MessageSelectionStrategy"),
-        harmless=("AllowInterrupt",),
-        required=("MessageGroupsList", "MaxRetries"),
-    )
-    if "AllowInterrupt" in fields:
-        _bool(fields["AllowInterrupt"], _join(path, "AllowInterrupt"))
-    strategy = fields.get("MessageSelectionStrategy", "Random")
-    if strategy not in ("Random", "Ordered"):
-        raise BotDefinitionError(_join(path, "MessageSelectionStrategy"), "must be Random or Ordered")
-    return PromptSpec(
-        groups=_groups(fields["MessageGroupsList"], _join(path, "MessageGroupsList"), slot_names),
-        max_retries=_int(fields["MaxRetries"], _join(path, "MaxRetries"), low=0, high=5),
-        ordered=strategy == "Ordered",
-    )
-
-
 # -- intents ----------------------------------------------------------------------------------------
 
 
@@ -322,8 +131,9 @@ def _utterances(raw: Any, path: str, slot_names: tuple[str, ...]) -> tuple[str, 
 
 
 def _slot(
-    raw: Any, path: str, slot_types: Mapping[str, CustomSlotType], slot_names: tuple[str, ...]
+    raw: Any, path: str, slot_types: Mapping[str, CustomSlotType], scope: loader_dialog.Scope
 ) -> SlotDef:
+    slot_names = scope.slot_names
     fields = _object(
         raw,
         path,
@@ -351,21 +161,42 @@ def _slot(
             raise BotDefinitionError(
                 _join(obfuscation_path, "ObfuscationSettingType"), "must be None or DefaultObfuscation"
             )
+    multiple = False
     if "MultipleValuesSetting" in fields:
-        _must_be_off(
-            fields["MultipleValuesSetting"],
-            _join(path, "MultipleValuesSetting"),
-            "AllowMultipleValues",
-            off=False,
-            what="a multi-valued slot",
+        multiple_path = _join(path, "MultipleValuesSetting")
+        multiple_fields = _object(
+            fields["MultipleValuesSetting"], multiple_path, supported=("AllowMultipleValues",)
         )
+        multiple = _bool(
+            multiple_fields.get("AllowMultipleValues", False), _join(multiple_path, "AllowMultipleValues")
+        )
+        if multiple and slot_type in BUILT_IN_SLOT_TYPES:
+            # Lex V2 "Using multiple values in a slot": only custom slot types take several values.
+            raise BotDefinitionError(
+                _join(multiple_path, "AllowMultipleValues"), "multiple values need a custom slot type"
+            )
     elicitation_path = _join(path, "ValueElicitationSetting")
     elicitation = _object(
         fields["ValueElicitationSetting"],
         elicitation_path,
-        supported=("SlotConstraint", "PromptSpecification", "SampleUtterances"),
+        supported=(
+            "SlotConstraint",
+            "PromptSpecification",
+            "SampleUtterances",
+            "DefaultValueSpecification",
+            "SlotCaptureSetting",
+        ),
+        harmless=("WaitAndContinueSpecification",),
         required=("SlotConstraint",),
     )
+    if "WaitAndContinueSpecification" in elicitation:
+        _must_be_off(
+            elicitation["WaitAndContinueSpecification"],
+            _join(elicitation_path, "WaitAndContinueSpecification"),
+            "IsActive",
+            off=False,
+            what="wait-and-continue (a streaming feature)",
+        )
     constraint = elicitation["SlotConstraint"]
     if constraint not in ("Required", "Optional"):
         raise BotDefinitionError(_join(elicitation_path, "SlotConstraint"), "must be Required or Optional")
@@ -381,23 +212,85 @@ def _slot(
     sample_utterances = _utterances(
         elicitation.get("SampleUtterances", []), _join(elicitation_path, "SampleUtterances"), slot_names
     )
+    defaults: tuple[str, ...] = ()
+    if "DefaultValueSpecification" in elicitation:
+        defaults = loader_dialog.default_values(
+            elicitation["DefaultValueSpecification"], _join(elicitation_path, "DefaultValueSpecification")
+        )
+    capture = failure = None
+    hook = None
+    elicitation_hook = None
+    if "SlotCaptureSetting" in elicitation:
+        capture_path = _join(elicitation_path, "SlotCaptureSetting")
+        setting = _object(
+            elicitation["SlotCaptureSetting"],
+            capture_path,
+            supported=(
+                "CaptureResponse",
+                "CaptureNextStep",
+                "CaptureConditional",
+                "FailureResponse",
+                "FailureNextStep",
+                "FailureConditional",
+                "CodeHook",
+                "ElicitationCodeHook",
+            ),
+        )
+        capture = loader_dialog.prefixed_outcome(setting, capture_path, scope, "Capture")
+        failure = loader_dialog.prefixed_outcome(setting, capture_path, scope, "Failure")
+        if "CodeHook" in setting:
+            hook = loader_dialog.code_hook(setting["CodeHook"], _join(capture_path, "CodeHook"), scope)
+        if "ElicitationCodeHook" in setting:
+            elicitation_hook = loader_dialog.elicitation_hook(
+                setting["ElicitationCodeHook"], _join(capture_path, "ElicitationCodeHook")
+            )
     return SlotDef(
         name=name,
         slot_type=slot_type,
         required=constraint == "Required",
         prompt=prompt,
         sample_utterances=sample_utterances,
+        defaults=defaults,
+        multiple_values=multiple,
+        capture=capture,
+        capture_failure=failure,
+        code_hook=hook,
+        elicitation_hook=elicitation_hook,
     )
 
 
-def _confirmation(raw: Any, path: str, slot_names: tuple[str, ...]) -> ConfirmationDef:
+def _confirmation(raw: Any, path: str, scope: loader_dialog.Scope) -> ConfirmationDef:
+    slot_names = scope.slot_names
     fields = _object(
         raw,
         path,
-        supported=("PromptSpecification", "DeclinationResponse", "ConfirmationResponse", "IsActive"),
+        supported=(
+            "PromptSpecification",
+            "IsActive",
+            *(
+                f"{kind}{part}"
+                for kind in ("Confirmation", "Declination", "Failure")
+                for part in ("Response", "NextStep", "Conditional")
+            ),
+            "CodeHook",
+            "ElicitationCodeHook",
+        ),
         required=("PromptSpecification",),
     )
     return ConfirmationDef(
+        confirmed=loader_dialog.prefixed_outcome(fields, path, scope, "Confirmation"),
+        declined=loader_dialog.prefixed_outcome(fields, path, scope, "Declination"),
+        failure=loader_dialog.prefixed_outcome(fields, path, scope, "Failure"),
+        code_hook=(
+            loader_dialog.code_hook(fields["CodeHook"], _join(path, "CodeHook"), scope)
+            if "CodeHook" in fields
+            else None
+        ),
+        elicitation_hook=(
+            loader_dialog.elicitation_hook(fields["ElicitationCodeHook"], _join(path, "ElicitationCodeHook"))
+            if "ElicitationCodeHook" in fields
+            else None
+        ),
         prompt=_prompt(fields["PromptSpecification"], _join(path, "PromptSpecification"), slot_names),
         active=_bool(fields.get("IsActive", True), _join(path, "IsActive")),
         confirmation_response=(
@@ -413,7 +306,7 @@ def _confirmation(raw: Any, path: str, slot_names: tuple[str, ...]) -> Confirmat
     )
 
 
-def _fulfillment(raw: Any, path: str, slot_names: tuple[str, ...]) -> FulfillmentDef:
+def _fulfillment(raw: Any, path: str, scope: loader_dialog.Scope) -> FulfillmentDef:
     fields = _object(
         raw,
         path,
@@ -430,34 +323,46 @@ def _fulfillment(raw: Any, path: str, slot_names: tuple[str, ...]) -> Fulfillmen
             off=False,
             what="fulfillment updates (a streaming-only feature)",
         )
-    responses: dict[str, ResponseSpec] = {}
+    outcomes: dict[str, OutcomeDef | None] = {}
     if "PostFulfillmentStatusSpecification" in fields:
         post_path = _join(path, "PostFulfillmentStatusSpecification")
         post = _object(
             fields["PostFulfillmentStatusSpecification"],
             post_path,
-            supported=("SuccessResponse", "FailureResponse", "TimeoutResponse"),
+            supported=tuple(
+                f"{kind}{part}"
+                for kind in ("Success", "Failure", "Timeout")
+                for part in ("Response", "NextStep", "Conditional")
+            ),
         )
-        for key, value in post.items():
-            responses[key] = _response(value, _join(post_path, key), slot_names)
+        for kind in ("Success", "Failure", "Timeout"):
+            outcomes[kind] = loader_dialog.prefixed_outcome(post, post_path, scope, kind)
+
+    def response(kind: str) -> ResponseSpec | None:
+        found = outcomes.get(kind)
+        return found.response if found else None
+
     return FulfillmentDef(
         enabled=_bool(fields["Enabled"], _join(path, "Enabled")),
         active=_bool(fields.get("IsActive", True), _join(path, "IsActive")),
-        success_response=responses.get("SuccessResponse"),
-        failure_response=responses.get("FailureResponse"),
-        timeout_response=responses.get("TimeoutResponse"),
+        success_response=response("Success"),
+        failure_response=response("Failure"),
+        timeout_response=response("Timeout"),
+        success=outcomes.get("Success"),
+        failure=outcomes.get("Failure"),
+        timeout=outcomes.get("Timeout"),
     )
 
 
-def _closing(raw: Any, path: str, slot_names: tuple[str, ...]) -> ClosingDef:
-    fields = _object(raw, path, supported=("ClosingResponse", "IsActive"))
+def _closing(raw: Any, path: str, scope: loader_dialog.Scope) -> ClosingDef:
+    fields = _object(raw, path, supported=("ClosingResponse", "IsActive", "NextStep", "Conditional"))
+    outcome = loader_dialog.outcome(
+        fields, path, scope, response="ClosingResponse", next_step="NextStep", conditional_key="Conditional"
+    )
     return ClosingDef(
-        response=(
-            _response(fields["ClosingResponse"], _join(path, "ClosingResponse"), slot_names)
-            if "ClosingResponse" in fields
-            else None
-        ),
+        response=outcome.response if outcome else None,
         active=_bool(fields.get("IsActive", True), _join(path, "IsActive")),
+        outcome=outcome,
     )
 
 
@@ -498,7 +403,9 @@ def _priorities(raw: Any, path: str, slot_names: tuple[str, ...]) -> list[str]:
     return [name for _, name in sorted(ordered)]
 
 
-def _intent(raw: Any, path: str, slot_types: Mapping[str, CustomSlotType]) -> IntentDef:
+def _intent(
+    raw: Any, path: str, slot_types: Mapping[str, CustomSlotType], checks: loader_dialog.StepChecks
+) -> IntentDef:
     fields = _object(
         raw,
         path,
@@ -511,19 +418,22 @@ def _intent(raw: Any, path: str, slot_types: Mapping[str, CustomSlotType]) -> In
             "IntentConfirmationSetting",
             "FulfillmentCodeHook",
             "IntentClosingSetting",
+            "DialogCodeHook",
+            "InitialResponseSetting",
+            "InputContexts",
+            "OutputContexts",
         ),
-        harmless=("Description", "DisplayName", "DialogCodeHook"),
+        harmless=("Description", "DisplayName"),
         required=("Name",),
     )
     name = _name(fields["Name"], _join(path, "Name"))
+    dialog_hook = False
     if "DialogCodeHook" in fields:
-        _must_be_off(
-            fields["DialogCodeHook"],
-            _join(path, "DialogCodeHook"),
-            "Enabled",
-            off=False,
-            what="the dialog code hook (DialogCodeHook invocations)",
+        hook_path = _join(path, "DialogCodeHook")
+        hook_fields = _object(
+            fields["DialogCodeHook"], hook_path, supported=("Enabled",), required=("Enabled",)
         )
+        dialog_hook = _bool(hook_fields["Enabled"], _join(hook_path, "Enabled"))
     parent = fields.get("ParentIntentSignature")
     is_fallback = False
     if parent is not None:
@@ -538,10 +448,11 @@ def _intent(raw: Any, path: str, slot_types: Mapping[str, CustomSlotType]) -> In
             if fields.get(forbidden):
                 raise BotDefinitionError(_join(path, forbidden), "a fallback intent cannot have this")
     slot_names = _slot_names_of(fields, path)
+    scope = loader_dialog.Scope(intent=name, slot_names=slot_names, checks=checks)
     slots_by_name = {
         slot.name: slot
         for slot in (
-            _slot(slot_raw, f"{path}.Slots[{index}]", slot_types, slot_names)
+            _slot(slot_raw, f"{path}.Slots[{index}]", slot_types, scope)
             for index, slot_raw in enumerate(fields.get("Slots", []))
         )
     }
@@ -558,20 +469,38 @@ def _intent(raw: Any, path: str, slot_types: Mapping[str, CustomSlotType]) -> In
         slots=tuple(slots_by_name[slot_name] for slot_name in order),
         confirmation=(
             _confirmation(
-                fields["IntentConfirmationSetting"], _join(path, "IntentConfirmationSetting"), slot_names
+                fields["IntentConfirmationSetting"], _join(path, "IntentConfirmationSetting"), scope
             )
             if "IntentConfirmationSetting" in fields
             else None
         ),
         fulfillment=(
-            _fulfillment(fields["FulfillmentCodeHook"], _join(path, "FulfillmentCodeHook"), slot_names)
+            _fulfillment(fields["FulfillmentCodeHook"], _join(path, "FulfillmentCodeHook"), scope)
             if "FulfillmentCodeHook" in fields
             else None
         ),
         closing=(
-            _closing(fields["IntentClosingSetting"], _join(path, "IntentClosingSetting"), slot_names)
+            _closing(fields["IntentClosingSetting"], _join(path, "IntentClosingSetting"), scope)
             if "IntentClosingSetting" in fields
             else None
+        ),
+        dialog_hook=dialog_hook,
+        initial=(
+            loader_dialog.initial_response(
+                fields["InitialResponseSetting"], _join(path, "InitialResponseSetting"), scope
+            )
+            if "InitialResponseSetting" in fields
+            else None
+        ),
+        input_contexts=(
+            loader_dialog.input_contexts(fields["InputContexts"], _join(path, "InputContexts"))
+            if "InputContexts" in fields
+            else ()
+        ),
+        output_contexts=(
+            loader_dialog.output_contexts(fields["OutputContexts"], _join(path, "OutputContexts"))
+            if "OutputContexts" in fields
+            else ()
         ),
     )
 
@@ -630,24 +559,17 @@ def _slot_type(raw: Any, path: str) -> CustomSlotType:
             harmless=("AdvancedRecognitionSetting",),
             required=("ResolutionStrategy",),
         )
-        resolution = setting["ResolutionStrategy"]
-        if resolution not in ("OriginalValue", "TopResolution"):
-            raise BotDefinitionError(
-                _join(setting_path, "ResolutionStrategy"),
-                f"{resolution} is not implemented by the Lex emulator (OriginalValue or TopResolution)",
-            )
+        resolution = _resolution_strategy(
+            setting["ResolutionStrategy"], _join(setting_path, "ResolutionStrategy")
+        )
         if "RegexFilter" in setting:
             regex_path = _join(setting_path, "RegexFilter")
             regex_fields = _object(
                 setting["RegexFilter"], regex_path, supported=("Pattern",), required=("Pattern",)
             )
             regex = _str(regex_fields["Pattern"], _join(regex_path, "Pattern"), max_len=300)
-            try:
-                re.compile(regex)
-            except re.error as error:
-                raise BotDefinitionError(
-                    _join(regex_path, "Pattern"), f"is not a valid pattern: {error}"
-                ) from None
+            if (regex_reason := regex_problem(regex)) is not None:
+                raise BotDefinitionError(_join(regex_path, "Pattern"), regex_reason)
             if parent != ALPHANUMERIC:
                 raise BotDefinitionError(
                     regex_path, f"a regex filter needs ParentSlotTypeSignature {ALPHANUMERIC}"
@@ -655,6 +577,26 @@ def _slot_type(raw: Any, path: str) -> CustomSlotType:
     if parent is None and not values:
         raise BotDefinitionError(_join(path, "SlotTypeValues"), "a custom slot type needs at least one value")
     return CustomSlotType(name=name, values=tuple(values), resolution=resolution, parent=parent, regex=regex)
+
+
+# CloudFormation's spelling of ResolutionStrategy -> the emulator's internal name for it. The models
+# API (CreateSlotType) spells them OriginalValue / TopResolution, which CloudFormation rejects.
+_RESOLUTION_STRATEGIES = {"ORIGINAL_VALUE": "OriginalValue", "TOP_RESOLUTION": "TopResolution"}
+
+
+def _resolution_strategy(raw: Any, path: str) -> str:
+    for cloudformation, internal in _RESOLUTION_STRATEGIES.items():
+        if raw == internal:
+            raise BotDefinitionError(
+                path,
+                f"{raw} is the Lex models API's spelling; AWS::Lex::Bot (CloudFormation) spells it "
+                f"{cloudformation}",
+            )
+        if raw == cloudformation:
+            return internal
+    raise BotDefinitionError(
+        path, f"{raw!r} is not implemented by the Lex emulator (ORIGINAL_VALUE or TOP_RESOLUTION)"
+    )
 
 
 def _locale(raw: Any, path: str) -> LocaleDef:
@@ -668,6 +610,8 @@ def _locale(raw: Any, path: str) -> LocaleDef:
     locale_id = _str(fields["LocaleId"], _join(path, "LocaleId"))
     if not _LOCALE.match(locale_id):
         raise BotDefinitionError(_join(path, "LocaleId"), f"{locale_id!r} is not a locale id like en_US")
+    if (locale_reason := locale_problem(locale_id)) is not None:
+        raise BotDefinitionError(_join(path, "LocaleId"), locale_reason)
     threshold = _number(
         fields["NluConfidenceThreshold"], _join(path, "NluConfidenceThreshold"), low=0.0, high=1.0
     )
@@ -680,8 +624,9 @@ def _locale(raw: Any, path: str) -> LocaleDef:
             )
         slot_types[slot_type.name] = slot_type
     intents: list[IntentDef] = []
+    checks = loader_dialog.StepChecks()
     for index, intent_raw in enumerate(_list(fields["Intents"], _join(path, "Intents"), min_items=1)):
-        intent = _intent(intent_raw, f"{path}.Intents[{index}]", slot_types)
+        intent = _intent(intent_raw, f"{path}.Intents[{index}]", slot_types, checks)
         if any(existing.name == intent.name for existing in intents):
             raise BotDefinitionError(
                 f"{path}.Intents[{index}].Name", f"intent {intent.name} is defined twice"
@@ -694,4 +639,5 @@ def _locale(raw: Any, path: str) -> LocaleDef:
             f"a locale needs exactly one intent with ParentIntentSignature {FALLBACK_SIGNATURE} "
             f"(found {len(fallbacks)})",
         )
+    checks.check({intent.name: intent.slot_names for intent in intents})
     return LocaleDef(locale_id=locale_id, threshold=threshold, intents=tuple(intents), slot_types=slot_types)

@@ -3,37 +3,41 @@
 One `LocaleRuntime` per (deployment, locale). `recognize_text` runs one turn on a session the caller
 has locked; `put_session` applies a PutSession. Both return a `TurnResult` in wire shapes.
 
-The default conversation path of Lex V2 (no conditional branches or next steps):
+This module turns a request into the point of the flow it answers; `dialog_flow` runs the flow
+from there (next steps, conditional branches, code hooks, fulfilment, closing). A turn is:
 
-1. A new input is recognised (see `recognition`); slot values in it fill slots at once.
-2. Each required, empty slot is elicited in ``SlotPriorities`` order with its prompt, re-prompted up
-   to ``MaxRetries`` times; when the input is still not a value, FallbackIntent takes the turn (the
-   Lex V2 guide: the fallback intent is invoked when an intent does not recognise the input as a
-   slot value, or as an answer to the confirmation prompt, after the configured number of tries).
-3. The confirmation prompt, if active: yes goes on (``ConfirmationResponse`` if any); no gives
-   ``DeclinationResponse``, confirmation state Denied, intent Failed, and the dialog closes.
-4. Fulfilment: the code hook when the fulfillment code hook is enabled and active. Its Close answer
-   ends the turn with its messages (or, with none, the post-fulfillment response for its intent
-   state). An exception, a timeout or an invalid answer gives the ``FailureResponse`` /
-   ``TimeoutResponse`` if configured, else DependencyFailedException. Without a hook the intent is
-   Fulfilled with the ``SuccessResponse``.
-5. After a post-fulfillment response, the closing response (when active), and dialogAction Close.
+1. Contexts whose time ran out are dropped; an intent with input contexts is recognisable only
+   while they are all active ("Setting intent context").
+2. Waiting for a slot: the input fills it (several values for a multi-value slot, "Using multiple
+   values in a slot"), then the slot's capture path runs (its code hook, response, conditional or
+   next step). An input that is no value but clearly another intent (a sample utterance of it)
+   switches to that intent ("intent switching"); otherwise the elicitation code hook (if any) is
+   called and the prompt repeated up to ``MaxRetries`` times, then the slot's failure path, else
+   FallbackIntent (the guide: the fallback intent is invoked after the configured number of tries).
+3. Waiting for a confirmation: yes / no / neither, each with its path; declined with no path given
+   closes the intent Failed with the declination response.
+4. Anything else is a new input: recognition, slot values from the utterance, and the intent's
+   initial response path (its dialog code hook runs first when the intent enables it).
 """
 
 from __future__ import annotations
 
+import datetime
 import random
+import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from .code_hook import FakeLambdaContext, HandlerFunction, HookOutcome, invoke
-from .definition import IntentDef, LocaleDef, PromptSpec, ResponseSpec
-from .errors import DependencyFailedException, ValidationException
-from .hook_contract import HookResponse, InvalidHookResponseError, validate_hook_response
-from .messages import MAX_MESSAGES, render_response
-from .recognition import IntentRanker, Ranked
+from . import contexts
+from . import session_state as session_state_io
+from .code_hook import HandlerFunction
+from .definition import CodeHookDef, ElicitationHookDef, IntentDef, LocaleDef, OutcomeDef
+from .dialog_flow import DialogFlow
+from .errors import ValidationException
+from .hook_events import BotInfo, Proposed
+from .recognition import TEMPLATE_MATCH_SCORE, IntentRanker, Ranked
+from .session_state import TurnResult
 from .sessions import Session
 from .slot_types import resolve_slot_value
 from .state import (
@@ -42,60 +46,31 @@ from .state import (
     CONFIRMED,
     DELEGATE,
     DENIED,
-    ELICIT_INTENT,
     ELICIT_SLOT,
     FAILED,
-    FULFILLED,
     IN_PROGRESS,
-    NO_CONFIRMATION,
-    READY_FOR_FULFILLMENT,
     DialogAction,
     IntentState,
     SlotValue,
 )
+from .turn import Turn, blank_intent
 from .utterances import compile_templates, match_slots
 from .yes_no import Answer, classify_yes_no
 
-TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
+__all__ = ["BotInfo", "LocaleRuntime", "TurnResult"]
+
 CONTINUING_SCORE = 1.0
+# "Intent switching": during slot elicitation an input that is no value for the slot but matches
+# another intent this well (one of its sample utterances, with or without slots) starts that intent.
+SWITCH_SCORE = TEMPLATE_MATCH_SCORE
+# Separators between the values of a multi-value slot: commas, "and"/"or"/"그리고" between words,
+# and the Korean joining particles at the end of a word ("햄과 올리브", "햄하고 올리브").
+_LIST_SEPARATORS = re.compile(
+    r"\s*,\s*|\s+(?:and|or|그리고)\s+|(?<=\S)(?:이랑|하고|와|과|랑)\s+", re.IGNORECASE
+)
 
 
-@dataclass(frozen=True)
-class BotInfo:
-    """The bot and alias a locale belongs to, as a code-hook event names them."""
-
-    bot_id: str
-    bot_name: str
-    alias_id: str
-    alias_name: str
-    version: str
-
-
-@dataclass
-class TurnResult:
-    messages: list[dict[str, Any]]
-    interpretations: list[dict[str, Any]]
-    session_state: dict[str, Any]
-    request_attributes: dict[str, str] | None
-
-
-@dataclass
-class _Turn:
-    """What one request builds up: messages so far and the interpretations to report."""
-
-    request_id: str
-    text: str
-    request_attributes: dict[str, str] | None
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    ranked: list[Ranked] = field(default_factory=list)
-    top: IntentState | None = None  # the live intent shown as the first interpretation
-
-
-def _blank_intent(definition: IntentDef) -> IntentState:
-    return IntentState(name=definition.name, slots={name: None for name in definition.slot_names})
-
-
-class LocaleRuntime:
+class LocaleRuntime(DialogFlow):
     def __init__(
         self,
         *,
@@ -107,6 +82,7 @@ class LocaleRuntime:
         hook_timeout: float,
         rng: random.Random,
         clock: Callable[[], float],
+        today: Callable[[], datetime.date] = datetime.date.today,
     ) -> None:
         self.bot = bot
         self.locale = locale
@@ -116,6 +92,7 @@ class LocaleRuntime:
         self._hook_timeout = hook_timeout
         self._rng = rng
         self._clock = clock
+        self._today = today
         self._slot_templates = {
             (intent.name, slot.name): compile_templates(slot.sample_utterances)
             for intent in locale.intents
@@ -132,11 +109,13 @@ class LocaleRuntime:
         request_attributes: dict[str, str] | None,
         session_state: dict[str, Any] | None,
     ) -> TurnResult:
-        saved = _save(session)
+        saved = session_state_io.save(session)
         try:
-            turn = _Turn(request_id=str(uuid.uuid4()), text=text, request_attributes=request_attributes)
+            turn = Turn(request_id=str(uuid.uuid4()), text=text, request_attributes=request_attributes)
             if session_state is not None:
-                self._apply_session_state(session, session_state)
+                session_state_io.apply_session_state(session, session_state, self._intent_def, self._clock())
+            contexts.expire(session, self._clock())
+            existing = contexts.active_names(session)
             action = session.dialog_action.type if session.dialog_action else None
             intent = session.intent
             if action == ELICIT_SLOT and intent is not None and intent.state == IN_PROGRESS:
@@ -145,9 +124,10 @@ class LocaleRuntime:
                 self._answer_confirmation(turn, session, intent)
             else:
                 self._new_input(turn, session)
-            return self._finish(turn, session)
+            contexts.count_turn(session, existing)
+            return session_state_io.finish(turn, session, self._intent_def)
         except BaseException:
-            _restore(session, saved)
+            session_state_io.restore(session, saved)
             raise
 
     def put_session(
@@ -158,10 +138,10 @@ class LocaleRuntime:
         messages: list[dict[str, Any]] | None,
         request_attributes: dict[str, str] | None,
     ) -> TurnResult:
-        saved = _save(session)
+        saved = session_state_io.save(session)
         try:
-            turn = _Turn(request_id=str(uuid.uuid4()), text="", request_attributes=request_attributes)
-            self._apply_session_state(session, session_state)
+            turn = Turn(request_id=str(uuid.uuid4()), text="", request_attributes=request_attributes)
+            session_state_io.apply_session_state(session, session_state, self._intent_def, self._clock())
             turn.messages.extend(messages or [])
             action = session.dialog_action
             intent = session.intent
@@ -178,305 +158,172 @@ class LocaleRuntime:
                     raise ValidationException(
                         "PutSession with dialogAction Delegate needs sessionState.intent"
                     )
-                self._advance(turn, session, self._intent_def(intent.name), intent)
-            return self._finish(turn, session, with_interpretations=False)
+                self._advance(turn, session)
+            return session_state_io.finish(turn, session, self._intent_def, with_interpretations=False)
         except BaseException:
-            _restore(session, saved)
+            session_state_io.restore(session, saved)
             raise
 
     # -- turn steps ---------------------------------------------------------------------------------
 
-    def _new_input(self, turn: _Turn, session: Session) -> None:
-        turn.ranked = self._ranker.rank(turn.text, self._resolver)
+    def _rank(self, turn: Turn, session: Session) -> list[Ranked]:
+        """Interpretations, without the intents whose input contexts are not all active."""
+        active = contexts.active_names(session)
+        ranked = self._ranker.rank(turn.text, self._resolver)
+        return [item for item in ranked if contexts.recognisable(self._intent_def(item.intent), active)]
+
+    def _new_input(self, turn: Turn, session: Session, ranked: list[Ranked] | None = None) -> None:
+        turn.ranked = ranked if ranked is not None else self._rank(turn, session)
         chosen = self._intent_def(turn.ranked[0].intent)
-        intent = _blank_intent(chosen)
+        intent = blank_intent(chosen)
         if not chosen.is_fallback:
             found = match_slots(turn.text, self._ranker.templates(chosen.name), self._resolver(chosen.name))
             intent.slots.update(found or {})
         session.intent = intent
         session.attempts = 0
         turn.top = intent
-        self._advance(turn, session, chosen, intent)
+        self.begin_intent(turn, session, intent)
 
-    def _continuing(self, turn: _Turn, intent: IntentState) -> None:
-        others = [item for item in self._ranker.rank(turn.text, self._resolver) if item.intent != intent.name]
+    def _continuing(self, turn: Turn, intent: IntentState, ranked: list[Ranked]) -> None:
+        others = [item for item in ranked if item.intent != intent.name]
         turn.ranked = [Ranked(intent.name, CONTINUING_SCORE), *others][:5]
         turn.top = intent
 
-    def _answer_slot(self, turn: _Turn, session: Session, intent: IntentState) -> None:
-        self._continuing(turn, intent)
+    def _switch_target(self, ranked: list[Ranked], intent: IntentState) -> bool:
+        top = ranked[0] if ranked else None
+        return (
+            top is not None
+            and top.intent != intent.name
+            and top.score is not None
+            and top.score >= SWITCH_SCORE
+            and not self._intent_def(top.intent).is_fallback
+        )
+
+    def _answer_slot(self, turn: Turn, session: Session, intent: IntentState) -> None:
+        ranked = self._rank(turn, session)
         definition = self._intent_def(intent.name)
         slot_name = session.dialog_action.slot_to_elicit if session.dialog_action else None
         slot = definition.slot(slot_name) if slot_name else None
         if slot is None:
-            self._new_input(turn, session)
+            self._new_input(turn, session, ranked)
             return
-        value = match_slots(
-            turn.text, self._slot_templates.get((intent.name, slot.name), ()), self._resolver(intent.name)
-        )
-        found = (value or {}).get(slot.name) or self._resolve(intent.name, slot.name, turn.text)
+        found = self._slot_answer(intent.name, slot.name, turn.text)
+        if found is None and self._switch_target(ranked, intent):
+            intent.state = FAILED
+            self._new_input(turn, session, ranked)
+            return
+        self._continuing(turn, intent, ranked)
         if found is not None:
             intent.slots[slot.name] = found
             session.attempts = 0
-            self._advance(turn, session, definition, intent)
-        elif slot.prompt is not None and session.attempts < slot.prompt.max_retries:
+            hook = self._point_hook(definition, slot.code_hook)
+            self._run_outcome(turn, session, slot.capture, hook=hook)
+            return
+        if slot.prompt is not None and session.attempts < slot.prompt.max_retries:
+            proposed = Proposed(ELICIT_SLOT, slot.name, f"Retry{session.attempts + 1}")
+            retried = self._retry_hook(turn, session, definition, slot.elicitation_hook, proposed)
+            if retried is None:
+                return
             session.attempts += 1
-            turn.messages.extend(self._render(slot.prompt, intent))
+            turn.messages.extend(self._render(slot.prompt, retried, attempt=session.attempts))
+        elif slot.capture_failure is not None and (
+            slot.capture_failure.step is not None or slot.capture_failure.conditional is not None
+        ):
+            session.attempts = 0
+            self._run_outcome(turn, session, slot.capture_failure)
         else:
+            if slot.capture_failure is not None:
+                self._say(turn, slot.capture_failure.response, intent)
             self._invoke_fallback(turn, session, intent)
 
-    def _answer_confirmation(self, turn: _Turn, session: Session, intent: IntentState) -> None:
-        self._continuing(turn, intent)
+    def _retry_hook(
+        self,
+        turn: Turn,
+        session: Session,
+        definition: IntentDef,
+        setting: ElicitationHookDef | None,
+        proposed: Proposed,
+    ) -> IntentState | None:
+        """The dialog code hook between elicitation attempts (``ElicitationCodeHook``; with no
+        setting, the intent's dialog code hook). Returns the intent to re-prompt for, or None when
+        the hook's answer took the turn (anything but Delegate)."""
+        intent = session.intent
+        runs = setting.enabled if setting is not None else definition.dialog_hook
+        if not (definition.dialog_hook and runs and self._hook is not None):
+            return intent
+        before = session.dialog_action
+        hook = CodeHookDef(enabled=True, label=setting.label if setting else None)
+        self._dialog_hook(turn, session, hook, proposed=proposed, delegate=lambda: None)
+        if session.dialog_action is not before or session.intent is None or intent is None:
+            return None
+        if session.intent.name != intent.name:
+            return None
+        return session.intent
+
+    # -- helpers ------------------------------------------------------------------------------------
+
+    def _answer_confirmation(self, turn: Turn, session: Session, intent: IntentState) -> None:
+        self._continuing(turn, intent, self._rank(turn, session))
         definition = self._intent_def(intent.name)
         confirmation = definition.confirmation
         if confirmation is None:
-            self._advance(turn, session, definition, intent)
+            self._advance(turn, session)
             return
-        answer = classify_yes_no(turn.text)
+        answer = classify_yes_no(turn.text, self.locale.locale_id)
+        hook = self._point_hook(definition, confirmation.code_hook)
         if answer is Answer.YES:
             intent.confirmation_state = CONFIRMED
             session.attempts = 0
-            turn.messages.extend(self._render(confirmation.confirmation_response, intent))
-            self._advance(turn, session, definition, intent)
+            confirmed = confirmation.confirmed or OutcomeDef(response=confirmation.confirmation_response)
+            self._run_outcome(turn, session, confirmed, hook=hook)
         elif answer is Answer.NO:
             intent.confirmation_state = DENIED
-            intent.state = FAILED
             session.attempts = 0
-            session.dialog_action = DialogAction(CLOSE)
-            turn.messages.extend(self._render(confirmation.declination_response, intent))
+
+            def declined() -> None:
+                intent.state = FAILED
+                session.dialog_action = DialogAction(CLOSE)
+
+            self._run_outcome(
+                turn,
+                session,
+                confirmation.declined or OutcomeDef(response=confirmation.declination_response),
+                hook=hook,
+                then=declined,
+            )
         elif session.attempts < confirmation.prompt.max_retries:
+            proposed = Proposed(CONFIRM_INTENT, None, f"Retry{session.attempts + 1}")
+            retried = self._retry_hook(turn, session, definition, confirmation.elicitation_hook, proposed)
+            if retried is None:
+                return
             session.attempts += 1
-            turn.messages.extend(self._render(confirmation.prompt, intent))
+            turn.messages.extend(self._render(confirmation.prompt, retried, attempt=session.attempts))
+        elif confirmation.failure is not None and (
+            confirmation.failure.step is not None or confirmation.failure.conditional is not None
+        ):
+            session.attempts = 0
+            self._run_outcome(turn, session, confirmation.failure)
         else:
+            if confirmation.failure is not None:
+                self._say(turn, confirmation.failure.response, intent)
             self._invoke_fallback(turn, session, intent)
 
-    def _invoke_fallback(self, turn: _Turn, session: Session, abandoned: IntentState) -> None:
+    def _invoke_fallback(self, turn: Turn, session: Session, abandoned: IntentState) -> None:
         abandoned.state = FAILED
         fallback = self.locale.fallback
-        intent = _blank_intent(fallback)
+        intent = blank_intent(fallback)
         session.intent = intent
         session.attempts = 0
-        others = [item for item in turn.ranked if item.intent != fallback.name]
-        turn.ranked = [Ranked(fallback.name, None), *others][:5]
+        turn.ranked = [Ranked(fallback.name, None)]
         turn.top = intent
-        self._advance(turn, session, fallback, intent)
+        self.begin_intent(turn, session, intent)
 
-    def _advance(
-        self,
-        turn: _Turn,
-        session: Session,
-        definition: IntentDef,
-        intent: IntentState,
-        *,
-        may_fulfil: bool = True,
-    ) -> None:
-        """The next step for an intent in progress: elicit a slot, confirm, or fulfil."""
-        intent.state = IN_PROGRESS
-        for slot in definition.slots:
-            if slot.required and intent.slots.get(slot.name) is None:
-                session.dialog_action = DialogAction(ELICIT_SLOT, slot.name)
-                session.attempts = 0
-                if slot.prompt is not None:
-                    turn.messages.extend(self._render(slot.prompt, intent))
-                return
-        confirmation = definition.confirmation
-        if confirmation is not None and confirmation.active and intent.confirmation_state == NO_CONFIRMATION:
-            session.dialog_action = DialogAction(CONFIRM_INTENT)
-            session.attempts = 0
-            turn.messages.extend(self._render(confirmation.prompt, intent))
-            return
-        if not may_fulfil:
-            raise DependencyFailedException(
-                "Invalid Lambda Response: the fulfillment code hook returned Delegate for an intent that "
-                "is ready for fulfillment again; it must close the intent, elicit something, or fail."
-            )
-        self._fulfil(turn, session, definition, intent)
-
-    def _fulfil(self, turn: _Turn, session: Session, definition: IntentDef, intent: IntentState) -> None:
-        fulfillment = definition.fulfillment
-        intent.state = READY_FOR_FULFILLMENT
-        if fulfillment is None or not fulfillment.runs_code_hook:
-            intent.state = FULFILLED
-            turn.messages.extend(self._render(fulfillment.success_response if fulfillment else None, intent))
-            self._close(turn, session, definition)
-            return
-        outcome = self._call_hook(turn, session, intent)
-        if outcome.timed_out:
-            self._post_fulfilment_failure(
-                turn,
-                session,
-                definition,
-                intent,
-                fulfillment.timeout_response,
-                f"Lambda code hook {self._hook_name} did not respond within {self._hook_timeout:g} seconds.",
-            )
-            return
-        if outcome.error is not None:
-            self._post_fulfilment_failure(
-                turn,
-                session,
-                definition,
-                intent,
-                fulfillment.failure_response,
-                f"Received error response from Lambda code hook {self._hook_name}: {outcome.error}",
-            )
-            return
-        try:
-            answer = validate_hook_response(outcome.response, self.locale)
-        except InvalidHookResponseError as error:
-            self._post_fulfilment_failure(
-                turn,
-                session,
-                definition,
-                intent,
-                fulfillment.failure_response,
-                f"Invalid Lambda Response: {error}",
-            )
-            return
-        self._apply_hook_answer(turn, session, definition, intent, answer)
-
-    def _post_fulfilment_failure(
-        self,
-        turn: _Turn,
-        session: Session,
-        definition: IntentDef,
-        intent: IntentState,
-        response: ResponseSpec | None,
-        reason: str,
-    ) -> None:
-        if response is None:
-            raise DependencyFailedException(reason)
-        intent.state = FAILED
-        turn.messages.extend(self._render(response, intent))
-        self._close(turn, session, definition)
-
-    def _apply_hook_answer(
-        self, turn: _Turn, session: Session, definition: IntentDef, intent: IntentState, answer: HookResponse
-    ) -> None:
-        if answer.session_attributes is not None:
-            session.attributes = dict(answer.session_attributes)
-        if answer.active_contexts is not None:
-            session.active_contexts = list(answer.active_contexts)
-        action = answer.dialog_action
-        returned = answer.intent
-        if returned is None:
-            returned = intent
-            if action.type == CLOSE:
-                returned.state = FULFILLED
-        returned_def = self._intent_def(returned.name)
-        session.intent = returned
-        if turn.top is intent:
-            turn.top = returned
-        fulfillment = returned_def.fulfillment
-        if action.type == CLOSE:
-            session.dialog_action = DialogAction(CLOSE)
-            if answer.messages:
-                turn.messages.extend(answer.messages)
-            elif returned.state == FULFILLED:
-                turn.messages.extend(
-                    self._render(fulfillment.success_response if fulfillment else None, returned)
-                )
-                self._close(turn, session, returned_def)
-            elif returned.state == FAILED:
-                turn.messages.extend(
-                    self._render(fulfillment.failure_response if fulfillment else None, returned)
-                )
-                self._close(turn, session, returned_def)
-            return
-        turn.messages.extend(answer.messages)
-        if action.type == DELEGATE:
-            if returned.state == FULFILLED:
-                turn.messages.extend(
-                    self._render(fulfillment.success_response if fulfillment else None, returned)
-                )
-                self._close(turn, session, returned_def)
-            elif returned.state == FAILED:
-                turn.messages.extend(
-                    self._render(fulfillment.failure_response if fulfillment else None, returned)
-                )
-                self._close(turn, session, returned_def)
-            else:
-                self._advance(turn, session, returned_def, returned, may_fulfil=False)
-        elif action.type == ELICIT_SLOT:
-            returned.state = IN_PROGRESS
-            session.dialog_action = action
-            session.attempts = 0
-            slot = returned_def.slot(action.slot_to_elicit or "")
-            if not answer.messages:
-                if slot is None or slot.prompt is None:
-                    raise DependencyFailedException(
-                        f"Invalid Lambda Response: ElicitSlot for {action.slot_to_elicit} has no messages "
-                        "and the slot has no prompt"
-                    )
-                turn.messages.extend(self._render(slot.prompt, returned))
-        elif action.type == CONFIRM_INTENT:
-            returned.state = IN_PROGRESS
-            returned.confirmation_state = NO_CONFIRMATION
-            if returned_def.confirmation is None:
-                raise DependencyFailedException(
-                    f"Invalid Lambda Response: ConfirmIntent for {returned.name}, which has no "
-                    "confirmation prompt (the emulator needs its MaxRetries)"
-                )
-            session.dialog_action = action
-            session.attempts = 0
-        elif action.type == ELICIT_INTENT:
-            # The next input is recognised afresh; the intent (if the hook gave one) is only reported.
-            session.dialog_action = action
-            session.intent = answer.intent
-
-    def _close(self, turn: _Turn, session: Session, definition: IntentDef) -> None:
-        closing = definition.closing
-        if closing is not None and closing.active and session.intent is not None:
-            turn.messages.extend(self._render(closing.response, session.intent))
-        session.dialog_action = DialogAction(CLOSE)
-
-    # -- the code hook ------------------------------------------------------------------------------
-
-    def _call_hook(self, turn: _Turn, session: Session, intent: IntentState) -> HookOutcome:
-        assert self._hook is not None  # the deployment refuses an enabled hook without a handler
-        event = self.hook_event(turn, session, intent)
-        context = FakeLambdaContext(self._hook_name, self._hook_timeout, clock=self._clock)
-        return invoke(self._hook, event, context, self._hook_timeout)
-
-    def hook_event(self, turn: _Turn, session: Session, intent: IntentState) -> dict[str, Any]:
-        """The Lex V2 code-hook event for fulfilling ``intent`` (message version 1.0)."""
-        interpretations = []
-        for ranked in turn.ranked or [Ranked(intent.name, None)]:
-            shown = intent if ranked.intent == intent.name else _blank_intent(self._intent_def(ranked.intent))
-            item: dict[str, Any] = {"intent": shown.to_wire(with_shape=True), "interpretationSource": "Lex"}
-            if ranked.score is not None:
-                item["nluConfidence"] = ranked.score
-            interpretations.append(item)
-        session_state: dict[str, Any] = {
-            "sessionAttributes": dict(session.attributes),
-            "intent": intent.to_wire(with_shape=True),
-            "originatingRequestId": turn.request_id,
-        }
-        if session.active_contexts:
-            session_state["activeContexts"] = list(session.active_contexts)
-        event: dict[str, Any] = {
-            "messageVersion": "1.0",
-            "invocationSource": "FulfillmentCodeHook",
-            "inputMode": "Text",
-            "responseContentType": TEXT_CONTENT_TYPE,
-            "sessionId": session.session_id,
-            "inputTranscript": turn.text,
-            "bot": {
-                "id": self.bot.bot_id,
-                "name": self.bot.bot_name,
-                "localeId": self.locale.locale_id,
-                "version": self.bot.version,
-                "aliasId": self.bot.alias_id,
-                "aliasName": self.bot.alias_name,
-            },
-            "interpretations": interpretations,
-            "sessionState": session_state,
-        }
-        if turn.request_attributes is not None:
-            event["requestAttributes"] = dict(turn.request_attributes)
-        return event
-
-    # -- helpers ------------------------------------------------------------------------------------
+    def _slot_answer(self, intent_name: str, slot_name: str, text: str) -> SlotValue | None:
+        matched = match_slots(
+            text, self._slot_templates.get((intent_name, slot_name), ()), self._resolver(intent_name)
+        )
+        found = (matched or {}).get(slot_name)
+        return found if found is not None else self._resolve(intent_name, slot_name, text)
 
     def _intent_def(self, name: str) -> IntentDef:
         definition = self.locale.intent(name)
@@ -489,114 +336,22 @@ class LocaleRuntime:
         slot = definition.slot(slot_name) if definition else None
         if slot is None:
             return None
-        return resolve_slot_value(slot.slot_type, text, self.locale.slot_types)
+        if slot.multiple_values:
+            parts = [part.strip() for part in _LIST_SEPARATORS.split(text.strip()) if part and part.strip()]
+            if len(parts) > 1:
+                values = [self._resolve_one(slot.slot_type, part) for part in parts]
+                items = tuple(value for value in values if value is not None)
+                if len(items) == len(parts):
+                    return SlotValue.of_list(text.strip(), items)
+        return self._resolve_one(slot.slot_type, text)
+
+    def _resolve_one(self, slot_type: str, text: str) -> SlotValue | None:
+        return resolve_slot_value(
+            slot_type, text, self.locale.slot_types, locale_id=self.locale.locale_id, today=self._today()
+        )
 
     def _resolver(self, intent_name: str) -> Callable[[str, str], SlotValue | None]:
         def resolve(slot_name: str, text: str) -> SlotValue | None:
             return self._resolve(intent_name, slot_name, text)
 
         return resolve
-
-    def _render(self, spec: ResponseSpec | PromptSpec | None, intent: IntentState) -> list[dict[str, Any]]:
-        if isinstance(spec, PromptSpec):
-            return render_response(spec.response, intent.slot_text(), self._rng, ordered=spec.ordered)
-        return render_response(spec, intent.slot_text(), self._rng)
-
-    def _apply_session_state(self, session: Session, state: dict[str, Any]) -> None:
-        """A client-supplied sessionState (already shape-checked): attributes, contexts, intent, action."""
-        if "sessionAttributes" in state:
-            session.attributes = dict(state["sessionAttributes"] or {})
-        if "activeContexts" in state:
-            session.active_contexts = list(state["activeContexts"] or [])
-        if "intent" not in state and "dialogAction" not in state:
-            return
-        intent = None
-        if state.get("intent") is not None:
-            intent = self._intent_from_client(state["intent"])
-        action = state.get("dialogAction")
-        if action is not None:
-            action_type = action["type"]
-            slot_to_elicit = action.get("slotToElicit")
-            if action_type in (ELICIT_SLOT, CONFIRM_INTENT, DELEGATE) and intent is None:
-                raise ValidationException(
-                    f"sessionState.intent is required with dialogAction type {action_type}."
-                )
-            if action_type == ELICIT_SLOT:
-                assert intent is not None
-                if not slot_to_elicit or slot_to_elicit not in intent.slots:
-                    raise ValidationException(
-                        f"sessionState.dialogAction.slotToElicit must name a slot of intent {intent.name}."
-                    )
-            session.dialog_action = DialogAction(
-                action_type, slot_to_elicit if action_type == ELICIT_SLOT else None
-            )
-        else:
-            session.dialog_action = None
-        session.intent = intent
-        session.attempts = 0
-
-    def _intent_from_client(self, raw: dict[str, Any]) -> IntentState:
-        definition = self._intent_def(raw["name"])
-        slots: dict[str, SlotValue | None] = {name: None for name in definition.slot_names}
-        for name, slot in (raw.get("slots") or {}).items():
-            if name not in slots:
-                raise ValidationException(f"Slot {name} does not exist in intent {definition.name}.")
-            if slot is not None and slot.get("value") is not None:
-                slots[name] = SlotValue.from_wire(slot)
-        return IntentState(
-            name=definition.name,
-            slots=slots,
-            state=raw.get("state") or IN_PROGRESS,
-            confirmation_state=raw.get("confirmationState") or NO_CONFIRMATION,
-        )
-
-    def _finish(self, turn: _Turn, session: Session, *, with_interpretations: bool = True) -> TurnResult:
-        messages = turn.messages[:MAX_MESSAGES]
-        interpretations: list[dict[str, Any]] = []
-        if with_interpretations:
-            for ranked in turn.ranked:
-                if turn.top is not None and ranked.intent == turn.top.name:
-                    shown = turn.top
-                else:
-                    shown = _blank_intent(self._intent_def(ranked.intent))
-                item: dict[str, Any] = {"intent": shown.to_wire(), "interpretationSource": "Lex"}
-                if ranked.score is not None:
-                    item["nluConfidence"] = {"score": ranked.score}
-                interpretations.append(item)
-        state: dict[str, Any] = {}
-        if session.dialog_action is not None:
-            state["dialogAction"] = session.dialog_action.to_wire()
-        if session.intent is not None:
-            state["intent"] = session.intent.to_wire()
-        state["sessionAttributes"] = dict(session.attributes)
-        if session.active_contexts:
-            state["activeContexts"] = list(session.active_contexts)
-        state["originatingRequestId"] = turn.request_id
-        session.view = {
-            "sessionId": session.session_id,
-            "messages": messages,
-            "interpretations": interpretations,
-            "sessionState": state,
-        }
-        return TurnResult(
-            messages=messages,
-            interpretations=interpretations,
-            session_state=state,
-            request_attributes=turn.request_attributes,
-        )
-
-
-def _save(session: Session) -> tuple[Any, ...]:
-    return (
-        dict(session.attributes),
-        list(session.active_contexts),
-        session.intent.copy() if session.intent else None,
-        session.dialog_action,
-        session.attempts,
-    )
-
-
-def _restore(session: Session, saved: tuple[Any, ...]) -> None:
-    session.attributes, session.active_contexts, session.intent, session.dialog_action, session.attempts = (
-        saved
-    )

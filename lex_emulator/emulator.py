@@ -12,11 +12,13 @@
 Options for tests and tools: ``hook_timeout_seconds`` (30, as Lex gives a code hook),
 ``idle_session_ttl_seconds`` (overrides the definition's ``IdleSessionTTLInSeconds``), ``clock``
 (monotonic seconds; drives idle expiry and the fake Lambda context), ``recognizer_factory`` (the
-NLU; default ``lex_emulator.nlu.build_recognizer``), ``rng`` (picks message variations).
+NLU; default ``lex_emulator.nlu.build_recognizer``), ``rng`` (picks message variations), ``today``
+(the calendar day relative dates such as "tomorrow" resolve against; default the machine's local date).
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
 import re
@@ -91,6 +93,7 @@ class LexEmulator:
         recognizer_factory: RecognizerFactory | None = None,
         rng: random.Random | None = None,
         max_sessions: int = 10_000,
+        today: Callable[[], datetime.date] = datetime.date.today,
     ) -> None:
         if hook_timeout_seconds <= 0:
             raise ValueError("hook_timeout_seconds must be positive")
@@ -101,6 +104,7 @@ class LexEmulator:
         self._clock = clock
         self._recognizer_factory = recognizer_factory
         self._rng = rng or random.Random()  # noqa: S311 - picks message variations, not secrets
+        self._today = today
         self._sessions = SessionStore(clock=clock, max_sessions=max_sessions)
         self._deployments: dict[tuple[str, str], _Deployment] = {}
         self._lock = threading.Lock()
@@ -132,6 +136,11 @@ class LexEmulator:
                             f"intent {intent.name} ({locale.locale_id}) enables its fulfillment code hook, "
                             "but the deployment has no code_hook"
                         )
+                    if intent.dialog_hook:
+                        raise DeploymentError(
+                            f"intent {intent.name} ({locale.locale_id}) enables its dialog code hook, "
+                            "but the deployment has no code_hook"
+                        )
         factory = self._recognizer_factory
         if factory is None:
             try:
@@ -157,6 +166,7 @@ class LexEmulator:
                 hook_timeout=self._hook_timeout,
                 rng=self._rng,
                 clock=self._clock,
+                today=self._today,
             )
             for locale_id, locale in definition.locales.items()
         }

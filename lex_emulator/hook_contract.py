@@ -6,7 +6,8 @@ of at most 25 KB; ``sessionState`` is present; ``dialogAction.type`` is Close, C
 Delegate, ElicitIntent or ElicitSlot (``slotToElicit`` required for ElicitSlot, and a slot of the
 intent); ``intent`` has a ``name`` the locale knows, a ``state`` among Fulfilled, Failed, InProgress,
 ReadyForFulfillment (the latter only with Delegate), a valid ``confirmationState`` and slots of the
-intent in the ``{"value": {"interpretedValue": ...}}`` shape; ``sessionAttributes`` are strings to
+intent in the ``{"value": {"interpretedValue": ...}}`` shape (or ``"shape": "List"`` with Scalar
+``values``, for a multi-value slot; Composite slots are refused); ``sessionAttributes`` are strings to
 strings of at most 12 KB in all; ``messages`` are at most 10, each with a valid ``contentType`` and
 1 to 1024 characters of content (or a valid image response card); ElicitIntent and ConfirmIntent
 carry messages.
@@ -127,8 +128,22 @@ def _slot_value(raw: Any, path: str) -> SlotValue | None:
         return None
     slot = _object(raw, path)
     shape = slot.get("shape", "Scalar")
+    if shape == "List":
+        items_raw = slot.get("values")
+        if not isinstance(items_raw, list) or not items_raw:
+            raise _fail(f"{path}.values", "must be a non-empty list with shape List")
+        items = []
+        for index, item_raw in enumerate(items_raw):
+            item = _slot_value(item_raw, f"{path}.values[{index}]")
+            if item is None or item.is_list:
+                raise _fail(f"{path}.values[{index}]", "must be a Scalar slot value")
+            items.append(item)
+        original = ", ".join(item.original for item in items)
+        if isinstance(slot.get("value"), dict) and isinstance(slot["value"].get("originalValue"), str):
+            original = slot["value"]["originalValue"] or original
+        return SlotValue.of_list(original, tuple(items))
     if shape != "Scalar":
-        raise _fail(f"{path}.shape", f"{shape!r} slots (List, Composite) are not supported by the emulator")
+        raise _fail(f"{path}.shape", f"{shape!r} slots (Composite) are not supported by the emulator")
     value = _object(slot.get("value"), f"{path}.value")
     interpreted = value.get("interpretedValue")
     if not isinstance(interpreted, str) or not interpreted:

@@ -1,33 +1,33 @@
-"""The HTTP front of the emulator: a ThreadingHTTPServer speaking the Lex V2 runtime's rest-json.
+"""The HTTP front of the emulator: one port speaking the Lex V2 runtime's rest-json over HTTP/1.1 and h2c.
+
+A connection that opens with the HTTP/2 preface (``PRI * HTTP/2.0``, prior knowledge, as the AWS SDK
+for JavaScript v3 sends it over ``http://``) is served by `http2`; any other is HTTP/1.x, served by
+http.server. Both hand each request to `dispatch.handle_request`, so both answer alike.
 
 Every answer carries ``x-amzn-RequestId``; an error answers its status with ``x-amzn-ErrorType:
 <Name>`` and ``{"message": "..."}``, which botocore turns into ``client.exceptions.<Name>``. SigV4
 is not checked (any ``Authorization`` header, or none, is accepted). Unknown paths answer 404
-``UnknownOperationException``; a known path with the wrong method 405 with ``Allow``; the two Lex
-operations the emulator does not implement (RecognizeUtterance, StartConversation) 501. A request
-that is not valid HTTP (bad request line, header line too long, too many headers, URI too long)
-gets 400 ``ValidationException`` in the same JSON shape, not http.server's HTML page.
-Each connection gets its own thread, so a slow turn (an LLM call) holds up no other session.
+``UnknownOperationException``; a known path with the wrong method 405 with ``Allow``; the Lex
+operation the emulator does not implement (StartConversation) 501. An HTTP/1.x request that is not
+valid HTTP (bad request line, header line too long, too many headers, URI too long) gets 400
+``ValidationException`` in the same JSON shape, not http.server's HTML page.
+Each connection gets its own thread (and each HTTP/2 stream its own), so a slow turn (an LLM call)
+holds up no other session. Closing the server ends HTTP/2 connections with GOAWAY.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
 import threading
-import uuid
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from .errors import LexError, ValidationException
-from .wire import (
-    MAX_BODY_BYTES,
-    MethodNotAllowedError,
-    RouteNotFoundError,
-    UnsupportedOperationError,
-    match_route,
-)
+from .dispatch import BodyReader, Response, error_response, handle_request
+from .errors import ValidationException
+from .http2 import H2Connection, starts_with_preface
+from .wire import MAX_BODY_BYTES
 
 if TYPE_CHECKING:
     from .emulator import LexEmulator
@@ -39,6 +39,29 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 1024  # the listen backlog: a burst of new connections must not be reset
+    drain_seconds = 2.0  # how long closing waits for HTTP/2 streams in flight before GOAWAY
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._h2_connections: set[H2Connection] = set()
+        self._h2_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def track(self, connection: H2Connection) -> None:
+        with self._h2_lock:
+            self._h2_connections.add(connection)
+
+    def untrack(self, connection: H2Connection) -> None:
+        with self._h2_lock:
+            self._h2_connections.discard(connection)
+
+    def server_close(self) -> None:
+        """Stop listening, then end every HTTP/2 connection with GOAWAY once its streams are done."""
+        super().server_close()
+        with self._h2_lock:
+            connections = list(self._h2_connections)
+        deadline = time.monotonic() + self.drain_seconds
+        for connection in connections:
+            connection.drain(deadline)
 
 
 class _Server6(_Server):
@@ -102,92 +125,48 @@ class _Handler(BaseHTTPRequestHandler):
             )
         return self.rfile.read(length)
 
-    def _send(self, status: int, headers: dict[str, str], body: bytes, request_id: str) -> None:
+    def _send(self, response: Response) -> None:
         try:
-            self.send_response(status)
-            for name, value in headers.items():
+            self.send_response(response.status)
+            for name, value in response.headers.items():
                 self.send_header(name, value)
-            self.send_header("x-amzn-RequestId", request_id)
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(len(response.body)))
             if self.close_connection:
                 self.send_header("Connection", "close")
             self.end_headers()
             if self.command != "HEAD":
-                self.wfile.write(body)
+                self.wfile.write(response.body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
-
-    def _send_error(
-        self, status: int, name: str, message: str, request_id: str, extra: dict[str, str] | None = None
-    ) -> None:
-        body = json.dumps({"message": message}, ensure_ascii=False).encode("utf-8")
-        headers = {"Content-Type": "application/json", "x-amzn-ErrorType": name, **(extra or {})}
-        self._send(status, headers, body, request_id)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own refusals (the request is not valid HTTP), in Lex's error shape."""
         self.close_connection = True
         reason = (message or "malformed request").rstrip(".")
-        self._send_error(
-            400, "ValidationException", f"The request is not valid HTTP: {reason}.", str(uuid.uuid4())
-        )
+        self._send(error_response(400, "ValidationException", f"The request is not valid HTTP: {reason}."))
 
     def _dispatch(self, method: str) -> None:
-        request_id = str(uuid.uuid4())
-        try:
-            route = match_route(method, self.path)
-        except RouteNotFoundError:
-            self._discard_body()
-            self._send_error(
-                404,
-                "UnknownOperationException",
-                f"No Lex V2 runtime operation at {method} {self.path}.",
-                request_id,
-            )
-            return
-        except MethodNotAllowedError as error:
-            self._discard_body()
-            allowed = ", ".join(error.allowed)
-            self._send_error(
-                405,
-                "MethodNotAllowedException",
-                f"{method} is not allowed here; use {allowed}.",
-                request_id,
-                {"Allow": allowed},
-            )
-            return
-        except UnsupportedOperationError as error:
-            self._discard_body()
-            self._send_error(
-                501,
-                "NotImplementedException",
-                f"{error} is not implemented by the Lex emulator; use RecognizeText.",
-                request_id,
-            )
-            return
-        try:
-            body = self._read_body()
-            headers = {name.lower(): value for name, value in self.headers.items()}
-            result = self.emulator.handle(route, body, headers)
-        except LexError as error:
-            self._send_error(error.status, error.name, error.message, request_id)
-            return
-        except Exception:
-            _log.exception("%s failed (request %s)", route.operation, request_id)
-            self._send_error(
-                500,
-                "InternalServerException",
-                "The Lex emulator failed on this request; see its log.",
-                request_id,
-            )
-            return
-        self._send(result.status, result.headers, result.body, request_id)
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        self._send(handle_request(self.emulator, method, self.path, headers, self._read_body))
 
-    def _discard_body(self) -> None:
+    def handle(self) -> None:
+        """HTTP/2 when the client opens with its connection preface (h2c, prior knowledge), else HTTP/1.x."""
+        if not starts_with_preface(self.connection):
+            super().handle()
+            return
+        self.close_connection = True
+        server = self.server
+        assert isinstance(server, _Server)
+
+        def handler(method: str, path: str, headers: dict[str, str], read_body: BodyReader) -> Response:
+            return handle_request(self.emulator, method, path, headers, read_body)
+
+        connection = H2Connection(self.connection, handler)
+        server.track(connection)
         try:
-            self._read_body()
-        except ValidationException:
-            self.close_connection = True
+            connection.serve()
+        finally:
+            server.untrack(connection)
 
 
 def start_server(

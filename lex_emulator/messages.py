@@ -62,11 +62,17 @@ def render_message(template: MessageTemplate, values: Mapping[str, str | None]) 
     return {"contentType": template.content_type, "content": fill_slots(template.content or "", values)}
 
 
-def choose(group: MessageGroup, rng: random.Random, *, ordered: bool = False) -> MessageTemplate:
-    """The message Lex picks from a group: the message itself, or at random among it and its variations."""
-    if ordered or not group.variations:
+def choose(
+    group: MessageGroup, rng: random.Random, *, ordered: bool = False, attempt: int = 0
+) -> MessageTemplate:
+    """The message Lex picks from a group: at random among the message and its variations, or, with
+    the Ordered selection strategy, the message first and the variations on the following attempts."""
+    if not group.variations:
         return group.message
-    return rng.choice((group.message, *group.variations))
+    choices = (group.message, *group.variations)
+    if ordered:
+        return choices[attempt % len(choices)]
+    return rng.choice(choices)
 
 
 def render_response(
@@ -75,8 +81,11 @@ def render_response(
     rng: random.Random,
     *,
     ordered: bool = False,
+    attempt: int = 0,
 ) -> list[dict[str, Any]]:
     """The messages of a response or prompt: one per message group, slots filled in."""
     if spec is None:
         return []
-    return [render_message(choose(group, rng, ordered=ordered), values) for group in spec.groups]
+    return [
+        render_message(choose(group, rng, ordered=ordered, attempt=attempt), values) for group in spec.groups
+    ]

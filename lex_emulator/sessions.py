@@ -30,6 +30,7 @@ class Session:
     last_used: float
     attributes: dict[str, str] = field(default_factory=dict)
     active_contexts: list[dict[str, Any]] = field(default_factory=list)
+    context_expiry: dict[str, float] = field(default_factory=dict)  # context name -> clock deadline
     intent: IntentState | None = None
     dialog_action: DialogAction | None = None
     attempts: int = 0  # retries used for the prompt now pending

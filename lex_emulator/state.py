@@ -28,9 +28,25 @@ NO_ACTION = "None"
 
 @dataclass(frozen=True)
 class SlotValue:
+    """A slot's value; a multi-value slot (shape List) holds its values in ``values``."""
+
     original: str
     interpreted: str
     resolved: tuple[str, ...] = ()
+    values: tuple[SlotValue, ...] = ()
+
+    @property
+    def is_list(self) -> bool:
+        return bool(self.values)
+
+    @property
+    def interpreted_values(self) -> list[str]:
+        return [value.interpreted for value in self.values] if self.values else [self.interpreted]
+
+    @classmethod
+    def of_list(cls, original: str, values: tuple[SlotValue, ...]) -> SlotValue:
+        joined = ", ".join(value.interpreted for value in values)
+        return cls(original=original, interpreted=joined, resolved=(), values=values)
 
     def to_wire(self, *, with_shape: bool = False) -> dict[str, Any]:
         value: dict[str, Any] = {
@@ -39,13 +55,20 @@ class SlotValue:
             "resolvedValues": list(self.resolved),
         }
         wire: dict[str, Any] = {"value": value}
-        if with_shape:
+        if self.values:
+            wire["shape"] = "List"
+            wire["values"] = [item.to_wire(with_shape=True) for item in self.values]
+        elif with_shape:
             wire["shape"] = "Scalar"
         return wire
 
     @classmethod
     def from_wire(cls, raw: dict[str, Any]) -> SlotValue:
-        """From an already validated ``{"value": {"interpretedValue": ..., ...}}``."""
+        """From an already validated ``{"value": {"interpretedValue": ...}}`` (or a List shape)."""
+        if raw.get("shape") == "List" and raw.get("values"):
+            items = tuple(cls.from_wire(item) for item in raw["values"] if item and item.get("value"))
+            value = raw.get("value") or {}
+            return cls.of_list(value.get("originalValue") or ", ".join(i.original for i in items), items)
         value = raw["value"]
         interpreted = value["interpretedValue"]
         return cls(
@@ -61,6 +84,10 @@ class IntentState:
     slots: dict[str, SlotValue | None] = field(default_factory=dict)
     state: str = IN_PROGRESS
     confirmation_state: str = NO_CONFIRMATION
+
+    def slot_values(self) -> dict[str, list[str] | None]:
+        """Slot name to interpreted values (several for a multi-value slot), for conditions."""
+        return {name: value.interpreted_values if value else None for name, value in self.slots.items()}
 
     def slot_text(self) -> dict[str, str | None]:
         """Slot name to interpreted value, for ``{Slot}`` templating."""

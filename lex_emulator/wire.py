@@ -3,10 +3,11 @@
 Routes (service model ``lexv2-runtime`` 2020-08-07), under
 ``/bots/{botId}/botAliases/{botAliasId}/botLocales/{localeId}/sessions/{sessionId}``::
 
-    POST   .../text   RecognizeText
-    GET    ...        GetSession
-    POST   ...        PutSession
-    DELETE ...        DeleteSession
+    POST   .../text       RecognizeText
+    POST   .../utterance  RecognizeUtterance (text input; see `utterance_wire`)
+    GET    ...            GetSession
+    POST   ...            PutSession
+    DELETE ...            DeleteSession
 
 Validation follows the model's constraints and answers ValidationException in the service's
 "1 validation error detected: Value at 'x' failed to satisfy constraint: ..." style. Text length
@@ -64,7 +65,7 @@ class MethodNotAllowedError(Exception):
 
 
 class UnsupportedOperationError(Exception):
-    """A real Lex V2 operation the emulator does not implement (RecognizeUtterance, StartConversation)."""
+    """A real Lex V2 operation the emulator does not implement (StartConversation)."""
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,10 @@ def match_route(method: str, path: str) -> Route:
         operations = {"GET": "GetSession", "POST": "PutSession", "DELETE": "DeleteSession"}
     elif tail == "/text":
         operations = {"POST": "RecognizeText"}
-    elif tail in ("/utterance", "/conversation"):
-        raise UnsupportedOperationError("RecognizeUtterance" if tail == "/utterance" else "StartConversation")
+    elif tail == "/utterance":
+        operations = {"POST": "RecognizeUtterance"}
+    elif tail == "/conversation":
+        raise UnsupportedOperationError("StartConversation")
     else:
         raise RouteNotFoundError(path)
     if method not in operations:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..state import SlotValue
+from .context import SlotContext, single
+
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 
 
@@ -35,3 +38,8 @@ def parse_alphanumeric(text: str, pattern: str | None = None) -> str | None:
                 if re.fullmatch(pattern, joined):
                     return joined
     return None
+
+
+def resolve_alphanumeric(text: str, context: SlotContext) -> SlotValue | None:
+    value = parse_alphanumeric(text)
+    return single(value, value) if value else None

@@ -4,18 +4,24 @@ A value or synonym is found as the whole answer or inside it (as whole words in 
 Korean also with a particle attached, "피자를"), longest first, then by a close spelling match.
 ``OriginalValue`` keeps what the user said as the interpreted value; ``TopResolution`` gives the
 slot type value it resolved to. Either way ``resolvedValues`` holds the slot type value. A type with
-``ParentSlotTypeSignature: AMAZON.AlphaNumeric`` and a regex filter accepts what matches the regex.
+``ParentSlotTypeSignature: AMAZON.AlphaNumeric`` and a regex filter accepts an answer all of which
+matches the regex (see `lex_regex`); one without values or a regex takes what AMAZON.AlphaNumeric takes.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from typing import TYPE_CHECKING
 
-from ..definition import CustomSlotType
 from ..state import SlotValue
 from ..text import fold, is_hangul, normalize
 from .alphanumeric import parse_alphanumeric
+from .context import SlotContext
+from .lex_regex import match_whole_input
+
+if TYPE_CHECKING:
+    from ..definition import CustomSlotType
 
 
 def _phrases(slot_type: CustomSlotType) -> list[tuple[str, str]]:
@@ -36,9 +42,16 @@ def _find(phrase: str, folded_text: str) -> re.Match[str] | None:
     return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded_text)
 
 
-def resolve_custom(slot_type: CustomSlotType, text: str) -> SlotValue | None:
+def resolve_custom(
+    slot_type: CustomSlotType, text: str, context: SlotContext | None = None
+) -> SlotValue | None:
+    """The value of a custom slot type in an answer (``context`` is unused: values are as defined)."""
+    del context
     if slot_type.regex is not None:
-        value = parse_alphanumeric(text, slot_type.regex)
+        value = match_whole_input(text, slot_type.regex)
+        return SlotValue(value, value, (value,)) if value else None
+    if slot_type.parent is not None and not slot_type.values:
+        value = parse_alphanumeric(text)
         return SlotValue(value, value, (value,)) if value else None
     normalized = normalize(text)
     folded = normalized.casefold()

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..state import SlotValue
 from ..text import is_hangul
+from .context import SlotContext, single
 
 _EN_PREFIX = re.compile(
     r"^(?:(?:hello|hi|hey|hiya|greetings)[\s,!.]+)?"
@@ -99,3 +101,17 @@ def extract_first_name(text: str) -> str | None:
         return None
     candidate = " ".join(_strip_phrasing(text).split())
     return candidate if _looks_like_name(candidate) else None
+
+
+def resolve_first_name(text: str, context: SlotContext) -> SlotValue | None:
+    if context.language in ("en", "ko"):
+        name = extract_first_name(text)
+    else:
+        from ..yes_no import classify_yes_no
+        from .name_phrasing import looks_like_a_name, strip_name_phrasing
+
+        text = unicodedata.normalize("NFKC", text)
+        candidate = strip_name_phrasing(text, context.language)
+        known_answer = classify_yes_no(candidate, context.locale_id) is not None
+        name = candidate if looks_like_a_name(candidate, context.language) and not known_answer else None
+    return single(name, name) if name else None

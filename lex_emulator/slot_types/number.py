@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..state import SlotValue
+from .context import SlotContext, single
+
 _DIGITS = re.compile(r"(?<![\w.])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w])")
 
 
@@ -156,26 +159,84 @@ def _korean_words(words: list[str]) -> int | None:
     return values[0] if len(values) == 1 else None
 
 
-def parse_number(text: str) -> str | None:
-    """The number in an answer, in digits, or None when there is not exactly one."""
+_COMMA_DECIMAL = frozenset({"es", "fr", "de", "it", "pt"})
+# Counters and endings after digits ("3개", "3명이요", "3つ", "5人です"), removed before reading them.
+_DIGIT_COUNTERS = {
+    "ko": re.compile(rf"(?<=\d)(?:\s*(?:{_COUNTERS})\w*|(?:입니다|이에요|예요|이요|요)(?!\w))"),
+    "ja": re.compile(r"(?<=\d)(?:\s*(?:つ|個|人|名|本|枚|匹|歳|才|回|台|冊|杯|件|円)\w*|(?:です|だ)(?!\w))"),
+}
+_EN_DIGIT_WORDS = {word: value for word, value in _EN_UNITS.items() if value < 10} | {"oh": 0}
+_THOUSANDS_DOT = re.compile(r"(?<=\d)\.(?=\d{3}(?!\d))")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+
+
+def parse_number(text: str, language: str | None = None) -> str | None:
+    """The number in an answer, in digits, or None when there is not exactly one.
+
+    ``language`` picks the number words (and, for es/fr/de/it/pt, "1.200,5" as the decimal style);
+    None or "ko" reads Korean and English words, as Korean users mix both.
+    """
     text = unicodedata.normalize("NFKC", text).strip()
+    counters = _DIGIT_COUNTERS.get(language or "ko")
+    if counters is not None and re.search(r"\d", text):
+        text = counters.sub(" ", text)
+    if language in _COMMA_DECIMAL:
+        text = _DECIMAL_COMMA.sub(".", _THOUSANDS_DOT.sub("", text))
     from_digits = _from_digits(text)
     if from_digits is not None:
         return from_digits
     if _DIGITS.search(text):
         return None
+    if language not in (None, "en", "ko"):
+        from .number_words import words_to_number
+
+        return words_to_number(text, language)
     words = re.sub(r"[^\w\s-]", " ", text.casefold()).replace("-", " ").split()
+    decimal = _english_decimal(words) if language in (None, "en", "ko") else None
+    if decimal is not None:
+        return decimal
     english = [
         word for word in words if word in _EN_UNITS or word in _EN_TENS or word in _EN_SCALES or word == "and"
     ]
     if english and english[0] != "and":
         run = _longest_english_run(words)
-        if run:
+        if run and "point" not in words and "dot" not in words:
             value = _english_words(run)
             if value is not None:
                 return str(value)
+        from .number_words import words_to_number
+
+        decimal = words_to_number(text, "en")
+        if decimal is not None:
+            return decimal
+    if language == "en":
+        return None
     korean = _korean_words(words)
     return str(korean) if korean is not None else None
+
+
+def _english_decimal(words: list[str]) -> str | None:
+    """ "one hundred twenty three point four five" -> "123.45", "point four two" -> "0.42"."""
+    marks = [index for index, word in enumerate(words) if word in ("point", "dot")]
+    if len(marks) != 1:
+        return None
+    whole_words, fraction_words = words[: marks[0]], words[marks[0] + 1 :]
+    whole = _english_words(whole_words) if whole_words else 0
+    if whole is None or not fraction_words:
+        return None
+    if all(word in _EN_DIGIT_WORDS for word in fraction_words):
+        fraction = "".join(str(_EN_DIGIT_WORDS[word]) for word in fraction_words)
+    else:
+        value = _english_words(fraction_words)
+        if value is None:
+            return None
+        fraction = str(value)
+    return f"{whole}.{fraction}"
+
+
+def resolve_number(text: str, context: SlotContext) -> SlotValue | None:
+    number = parse_number(text, context.language)
+    return single(number, number) if number else None
 
 
 def _longest_english_run(words: list[str]) -> list[str]:

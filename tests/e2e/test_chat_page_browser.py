@@ -294,6 +294,8 @@ def test_failed_request_shows_the_reason_and_retry_resends_it(page: Page, seen: 
     expect(error).to_have_count(1)
     expect(error).to_contain_text("챗봇이 지금 답할 수 없어요")
     expect(error).to_contain_text("HTTP 502")
+    # A 502 came after the bot got the message: "not sent" would be untrue.
+    expect(error.locator(".error-title")).to_have_text("답변을 받지 못했어요")
     retry = error.get_by_role("button", name="다시 시도")
     retry.click()
     expect(bot_bubbles(page)).to_have_text(KO[:1])
@@ -310,7 +312,7 @@ def test_network_failure_then_recovery(page: Page, seen: Watched) -> None:
     )
     send(page, "안녕하세요")
     error = page.locator("#messages .message.error")
-    expect(error).to_contain_text("서버에 연결할 수 없어요")
+    expect(error).to_contain_text("서버에 연결할 수 없었거나")
     state["down"] = False
     error.get_by_role("button", name="다시 시도").click()
     expect(bot_bubbles(page)).to_have_text(KO[:1])
@@ -330,6 +332,8 @@ def test_too_many_requests_tells_the_user_to_slow_down(page: Page) -> None:
     expect(page.locator("#messages .message.error")).to_contain_text(
         "You're sending messages too quickly. Please wait about 3 s"
     )
+    # Refused at the door: this one really was not sent.
+    expect(page.locator("#messages .message.error .error-title")).to_have_text("Your message was not sent")
 
 
 def test_client_timeout_gives_a_friendly_message(

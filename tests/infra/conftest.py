@@ -24,6 +24,8 @@ from cdk_chatbot.app_factory import PROJECT_ROOT, add_chatbot
 from cdk_chatbot.bot_definition import BotDefinition
 
 VARIANT_STACK = "ChatbotVariant"
+EXAMPLE_STACK = "ChatbotCoffeeShop"
+EXAMPLE_BOT = "examples/coffee_shop/bot.json"
 VARIANT_MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 
 
@@ -46,7 +48,7 @@ def cdk_context() -> dict[str, Any]:
 def _synth(outdir: Path, context: dict[str, Any], definition: BotDefinition | None = None) -> Synth:
     # The built-in CloudFormation schema check costs seconds; cfn-lint runs on the template instead.
     app = App(context=context, outdir=str(outdir), builtin_cloud_formation_validation=False)
-    stack = add_chatbot(app, bot_definition=definition)
+    stack = add_chatbot(app, bot_definition=definition)  # the context's botDefinition when None
     assembly = app.synth()  # cdk-nag runs here: an unacknowledged finding raises
     template = assembly.get_stack_by_name(stack.stack_name).template
     used = definition or BotDefinition.from_file(PROJECT_ROOT / context["botDefinition"])
@@ -84,3 +86,11 @@ def variant(tmp_path_factory: pytest.TempPathFactory) -> Synth:
         "throttleBurstLimit": "4",
     }
     return _synth(tmp_path_factory.mktemp("cdk-out-variant"), context, changed_definition())
+
+
+@pytest.fixture(scope="session")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    """The coffee-shop example as `make synth BOT=examples/coffee_shop/bot.json` builds it: a bot with
+    dialog and fulfillment hooks and a handlers folder beside it."""
+    context = {**cdk_context(), "stackName": EXAMPLE_STACK, "botDefinition": EXAMPLE_BOT}
+    return _synth(tmp_path_factory.mktemp("cdk-out-example"), context)

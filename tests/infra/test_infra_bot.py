@@ -1,4 +1,4 @@
-"""The Lex bot as deployed: bot/bot.json, published by digest, `live` alias wired to the fallback."""
+"""The Lex bot as deployed: bot/bot.json, published by digest, `live` alias wired to the code hook."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from tests.infra.conftest import Synth
 LEX_NAME_RE = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
 
 
-def _fallback_function_id(synth: Synth) -> str:
+def _code_hook_function_id(synth: Synth) -> str:
     (function_id,) = [
         k
         for k, v in resources(synth.template, "AWS::Lambda::Function").items()
-        if props(v).get("Handler") == "lambda_chatgpt.handler.handler"
+        if props(v).get("Handler") == "lambda_codehook.handler.handler"
     ]
     return function_id
 
@@ -82,13 +82,13 @@ def test_digest_ignores_key_order_but_not_content(synth: Synth) -> None:
     assert changed.digest != synth.definition.digest
 
 
-def test_live_alias_serves_the_published_version_with_the_fallback_hook_in_every_locale(synth: Synth) -> None:
+def test_live_alias_serves_the_published_version_with_the_code_hook_in_every_locale(synth: Synth) -> None:
     _, alias = only(synth.template, "AWS::Lex::BotAlias")
     p = props(alias)
     version_id = only(synth.template, "AWS::Lex::BotVersion")[0]
     assert p["BotAliasName"] == "live"
     assert p["BotVersion"] == {"Fn::GetAtt": [version_id, "BotVersion"]}
-    fallback_id = _fallback_function_id(synth)
+    fallback_id = _code_hook_function_id(synth)
     settings = {s["LocaleId"]: s["BotAliasLocaleSetting"] for s in p["BotAliasLocaleSettings"]}
     assert sorted(settings) == sorted(synth.definition.locale_ids)
     for setting in settings.values():
@@ -97,15 +97,15 @@ def test_live_alias_serves_the_published_version_with_the_fallback_hook_in_every
         assert hook == {"CodeHookInterfaceVersion": "1.0", "LambdaArn": {"Fn::GetAtt": [fallback_id, "Arn"]}}
 
 
-def test_fallback_lambda_admits_lex_for_this_bots_aliases_only(synth: Synth) -> None:
-    fallback_arn = {"Fn::GetAtt": [_fallback_function_id(synth), "Arn"]}
+def test_code_hook_lambda_admits_lex_for_this_bots_aliases_only(synth: Synth) -> None:
+    fallback_arn = {"Fn::GetAtt": [_code_hook_function_id(synth), "Arn"]}
     bot_id = only(synth.template, "AWS::Lex::Bot")[0]
     on_fallback = [
         props(p)
         for p in resources(synth.template, "AWS::Lambda::Permission").values()
         if props(p)["FunctionName"] == fallback_arn
     ]
-    assert len(on_fallback) == 1, "only Lex may invoke the fallback"
+    assert len(on_fallback) == 1, "only Lex may invoke the code hook"
     (permission,) = on_fallback
     assert permission["Principal"] == "lexv2.amazonaws.com"
     assert permission["Action"] == "lambda:InvokeFunction"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,9 @@ from jsonschema import Draft7Validator
 from cdk_chatbot import bot_limits
 from cdk_chatbot.app_factory import PROJECT_ROOT
 from cdk_chatbot.bot_definition import BotDefinition, BotDefinitionError
+from lex_emulator.definition_loader import parse_bot_definition
+from lex_emulator.errors import BotDefinitionError as EmulatorBotDefinitionError
+from tests.lex_export import canonical, export_zip
 
 BOT_JSON = PROJECT_ROOT / "bot" / "bot.json"
 SCHEMA_REGION = "us-east-1"
@@ -91,28 +95,6 @@ def _closing(intent: dict[str, Any]) -> dict[str, Any]:
     return dict(group["Message"]["PlainTextMessage"])
 
 
-def _set_ttl(data: dict[str, Any], ttl: int) -> None:
-    data["IdleSessionTTLInSeconds"] = ttl
-
-
-def _long_message(data: dict[str, Any]) -> None:
-    group = _hello(data)["IntentClosingSetting"]["ClosingResponse"]["MessageGroupsList"][0]
-    group["Message"]["PlainTextMessage"]["Value"] = "x" * 1025
-
-
-def _unknown_slot_in_message(data: dict[str, Any]) -> None:
-    group = _hello(data)["IntentClosingSetting"]["ClosingResponse"]["MessageGroupsList"][0]
-    group["Message"]["PlainTextMessage"]["Value"] = "Bye {Nickname}"
-
-
-def _unknown_slot_in_utterance(data: dict[str, Any]) -> None:
-    _hello(data, 1)["SampleUtterances"].append({"Utterance": "call me {Nickname}"})
-
-
-def _threshold(data: dict[str, Any]) -> None:
-    data["BotLocales"][1]["NluConfidenceThreshold"] = 1.5
-
-
 def _no_fallback(data: dict[str, Any]) -> None:
     data["BotLocales"][1]["Intents"] = [_hello(data, 1)]
 
@@ -132,25 +114,71 @@ def _no_failure_response(data: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("break_it", "expected"),
     [
-        (lambda d: _set_ttl(d, 59), "IdleSessionTTLInSeconds"),
-        (lambda d: _set_ttl(d, 86_401), "IdleSessionTTLInSeconds"),
-        (_long_message, "1..1024 characters"),
-        (_unknown_slot_in_message, "unknown slot {Nickname}"),
-        (_unknown_slot_in_utterance, "unknown slot {Nickname}"),
-        (_threshold, "NluConfidenceThreshold"),
-        (_no_fallback, "en_US: needs exactly one intent with ParentIntentSignature AMAZON.FallbackIntent"),
-        (_hook_off, "FulfillmentCodeHook.Enabled"),
-        (_no_timeout_response, "TimeoutResponse"),
-        (_no_failure_response, "FailureResponse"),
+        (_no_fallback, "BotLocales[1].Intents: en_US needs exactly one intent with ParentIntentSignature"),
+        (_hook_off, "BotLocales[0].Intents[1].FulfillmentCodeHook.Enabled: FallbackIntent needs it true"),
+        (_no_timeout_response, "PostFulfillmentStatusSpecification.TimeoutResponse: FallbackIntent needs it"),
+        (_no_failure_response, "PostFulfillmentStatusSpecification.FailureResponse: FallbackIntent needs it"),
     ],
 )
-def test_limit_checks_catch_each_broken_rule(
+def test_the_projects_own_rules_catch_each_broken_rule(
     break_it: Callable[[dict[str, Any]], None], expected: str
 ) -> None:
     data = _data()
     break_it(data)
     found = bot_limits.problems(BotDefinition.from_dict(data))
     assert any(expected in problem for problem in found), found
+
+
+def _long_message(data: dict[str, Any]) -> None:
+    group = _hello(data)["IntentClosingSetting"]["ClosingResponse"]["MessageGroupsList"][0]
+    group["Message"]["PlainTextMessage"]["Value"] = "x" * 1001
+
+
+def _unknown_slot_in_message(data: dict[str, Any]) -> None:
+    group = _hello(data)["IntentClosingSetting"]["ClosingResponse"]["MessageGroupsList"][0]
+    group["Message"]["PlainTextMessage"]["Value"] = "Bye {Nickname}"
+
+
+def _unknown_slot_in_utterance(data: dict[str, Any]) -> None:
+    _hello(data, 1)["SampleUtterances"].insert(0, {"Utterance": "call me {Nickname}"})
+
+
+CLOSING_VALUE = "IntentClosingSetting.ClosingResponse.MessageGroupsList[0].Message.PlainTextMessage.Value"
+
+
+@pytest.mark.parametrize(
+    ("break_it", "path", "reason"),
+    [
+        (lambda d: d.update(IdleSessionTTLInSeconds=59), "IdleSessionTTLInSeconds", "between 60 and 86400"),
+        (
+            lambda d: d.update(IdleSessionTTLInSeconds=86_401),
+            "IdleSessionTTLInSeconds",
+            "between 60 and 86400",
+        ),
+        (_long_message, f"BotLocales[0].Intents[0].{CLOSING_VALUE}", "at most 1000 characters"),
+        (_unknown_slot_in_message, f"BotLocales[0].Intents[0].{CLOSING_VALUE}", "refers to {Nickname}"),
+        (
+            _unknown_slot_in_utterance,
+            "BotLocales[1].Intents[0].SampleUtterances[0].Utterance",
+            "refers to {Nickname}",
+        ),
+        (
+            lambda d: d["BotLocales"][1].update(NluConfidenceThreshold=1.5),
+            "BotLocales[1].NluConfidenceThreshold",
+            "between 0 and 1",
+        ),
+    ],
+)
+def test_the_loader_refuses_what_cloudformation_or_lex_would_naming_the_field(
+    break_it: Callable[[dict[str, Any]], None], path: str, reason: str
+) -> None:
+    data = _data()
+    break_it(data)
+    with pytest.raises(BotDefinitionError) as raised:
+        BotDefinition.from_dict(data, source="bot.json")
+    assert raised.value.path == path
+    assert reason in raised.value.problem
+    assert str(raised.value).startswith(f"bot definition bot.json: {path}: ")
 
 
 def test_slot_reference_to_a_real_slot_is_fine() -> None:
@@ -165,19 +193,40 @@ def test_slot_reference_to_a_real_slot_is_fine() -> None:
     ("data", "expected"),
     [
         ([], "must be a JSON object"),
-        ({"BotLocales": []}, "non-empty BotLocales"),
-        ({"Name": "Fixed", "BotLocales": [{"LocaleId": "en_US", "Intents": []}]}, "must not set Name"),
-        ({"Colour": "red", "BotLocales": [{"LocaleId": "en_US", "Intents": []}]}, "unsupported keys Colour"),
-        ({"IdleSessionTTLInSeconds": 300, "BotLocales": [{"Intents": []}]}, "needs a LocaleId"),
+        ({"BotLocales": []}, "IdleSessionTTLInSeconds: is required"),
+        ({"IdleSessionTTLInSeconds": 300, "BotLocales": []}, "needs at least one locale"),
+        ({"Name": "Fixed", "IdleSessionTTLInSeconds": 300, "BotLocales": []}, "must not set Name"),
+        ({"Colour": "red", "IdleSessionTTLInSeconds": 300}, "Colour: is not a property CloudFormation"),
         (
-            {"IdleSessionTTLInSeconds": 300, "BotLocales": [{"LocaleId": "en_US", "Intents": []}] * 2},
-            "lists a locale twice",
+            {"IdleSessionTTLInSeconds": 300, "ErrorLogSettings": {"Enabled": False}},
+            "sets ErrorLogSettings: valid for AWS::Lex::Bot, but this stack does not deploy it",
+        ),
+        ({"IdleSessionTTLInSeconds": 300, "BotLocales": [{"Intents": []}]}, "LocaleId: is required"),
+        (
+            {
+                "IdleSessionTTLInSeconds": 300,
+                "BotLocales": [
+                    {"LocaleId": "en_US", "NluConfidenceThreshold": 0.4},
+                    {"LocaleId": "en_US", "NluConfidenceThreshold": 0.5},
+                ],
+            },
+            "BotLocales[1].LocaleId: locale en_US appears twice",
         ),
     ],
 )
 def test_loader_rejects_unusable_definitions(data: Any, expected: str) -> None:
-    with pytest.raises(BotDefinitionError, match=expected):
+    with pytest.raises(BotDefinitionError, match=re.escape(expected)):
         BotDefinition.from_dict(data)
+
+
+def test_numbers_written_as_strings_are_deployed_as_numbers() -> None:
+    data = _data()
+    data["IdleSessionTTLInSeconds"] = "600"
+    data["BotLocales"][0]["NluConfidenceThreshold"] = "0.4"
+    properties = BotDefinition.from_dict(data).to_cfn()
+    assert properties["IdleSessionTTLInSeconds"] == 600
+    assert properties["BotLocales"][0]["NluConfidenceThreshold"] == 0.4
+    assert BotDefinition.from_dict(data).digest != BotDefinition.from_file(BOT_JSON).digest  # 600 != 300
 
 
 def test_loader_reports_bad_json_with_its_position(tmp_path: Path) -> None:
@@ -202,4 +251,124 @@ def test_bot_construct_refuses_a_definition_that_breaks_lex_rules() -> None:
         stack, "Hook", "arn:aws:lambda:us-east-1:123456789012:function:x"
     )
     with pytest.raises(BotDefinitionError, match=r"FulfillmentCodeHook\.Enabled"):
-        LexBot(stack, "Bot", definition=BotDefinition.from_dict(data), fulfillment=hook)
+        LexBot(stack, "Bot", definition=BotDefinition.from_dict(data), code_hook=hook)
+
+
+# -- one check for the stack and the emulator -------------------------------------------------------
+
+
+def _api_spelling(data: dict[str, Any]) -> None:
+    data["BotLocales"][0]["SlotTypes"] = [
+        {
+            "Name": "Mood",
+            "SlotTypeValues": [{"SampleValue": {"Value": "cheerful"}}],
+            "ValueSelectionSetting": {"ResolutionStrategy": "OriginalValue"},
+        }
+    ]
+
+
+def _quoted_scalars(data: dict[str, Any]) -> None:
+    data["IdleSessionTTLInSeconds"] = "900"
+    data["BotLocales"][1]["NluConfidenceThreshold"] = "0.35"
+    _hello(data)["IntentClosingSetting"]["IsActive"] = "true"
+    _hello(data)["SlotPriorities"][0]["Priority"] = "3"
+
+
+# (sample, how it differs from bot/bot.json, whether CloudFormation would take it)
+SAMPLES: list[tuple[str, Callable[[dict[str, Any]], None], bool]] = [
+    ("as shipped", lambda d: None, True),
+    ("numbers and booleans written as strings", _quoted_scalars, True),
+    ("a slot reference to a real slot", lambda d: _closing(_hello(d)).update(Value="Bye {Name}"), True),
+    ("idle TTL too short", lambda d: d.update(IdleSessionTTLInSeconds=59), False),
+    ("threshold not a number", lambda d: d["BotLocales"][0].update(NluConfidenceThreshold="high"), False),
+    ("models-API spelling of a strategy", _api_spelling, False),
+    ("a property CloudFormation lacks", lambda d: _hello(d).update(Greeting="hi"), False),
+    ("camelCase key", lambda d: _hello(d).update(sampleUtterances=[]), False),
+    ("message over 1000 characters", _long_message, False),
+    ("unknown slot in a message", _unknown_slot_in_message, False),
+    ("unknown slot in an utterance", _unknown_slot_in_utterance, False),
+    ("an intent twice", lambda d: d["BotLocales"][0]["Intents"].append(_hello(d)), False),
+    ("priority out of range", lambda d: _hello(d)["SlotPriorities"][0].update(Priority=101), False),
+    ("read-only Id", lambda d: d.update(Id="BOT1234567"), False),
+    ("required slot type missing", lambda d: _hello(d)["Slots"][0].pop("SlotTypeName"), False),
+]
+
+
+def _stack_verdict(data: dict[str, Any]) -> tuple[bool, str]:
+    try:
+        BotDefinition.from_dict(data)
+    except BotDefinitionError as error:
+        return False, f"{error.path}: {error.problem}"
+    return True, ""
+
+
+def _emulator_verdict(data: dict[str, Any]) -> tuple[bool, str]:
+    try:
+        parse_bot_definition(data)
+    except EmulatorBotDefinitionError as error:
+        return False, f"{error.path}: {error.problem}"
+    return True, ""
+
+
+@pytest.mark.parametrize(("mutate", "valid"), [(m, v) for _, m, v in SAMPLES], ids=[n for n, _, _ in SAMPLES])
+def test_the_stack_and_the_emulator_accept_and_refuse_the_same_definitions(
+    mutate: Callable[[dict[str, Any]], None], valid: bool
+) -> None:
+    data = _data()
+    mutate(data)
+
+    stack = _stack_verdict(copy.deepcopy(data))
+
+    assert stack == _emulator_verdict(copy.deepcopy(data))
+    assert stack[0] is valid, stack[1]
+    if valid:  # and CloudFormation's schema, unaided, agrees on what the stack deploys
+        assert _schema_errors(BotDefinition.from_dict(data).to_cfn()) == []
+
+
+def test_a_valid_feature_the_emulator_does_not_run_is_deployed_but_refused_locally_by_name() -> None:
+    data = _data()
+    _hello(data)["KendraConfiguration"] = {
+        "KendraIndex": "arn:aws:kendra:us-east-1:123456789012:index/greeting-faq"
+    }
+
+    assert _stack_verdict(data) == (True, "")
+    valid, why = _emulator_verdict(data)
+    assert not valid
+    assert why.startswith("BotLocales[0].Intents[0].KendraConfiguration: ")
+    assert "Lex emulator" in why
+
+
+def test_a_console_export_zip_deploys_as_the_properties_it_describes(tmp_path: Path) -> None:
+    from aws_cdk import App, Stack
+    from aws_cdk import aws_lambda as lambda_
+    from aws_cdk.assertions import Template
+
+    from cdk_chatbot.lex_bot import LexBot
+
+    zip_path = export_zip(_data(), tmp_path / "HelloWorldBot_DRAFT_X_LexJson.zip", "HelloWorldBot")
+    definition = BotDefinition.from_file(zip_path)
+    assert definition.properties == canonical(_data())
+    assert definition.source == str(zip_path)
+
+    stack = Stack(App(), "FromExport")
+    hook = lambda_.Function(
+        stack,
+        "Hook",
+        runtime=lambda_.Runtime.PYTHON_3_12,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context):\n    return event\n"),
+    )
+    LexBot(stack, "Bot", definition=definition, code_hook=hook)
+    (bot,) = Template.from_stack(stack).find_resources("AWS::Lex::Bot").values()
+
+    assert bot["Properties"]["BotLocales"] == canonical(_data())["BotLocales"]
+    assert bot["Properties"]["IdleSessionTTLInSeconds"] == 300
+    assert _schema_errors(definition.to_cfn()) == []
+
+
+def test_a_broken_console_export_is_a_clear_error_for_the_stack(tmp_path: Path) -> None:
+    path = tmp_path / "export.zip"
+    path.write_bytes(b"not a zip at all")
+
+    with pytest.raises(BotDefinitionError, match="is not a zip file"):
+        BotDefinition.from_file(path)

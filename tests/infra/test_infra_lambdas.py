@@ -12,12 +12,14 @@ import pytest
 
 from cdk_chatbot.app_factory import PROJECT_ROOT
 from cdk_chatbot.config import API_GATEWAY_TIMEOUT_SECONDS
-from cdk_chatbot.stack import CHAT_REQUIREMENTS, FALLBACK_REQUIREMENTS
+from cdk_chatbot.stack import CHAT_REQUIREMENTS, CODE_HOOK_REQUIREMENTS
 from tests.infra.cfn import as_list, function_by_handler, only, props, render, role_of, role_statements
 from tests.infra.conftest import VARIANT_MODEL, Synth
 
 CHAT_HANDLER = "lambda_lex.handler.handler"
-FALLBACK_HANDLER = "lambda_chatgpt.handler.handler"
+CODE_HOOK_HANDLER = "lambda_codehook.handler.handler"
+# What the code hook's asset holds besides its own package (bundling off: no dependencies).
+CODE_HOOK_PARTS = {"lambda_codehook", "lambda_chatgpt", "lexhook", "bot_definition.json"}
 LEX_HOOK_TIMEOUT_SECONDS = 30
 LOG_STATEMENT_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
 
@@ -38,7 +40,7 @@ def _app_statements(synth: Synth, handler: str) -> list[dict[str, Any]]:
     return [s for s in statements if s["Action"] != LOG_STATEMENT_ACTIONS]
 
 
-@pytest.mark.parametrize("handler", [CHAT_HANDLER, FALLBACK_HANDLER])
+@pytest.mark.parametrize("handler", [CHAT_HANDLER, CODE_HOOK_HANDLER])
 def test_function_runs_current_python_on_arm64_with_its_own_log_group(synth: Synth, handler: str) -> None:
     _, function = function_by_handler(synth.template, handler)
     p = props(function)
@@ -50,7 +52,7 @@ def test_function_runs_current_python_on_arm64_with_its_own_log_group(synth: Syn
     assert retention == synth.context["logRetentionDays"]
 
 
-@pytest.mark.parametrize("handler", [CHAT_HANDLER, FALLBACK_HANDLER])
+@pytest.mark.parametrize("handler", [CHAT_HANDLER, CODE_HOOK_HANDLER])
 def test_function_role_trusts_lambda_and_uses_no_managed_policy(synth: Synth, handler: str) -> None:
     _, function = function_by_handler(synth.template, handler)
     role = props(synth.template["Resources"][role_of(function)])
@@ -60,10 +62,14 @@ def test_function_role_trusts_lambda_and_uses_no_managed_policy(synth: Synth, ha
     assert "ManagedPolicyArns" not in role
 
 
-def test_chat_lambda_may_only_recognize_text_on_the_live_alias(synth: Synth) -> None:
+def test_chat_lambda_may_only_recognize_text_and_put_session_on_the_live_alias(synth: Synth) -> None:
     alias_id = only(synth.template, "AWS::Lex::BotAlias")[0]
     assert _app_statements(synth, CHAT_HANDLER) == [
-        {"Action": "lex:RecognizeText", "Effect": "Allow", "Resource": {"Fn::GetAtt": [alias_id, "Arn"]}}
+        {
+            "Action": ["lex:PutSession", "lex:RecognizeText"],
+            "Effect": "Allow",
+            "Resource": {"Fn::GetAtt": [alias_id, "Arn"]},
+        }
     ]
 
 
@@ -77,6 +83,7 @@ def test_chat_lambda_environment_points_at_the_live_alias(synth: Synth) -> None:
     assert env["BOT_LOCALES"] == ",".join(synth.definition.locale_ids)
     assert env["DEFAULT_LOCALE"] == synth.context["defaultLocale"] == "ko_KR"
     assert env["LOG_USER_TEXT"] == "false"
+    assert env["CHAT_HISTORY_MESSAGES"] == str(synth.context["llmHistoryMessages"])
     assert "TSTALIASID" not in json.dumps(env)
 
 
@@ -84,15 +91,15 @@ def test_draft_test_alias_appears_nowhere(synth: Synth) -> None:
     assert "TSTALIASID" not in json.dumps(synth.template)
 
 
-def test_fallback_reads_only_its_own_secret(synth: Synth) -> None:
+def test_code_hook_reads_only_its_own_secret(synth: Synth) -> None:
     secret_id = only(synth.template, "AWS::SecretsManager::Secret")[0]
-    assert _app_statements(synth, FALLBACK_HANDLER) == [
+    assert _app_statements(synth, CODE_HOOK_HANDLER) == [
         {"Action": "secretsmanager:GetSecretValue", "Effect": "Allow", "Resource": {"Ref": secret_id}}
     ]
 
 
-def test_fallback_environment_comes_from_context(synth: Synth) -> None:
-    _, function = function_by_handler(synth.template, FALLBACK_HANDLER)
+def test_code_hook_environment_comes_from_context(synth: Synth) -> None:
+    _, function = function_by_handler(synth.template, CODE_HOOK_HANDLER)
     env = props(function)["Environment"]["Variables"]
     ctx = synth.context
     assert env["LLM_PROVIDER"] == ctx["llmProvider"] == "openai"
@@ -109,14 +116,14 @@ def test_fallback_environment_comes_from_context(synth: Synth) -> None:
 
 
 def test_bedrock_provider_may_invoke_only_the_configured_model(variant: Synth) -> None:
-    statements = _app_statements(variant, FALLBACK_HANDLER)
+    statements = _app_statements(variant, CODE_HOOK_HANDLER)
     assert len(statements) == 1
     (statement,) = statements
     assert statement["Action"] == "bedrock:InvokeModel"
     assert render(statement["Resource"]) == (
         f"arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}::foundation-model/{VARIANT_MODEL}"
     )
-    env = props(function_by_handler(variant.template, FALLBACK_HANDLER)[1])["Environment"]["Variables"]
+    env = props(function_by_handler(variant.template, CODE_HOOK_HANDLER)[1])["Environment"]["Variables"]
     assert env["LLM_PROVIDER"] == "bedrock"
     assert "LLM_SECRET_NAME" not in env
 
@@ -138,23 +145,44 @@ def test_no_wildcard_resource_on_lex_secrets_or_bedrock(fixture: str, request: p
 
 def test_timeouts_fit_api_gateway_and_lex(synth: Synth) -> None:
     chat = props(function_by_handler(synth.template, CHAT_HANDLER)[1])["Timeout"]
-    fallback = props(function_by_handler(synth.template, FALLBACK_HANDLER)[1])["Timeout"]
+    fallback = props(function_by_handler(synth.template, CODE_HOOK_HANDLER)[1])["Timeout"]
     deadline = synth.context["llmDeadlineSeconds"]
     assert deadline < fallback < LEX_HOOK_TIMEOUT_SECONDS
     assert fallback < chat <= API_GATEWAY_TIMEOUT_SECONDS
 
 
-@pytest.mark.parametrize("handler", [CHAT_HANDLER, FALLBACK_HANDLER])
-def test_asset_ships_the_package_without_caches_or_tests(synth: Synth, handler: str) -> None:
-    package = handler.split(".")[0]
+def asset_dir(synth: Synth, handler: str) -> Path:
     asset_hash = props(function_by_handler(synth.template, handler)[1])["Code"]["S3Key"].removesuffix(".zip")
-    asset = synth.outdir / f"asset.{asset_hash}"
+    return synth.outdir / f"asset.{asset_hash}"
+
+
+def _shared_packages() -> set[str]:
+    """conversation_memory joins both assets once it exists in the project."""
+    return (
+        {"conversation_memory"} if (PROJECT_ROOT / "conversation_memory" / "__init__.py").is_file() else set()
+    )
+
+
+@pytest.mark.parametrize(
+    ("handler", "parts"),
+    [(CHAT_HANDLER, {"lambda_lex"}), (CODE_HOOK_HANDLER, CODE_HOOK_PARTS)],
+)
+def test_asset_ships_its_packages_without_caches_or_tests(
+    synth: Synth, handler: str, parts: set[str]
+) -> None:
+    package = handler.split(".")[0]
+    asset = asset_dir(synth, handler)
     assert (asset / package / "handler.py").is_file()
     assert (asset / package / "__init__.py").is_file()
     shipped = [p.relative_to(asset) for p in asset.rglob("*")]
     assert not [p for p in shipped if "__pycache__" in p.parts or p.suffix == ".pyc" or "tests" in p.parts]
-    # Bundling is off in tests: no dependencies, only the package.
-    assert {p.parts[0] for p in shipped} == {package}
+    # Bundling is off in tests: no dependencies, only the packages (HelloWorld has no handlers folder).
+    assert {p.parts[0] for p in shipped} == parts | _shared_packages()
+
+
+def test_code_hook_asset_carries_the_deployed_bot_definition(synth: Synth) -> None:
+    bundled = json.loads((asset_dir(synth, CODE_HOOK_HANDLER) / "bot_definition.json").read_text())
+    assert bundled == dict(synth.definition.properties)
 
 
 class _RuntimeImports(ast.NodeVisitor):
@@ -181,11 +209,13 @@ class _RuntimeImports(ast.NodeVisitor):
             self.found.add(node.module.split(".")[0])
 
 
-def _third_party_imports(package_dir: Path) -> set[str]:
+def _third_party_imports(*package_dirs: Path) -> set[str]:
     visitor = _RuntimeImports()
-    for path in package_dir.rglob("*.py"):
-        visitor.visit(ast.parse(path.read_text(encoding="utf-8")))
-    return visitor.found - set(sys.stdlib_module_names) - {package_dir.name, "__future__"}
+    for package_dir in package_dirs:
+        for path in package_dir.rglob("*.py"):
+            visitor.visit(ast.parse(path.read_text(encoding="utf-8")))
+    first_party = {d.name for d in package_dirs} | _shared_packages()
+    return visitor.found - set(sys.stdlib_module_names) - first_party - {"__future__"}
 
 
 def test_import_scan_ignores_type_checking_blocks(tmp_path: Path) -> None:
@@ -199,13 +229,19 @@ def test_import_scan_ignores_type_checking_blocks(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("package", "requirements"),
-    [("lambda_lex", CHAT_REQUIREMENTS), ("lambda_chatgpt", FALLBACK_REQUIREMENTS)],
+    ("packages", "requirements"),
+    [
+        (("lambda_lex",), CHAT_REQUIREMENTS),
+        (("lambda_codehook", "lambda_chatgpt", "lexhook"), CODE_HOOK_REQUIREMENTS),
+    ],
 )
-def test_lambda_bundles_exactly_what_it_imports(package: str, requirements: tuple[str, ...]) -> None:
+def test_lambda_bundles_exactly_what_it_imports(
+    packages: tuple[str, ...], requirements: tuple[str, ...]
+) -> None:
+    package = "+".join(packages)
     provided_by_runtime = {"boto3", "botocore"}
     bundled = {name.replace("-", "_") for name in requirements}
-    imported = _third_party_imports(PROJECT_ROOT / package)
+    imported = _third_party_imports(*(PROJECT_ROOT / name for name in packages))
     missing = imported - provided_by_runtime - bundled
     assert not missing, f"{package} imports {sorted(missing)}, which its Lambda asset would not contain"
     unused = bundled - imported

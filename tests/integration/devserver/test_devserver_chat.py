@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from devserver.process import DevServerProcess
+from tests.chat_contract import assert_success_body
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer
 from tests.integration.devserver.devserver_llm import FAKE_MODEL
 
@@ -36,16 +37,6 @@ DIALOGS = {
         "closing": "Ending the HelloWorld intent.",
     },
 }
-RESPONSE_FIELDS = {
-    "msg",
-    "messages",
-    "sessionId",
-    "locale",
-    "intent",
-    "intentState",
-    "dialogAction",
-    "source",
-}
 
 
 def chat(
@@ -58,7 +49,7 @@ def chat(
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"].startswith("application/json")
     body: dict[str, Any] = response.json()
-    assert set(body) >= RESPONSE_FIELDS
+    assert_success_body(body)
     return body
 
 
@@ -81,15 +72,21 @@ def test_hello_world_dialog_from_greeting_to_closing(
     assert greeting["locale"] == locale
     assert contents(greeting) == [lines["prompt"]]
 
+    assert greeting["intentState"] == "InProgress"
+    assert greeting["slots"] == {"Name": None}
+
     named = chat(http, server, lines["name"], session, locale)
     assert named["dialogAction"] == "ConfirmIntent"
     assert contents(named) == [lines["confirm"]]
+    assert named["slots"] == {"Name": lines["name"]}
 
     done = chat(http, server, lines["yes"], session, locale)
     assert done["intent"] == "HelloWorld"
-    assert done["intentState"] == "Fulfilled"
+    # HelloWorld has no fulfillment code hook: Lex closes it as ReadyForFulfillment, not Fulfilled.
+    assert done["intentState"] == "ReadyForFulfillment"
     assert done["dialogAction"] == "Close"
     assert done["source"] == "lex"
+    assert done["slots"] == {"Name": lines["name"]}
     assert contents(done) == [lines["success"], lines["closing"]]
     assert lines["success"] in done["msg"]
     assert lines["closing"] in done["msg"]

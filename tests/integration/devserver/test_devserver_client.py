@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import subprocess
@@ -11,12 +12,18 @@ import uuid
 
 import pytest
 
-from devserver.client import chat_endpoint
+from devserver.client import chat_endpoint, local_url, unreachable_message
 from devserver.process import DevServerProcess
 from tests.fakes.openai_server import FakeOpenAIServer
 
 
-def run_client(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_client(
+    *args: str, stdin: str | None = None, port: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The client in a child process; PORT is set to `port`, or unset."""
+    env = {k: v for k, v in os.environ.items() if k != "PORT"}
+    if port is not None:
+        env["PORT"] = port
     return subprocess.run(
         [sys.executable, "-m", "devserver.client", *args],
         input=stdin if stdin is not None else "",
@@ -24,7 +31,15 @@ def run_client(*args: str, stdin: str | None = None) -> subprocess.CompletedProc
         text=True,
         timeout=60,
         check=False,
+        env=env,
     )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 def test_one_shot_prints_the_answer_and_the_session(server: DevServerProcess) -> None:
@@ -80,14 +95,52 @@ def test_error_response_shows_code_and_exits_1(server: DevServerProcess) -> None
 
 
 def test_unreachable_server_is_a_clear_message_and_exit_3() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     done = run_client("--url", f"http://127.0.0.1:{port}", "-m", "hello")
     assert done.returncode == 3
     assert f"cannot connect to http://127.0.0.1:{port}/chat" in done.stderr
     assert "make serve" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_client_talks_to_the_port_in_PORT_like_the_server(server: DevServerProcess) -> None:
+    port = server.url.rsplit(":", 1)[1]
+    done = run_client("-m", "Hello", "--locale", "en_US", port=port)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "My name is Lex. What is your name?\n"
+
+
+def test_a_server_on_another_port_gets_told_how_to_point_the_client_at_it() -> None:
+    port = free_port()
+    done = run_client("-m", "hello", port=str(port))
+    assert done.returncode == 3
+    assert f"http://127.0.0.1:{port}/chat" in done.stderr
+    assert "PORT=" in done.stderr
+    assert "--url" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_without_PORT_the_client_tries_8080() -> None:
+    assert local_url({}) == "http://127.0.0.1:8080"
+    assert local_url({"PORT": " 8081 "}) == "http://127.0.0.1:8081"
+
+
+def test_a_bad_PORT_is_a_usage_error_naming_it() -> None:
+    done = run_client("-m", "hello", port="eighty")
+    assert done.returncode == 2
+    assert "PORT must be a port number" in done.stderr
+    assert "'eighty'" in done.stderr
+
+
+def test_the_unreachable_message_fits_where_the_server_was_expected() -> None:
+    local = unreachable_message("http://127.0.0.1:8080/chat")
+    assert "http://127.0.0.1:8080/chat" in local
+    assert "PORT=" in local
+    assert "--url" in local
+    remote = unreachable_message("https://d111.cloudfront.net/chat")
+    assert "https://d111.cloudfront.net/chat" in remote
+    assert "--url" in remote
+    assert "make serve" not in remote
 
 
 @pytest.mark.parametrize(

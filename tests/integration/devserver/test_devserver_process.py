@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import signal
 import socket
@@ -81,9 +82,9 @@ def test_bad_configuration_is_a_clear_error(env: dict[str, str], message: str) -
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_and_sigterm_stop_cleanly(signum: int) -> None:
-    process = DevServerProcess().start()
-    assert requests.get(process.url + "/", timeout=5).status_code == 200
-    assert process.stop(signum) == 0
+    with DevServerProcess() as process:
+        assert requests.get(process.url + "/", timeout=5).status_code == 200
+        assert process.stop(signum) == 0
     assert "Stopped." in process.stdout
     assert "Traceback" not in process.stderr
     with pytest.raises(requests.ConnectionError):
@@ -93,27 +94,62 @@ def test_ctrl_c_and_sigterm_stop_cleanly(signum: int) -> None:
 def test_ctrl_c_during_a_slow_llm_turn_still_stops_cleanly(fake_llm: FakeOpenAIServer) -> None:
     fake_llm.reset()
     fake_llm.default = Behaviour.slow(3.0)
+    turn: threading.Thread | None = None
     try:
-        process = DevServerProcess(env=llm_env(fake_llm)).start()
-        session = requests.Session()
+        # The `with` stops (or kills) the server even when an assertion below fails.
+        with DevServerProcess(env=llm_env(fake_llm)) as process:
+            session = requests.Session()
 
-        def slow_turn() -> None:
-            with contextlib.suppress(requests.RequestException):
-                session.post(
-                    process.url + "/chat", json={"text": "Tell me a story", "locale": "en_US"}, timeout=10
-                )
+            def slow_turn() -> None:
+                with contextlib.suppress(requests.RequestException):
+                    session.post(
+                        process.url + "/chat", json={"text": "Tell me a story", "locale": "en_US"}, timeout=10
+                    )
 
-        turn = threading.Thread(target=slow_turn)
-        turn.start()
-        deadline = time.monotonic() + 10
-        while not fake_llm.requests and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert fake_llm.requests
-        assert process.stop(signal.SIGINT) == 0
-        assert "Traceback" not in process.stderr
-        turn.join(timeout=15)
+            turn = threading.Thread(target=slow_turn)
+            turn.start()
+            deadline = time.monotonic() + 10
+            while not fake_llm.requests and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert fake_llm.requests
+            assert process.stop(signal.SIGINT) == 0
+            assert "Traceback" not in process.stderr
     finally:
+        if turn is not None:
+            turn.join(timeout=15)
         fake_llm.reset()
+
+
+def test_a_server_whose_test_fails_is_not_left_running() -> None:
+    class FailedCheckError(Exception):
+        pass
+
+    started: list[DevServerProcess] = []
+
+    def failing_test() -> None:
+        with DevServerProcess() as process:
+            started.append(process)
+            raise FailedCheckError
+
+    with pytest.raises(FailedCheckError):
+        failing_test()
+    assert process_is_gone(started[0].pid)
+
+
+def test_a_server_that_does_not_start_in_time_is_killed() -> None:
+    process = DevServerProcess(start_timeout=0.01)
+    with pytest.raises(DevServerError):
+        process.start()
+    assert process_is_gone(process.pid)
+
+
+def process_is_gone(pid: int) -> bool:
+    """Whether `pid` has ended (and was reaped): signal 0 finds no such process."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 def test_busy_port_is_a_clear_message() -> None:

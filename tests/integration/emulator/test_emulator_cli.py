@@ -38,9 +38,14 @@ def cli() -> Iterator[tuple[subprocess.Popen[str], str]]:
         assert first.startswith("Lex V2 runtime emulator: http://127.0.0.1:"), first
         yield process, first.split(": ", 1)[1].strip()
     finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(10)
+        stopped(process)
+
+
+def stopped(process: subprocess.Popen[str]) -> None:
+    """Kill the emulator if it is still running, and reap it."""
+    if process.poll() is None:
+        process.kill()
+    process.wait(10)
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
@@ -63,14 +68,17 @@ def test_the_cli_serves_boto3_and_stops_cleanly_on_a_signal(
 
 def test_the_cli_names_the_unsupported_field_and_exits_2(tmp_path: Path) -> None:
     definition = json.loads(BOT_JSON.read_text(encoding="utf-8"))
-    definition["BotLocales"][1]["Intents"][0]["DialogCodeHook"] = {"Enabled": True}
+    definition["BotLocales"][1]["Intents"][0]["KendraConfiguration"] = {}
     path = tmp_path / "bot.json"
     path.write_text(json.dumps(definition), encoding="utf-8")
 
     process = start("--bot", str(path), "--bot-id", BOT_ID, "--alias-id", ALIAS_ID, "--code-hook", HOOK)
-    out, err = process.communicate(timeout=30)
+    try:
+        out, err = process.communicate(timeout=30)
+    finally:
+        stopped(process)
 
     assert process.returncode == 2
-    assert "BotLocales[1].Intents[0].DialogCodeHook.Enabled" in err
+    assert "BotLocales[1].Intents[0].KendraConfiguration" in err
     assert "Traceback" not in err
     assert out == ""

@@ -46,7 +46,7 @@ COFFEE_BOT = {
                             "Synonyms": [{"Value": "venti"}, {"Value": "big"}],
                         },
                     ],
-                    "ValueSelectionSetting": {"ResolutionStrategy": "TopResolution"},
+                    "ValueSelectionSetting": {"ResolutionStrategy": "TOP_RESOLUTION"},
                 }
             ],
             "Intents": [

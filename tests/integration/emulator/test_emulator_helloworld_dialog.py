@@ -78,7 +78,8 @@ def test_greeting_name_confirm_yes_ends_with_success_and_closing(served: Served,
 
     confirmed = served.say(words["yes"], locale=locale)
     assert contents(confirmed) == words["success"]
-    assert dialog(confirmed) == ("Close", None, "HelloWorld", "Fulfilled")
+    # No fulfillment code hook: Lex reports the intent ReadyForFulfillment (fulfilment is the client's).
+    assert dialog(confirmed) == ("Close", None, "HelloWorld", "ReadyForFulfillment")
     assert confirmed["sessionState"]["intent"]["confirmationState"] == "Confirmed"
     assert confirmed["sessionId"] == "session-1"
     assert emulator_hooks.EVENTS == []  # HelloWorld has no code hook
@@ -147,7 +148,7 @@ def test_a_confirmation_answer_that_is_neither_yes_nor_no_reprompts(served: Serv
 
     assert contents(unclear) == ["Is your name Dana?"]
     assert dialog(unclear) == ("ConfirmIntent", None, "HelloWorld", "InProgress")
-    assert served.say("yep", locale="en_US")["sessionState"]["intent"]["state"] == "Fulfilled"
+    assert served.say("yep", locale="en_US")["sessionState"]["intent"]["state"] == "ReadyForFulfillment"
 
 
 def test_unknown_input_goes_to_fallback_first_with_helloworld_as_an_alternative(served: Served) -> None:

@@ -169,10 +169,16 @@ def test_a_known_path_with_the_wrong_method_says_which_are_allowed(
     assert response.headers["Allow"] == allowed
 
 
-def test_recognize_utterance_is_not_implemented(served: Served) -> None:
+def test_start_conversation_is_not_implemented(served: Served) -> None:
+    response = requests.post(f"{served.url}{SESSION_PATH}/conversation", data=b"{}", timeout=10)
+
+    assert_error(response, 501, "NotImplementedException", "StartConversation")
+
+
+def test_recognize_utterance_without_a_content_type_is_a_validation_error(served: Served) -> None:
     response = requests.post(f"{served.url}{SESSION_PATH}/utterance", data=b"audio", timeout=10)
 
-    assert_error(response, 501, "NotImplementedException", "RecognizeUtterance")
+    assert_error(response, 400, "ValidationException", "requestContentType")
 
 
 def test_an_internal_failure_is_an_internal_server_exception_without_details(

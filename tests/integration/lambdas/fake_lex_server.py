@@ -1,4 +1,5 @@
-"""A real HTTP server on 127.0.0.1 that answers Lex V2 RecognizeText the way the service does on the wire.
+"""A real HTTP server on 127.0.0.1 that answers Lex V2 RecognizeText the way the service does on the wire
+(and accepts PutSession, recording it in `put_sessions`).
 
 boto3 reaches it through AWS_ENDPOINT_URL_LEX_RUNTIME_V2 (or `endpoint_url=`). Behaviours, scriptable
 per request like the fake OpenAI server: `ok` (an answer naming an intent), `slow`, `drop` (close the
@@ -18,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 _PATH = re.compile(r"^/bots/([^/]+)/botAliases/([^/]+)/botLocales/([^/]+)/sessions/([^/]+)/text$")
+_SESSION_PATH = re.compile(r"^/bots/([^/]+)/botAliases/([^/]+)/botLocales/([^/]+)/sessions/([^/]+)$")
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class FakeLexServer:
     def __init__(self) -> None:
         self.default = LexBehaviour.ok()
         self.requests: list[LexRequest] = []
+        self.put_sessions: list[LexRequest] = []
         self._script: deque[LexBehaviour] = deque()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -115,6 +118,15 @@ class FakeLexServer:
 
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                session_match = _SESSION_PATH.match(self.path)
+                if session_match is not None:
+                    bot, alias, locale, session = session_match.groups()
+                    with fake._lock:
+                        fake.put_sessions.append(
+                            LexRequest(bot, alias, locale, session, json.loads(raw or b"{}"))
+                        )
+                    self._send(200, {"sessionId": session_match.group(4), "messages": []})
+                    return
                 match = _PATH.match(self.path)
                 if match is None:
                     self._send(

@@ -14,12 +14,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import lambda_lex.handler as chat_handler
-from tests.chat_contract import DOCUMENTED_ERRORS
+from tests.chat_contract import DOCUMENTED_ERRORS, assert_success_body
 from tests.integration.lambdas.fake_lex_server import FakeLexServer
 from tests.integration.lambdas.lambda_support import FakeLambdaContext
 
 DOCUMENTED = DOCUMENTED_ERRORS
-SUCCESS_TYPES = {"msg": str, "messages": list, "sessionId": str, "locale": str, "source": str}
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50)
 json_values = st.recursive(
@@ -118,19 +117,7 @@ def check(response: dict[str, Any], expect_success: bool | None = None) -> None:
     assert response["headers"]["Cache-Control"] == "no-store"
     body = json.loads(response["body"])
     if status == 200:
-        assert set(body) == {
-            "msg",
-            "messages",
-            "sessionId",
-            "locale",
-            "intent",
-            "intentState",
-            "dialogAction",
-            "source",
-        }
-        for key, kind in SUCCESS_TYPES.items():
-            assert isinstance(body[key], kind)
-        assert body["source"] in ("lex", "llm")
+        assert_success_body(body)
         return
     assert status in DOCUMENTED, f"undocumented status {status}: {body}"
     assert set(body) == {"error"}

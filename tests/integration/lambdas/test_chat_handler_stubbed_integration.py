@@ -10,14 +10,20 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
+from botocore.stub import ANY, Stubber
 
 import lambda_lex.handler as chat_handler
+from tests.chat_contract import assert_success_body
 from tests.integration.lambdas.lambda_support import FakeLambdaContext, LogCapture, load_event
 
 pytestmark = pytest.mark.usefixtures("chat_env")
 
-SUCCESS_KEYS = {"msg", "messages", "sessionId", "locale", "intent", "intentState", "dialogAction", "source"}
+
+@pytest.fixture(autouse=True)
+def _memory_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Most tests here are about one RecognizeText call; the memory tests turn it back on."""
+    monkeypatch.setenv("CHAT_HISTORY_MESSAGES", "0")
+    chat_handler.reset_container()
 
 
 @pytest.fixture
@@ -78,12 +84,13 @@ def test_a_multi_message_answer_is_returned_whole(lex: Stubber) -> None:
             "localeId": "ko_KR",
             "sessionId": "web-3f2a9c1e-visitor",
             "text": "Lex에 대해 설명해줘",
+            "requestAttributes": {"x-chatbot-turn": ANY},
         },
     )
     response = chat_handler.handler(load_event("apigw_chat_post_ko.json"), FakeLambdaContext())
     assert response["statusCode"] == 200
     body = body_of(response)
-    assert set(body) == SUCCESS_KEYS
+    assert_success_body(body)
     assert body["msg"] == "반갑습니다. 민아님.\n\nHelloWorld 의도를 종료합니다."
     assert [m["content"] for m in body["messages"]] == [
         "반갑습니다. 민아님.",
@@ -227,3 +234,61 @@ def test_user_text_is_logged_only_when_asked(
         post({"text": "log this one", "sessionId": "sess-43"})
     [line] = [line for line in chat_logs.lines() if line["message"] == "chat turn"]
     assert line["user_text"] == "log this one"
+
+
+def test_with_memory_on_a_lex_turn_is_written_back_with_a_put_session_botocore_accepts(
+    monkeypatch: pytest.MonkeyPatch, chat_logs: LogCapture
+) -> None:
+    monkeypatch.setenv("CHAT_HISTORY_MESSAGES", "10")
+    chat_handler.reset_container()
+    gateway = chat_handler.container().gateway
+    answer = lex_answer("Is your name Minah?", action="ConfirmIntent", state="InProgress")
+    value = {"originalValue": "minah", "interpretedValue": "Minah", "resolvedValues": ["Minah"]}
+    answer["sessionState"]["intent"]["slots"] = {"FirstName": {"value": value}}
+    answer["sessionState"]["sessionAttributes"] = {"theme": "dark"}
+    expected_state = {
+        **answer["sessionState"],
+        "sessionAttributes": {
+            "theme": "dark",
+            "llmHistory": '{"v":1,"messages":[{"role":"user","content":"minah"},'
+            '{"role":"assistant","content":"Is your name Minah?"}]}',
+        },
+    }
+    with Stubber(gateway.client) as turns, Stubber(gateway.session_client) as sessions:
+        turns.add_response("recognize_text", answer)
+        sessions.add_response(
+            "put_session",
+            {"sessionId": "sess-9"},
+            expected_params={
+                "botId": "ABCDEFGHIJ",
+                "botAliasId": "LIVEALIAS1",
+                "localeId": "en_US",
+                "sessionId": "sess-9",
+                "sessionState": expected_state,
+            },
+        )
+        body = body_of(post({"text": "minah", "sessionId": "sess-9", "locale": "en_US"}))
+        turns.assert_no_pending_responses()
+        sessions.assert_no_pending_responses()
+    assert body["slots"] == {"FirstName": "Minah"}
+    [line] = [line for line in chat_logs.lines() if line["message"] == "chat turn"]
+    assert line["memory"] == "written"
+
+
+def test_a_failed_put_session_is_a_warning_and_the_answer_still_arrives(
+    monkeypatch: pytest.MonkeyPatch, chat_logs: LogCapture
+) -> None:
+    monkeypatch.setenv("CHAT_HISTORY_MESSAGES", "10")
+    chat_handler.reset_container()
+    gateway = chat_handler.container().gateway
+    with Stubber(gateway.client) as turns, Stubber(gateway.session_client) as sessions:
+        turns.add_response("recognize_text", lex_answer("Nice to meet you."))
+        sessions.add_client_error(
+            "put_session", service_error_code="AccessDeniedException", http_status_code=403
+        )
+        response = post({"text": "yes", "sessionId": "sess-10", "locale": "en_US"})
+    assert response["statusCode"] == 200
+    assert body_of(response)["msg"] == "Nice to meet you."
+    [warning] = [line for line in chat_logs.lines() if line["level"] == "WARNING"]
+    assert "lex:PutSession permission" in warning["message"]
+    assert (warning["lex_error"], warning["failure"]) == ("AccessDeniedException", "misconfigured")

@@ -4,6 +4,7 @@ mode): timeouts, dropped connections and refused connections, and which of them 
 from __future__ import annotations
 
 import json
+import re
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -50,7 +51,26 @@ def test_the_turn_reaches_lex_on_the_documented_path(lex: FakeLexServer) -> None
         "ko_KR",
         "sess-1",
     )
-    assert request.body == {"text": "안녕"}
+    assert set(request.body) == {"text", "requestAttributes"}
+    assert request.body["text"] == "안녕"
+    turn = request.body["requestAttributes"]["x-chatbot-turn"]
+    assert re.fullmatch(r"[0-9a-f]{32}", turn)
+
+
+def test_a_turn_lex_answered_is_written_back_with_put_session(lex: FakeLexServer) -> None:
+    lex.script(LexBehaviour.ok("My name is Lex. What is your name?", intent="HelloWorld"))
+    status, body, _ = post("Hello", sessionId="sess-2", locale="en_US")
+    assert (status, body["source"]) == (200, "lex")
+    [written] = lex.put_sessions
+    assert (written.locale, written.session_id) == ("en_US", "sess-2")
+    state = written.body["sessionState"]
+    assert state["intent"]["name"] == "HelloWorld"
+    assert state["dialogAction"] == {"type": "Close"}
+    memory = json.loads(state["sessionAttributes"]["llmHistory"])
+    assert memory["messages"] == [
+        {"role": "user", "content": "Hello"},
+        {"role": "assistant", "content": "My name is Lex. What is your name?"},
+    ]
 
 
 def test_a_slow_lex_is_a_504_and_is_not_asked_twice(lex: FakeLexServer) -> None:

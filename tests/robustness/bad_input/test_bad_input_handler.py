@@ -15,29 +15,18 @@ import pytest
 
 import lambda_lex.handler as chat_handler
 from devserver.apigw import LambdaContext
+from tests.chat_contract import assert_success_body
 from tests.robustness.bad_input.bad_input_cases import HANDLER_CASES, Case
 from tests.robustness.support.local_stack import ChatAnswer, call_handler, chat_event, post_chat
 
 pytestmark = pytest.mark.usefixtures("chat_stack")
-
-RESPONSE_FIELDS = {
-    "msg",
-    "messages",
-    "sessionId",
-    "locale",
-    "intent",
-    "intentState",
-    "dialogAction",
-    "source",
-}
 
 
 def check(answer: ChatAnswer, status: int, code: str | None) -> None:
     assert answer.status == status, answer.body
     assert answer.headers["Content-Type"] == "application/json; charset=utf-8"
     if code is None:
-        assert set(answer.body) == RESPONSE_FIELDS
-        assert answer.body["source"] in ("lex", "llm")
+        assert_success_body(answer.body)
         return
     assert answer.body == {"error": {"code": code, "message": answer.body["error"]["message"]}}
     assert answer.body["error"]["message"]

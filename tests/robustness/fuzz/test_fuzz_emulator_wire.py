@@ -1,5 +1,6 @@
 """Hypothesis against the emulator's HTTP endpoint: arbitrary path segments, bodies, session states and
-headers on the four Lex V2 routes, sent with http.client (no botocore validation in the way).
+headers on the five Lex V2 routes, sent with http.client over HTTP/1.1 and, the same requests, over
+HTTP/2 (h2c) with the h2 package (no botocore validation in the way).
 
 Only the statuses of Lex's error table (docs/lex-v2-contract.md) may come back, each with its
 `x-amzn-ErrorType` name and a JSON `{"message"}` body; never a 500. Off the Lex routes (any path,
@@ -21,7 +22,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from lex_emulator import LexEmulator, RunningEmulator
+from lex_emulator.wire import packed_header
 from tests.robustness.support.local_stack import ALIAS_ID, BOT_ID, served_emulator
+from tests.robustness.support.raw_h2 import Answer, Client
 from tests.robustness.support.raw_http import address, read_response
 
 # docs/lex-v2-contract.md, "Errors"
@@ -171,6 +174,8 @@ def body_for(tail: str, method: str) -> st.SearchStrategy[bytes]:
     """Mostly the body the route's operation takes (RecognizeText, PutSession), sometimes anything."""
     if method != "POST":
         return bodies
+    if tail == "/utterance":  # RecognizeUtterance: the user's text itself is the body
+        return mostly(texts.map(lambda text: text.encode("utf-8")), odd_bodies, odds=5)
     usual = recognize_bodies if tail == "/text" else put_bodies
     return mostly(usual.map(lambda doc: json.dumps(doc).encode()), odd_bodies, odds=5)
 
@@ -184,13 +189,25 @@ headers = st.dictionaries(header_names, header_values, max_size=4).flatmap(
         {},
         optional={
             "Content-Type": st.sampled_from(
-                ["application/json", "text/plain", "", "application/x-amz-json-1.1"]
+                [
+                    "application/json",
+                    "text/plain",
+                    "text/plain; charset=utf-8",
+                    "",
+                    "application/x-amz-json-1.1",
+                    "audio/l16; rate=16000; channels=1",
+                ]
             ),
             "ResponseContentType": st.sampled_from(["text/plain; charset=utf-8", "audio/mpeg", ""]),
+            "Response-Content-Type": st.sampled_from(["text/plain; charset=utf-8", "audio/mpeg", "", "x"]),
+            "x-amz-lex-request-attributes": mostly(
+                st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2).map(packed_header),
+                header_values,
+            ),
             "Authorization": st.just(
                 "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/lex/aws4_request"
             ),
-            "x-amz-lex-session-state": header_values,
+            "x-amz-lex-session-state": st.one_of(header_values, session_states.map(packed_header)),
         },
     ).map(lambda fixed: {**extra, **fixed})
 )
@@ -201,7 +218,7 @@ routes = st.tuples(
     segment("fuzz-session-1", "fuzz-session-2", "fuzz:session.3", "fuzz_session..4"),
     mostly(
         st.just(("/text", "POST")),
-        st.sampled_from([("", "GET"), ("", "POST"), ("", "DELETE"), ("/", "GET")]),
+        st.sampled_from([("", "GET"), ("", "POST"), ("", "DELETE"), ("/", "GET"), ("/utterance", "POST")]),
         odds=2,
     ),
 )
@@ -212,6 +229,16 @@ def send(url: str, method: str, path: str, body: bytes, extra: dict[str, str]) -
     conn = http.client.HTTPConnection(host, port, timeout=15)
     conn.request(method, path, body=body if method in ("POST", "PUT", "PATCH") else None, headers=extra)
     return conn.getresponse()
+
+
+def send_h2(url: str, method: str, path: str, body: bytes, extra: dict[str, str]) -> Answer:
+    client = Client(url)
+    try:
+        headers = {name.lower(): value for name, value in extra.items()}
+        (answer,) = client.wait(client.request(method, path, body if method == "POST" else b"", headers))
+    finally:
+        client.close()
+    return answer
 
 
 def check_lex_answer(status: int, error_type: str | None, raw: bytes, allowed: dict[int, str]) -> None:
@@ -243,6 +270,20 @@ def test_lex_routes_answer_only_lex_errors_never_500(
     check_lex_answer(response.status, response.getheader("x-amzn-ErrorType"), raw, LEX_ERRORS)
     if response.status == 200 and method == "POST" and tail == "":
         assert response.getheader("x-amz-lex-session-state")  # PutSession answers in headers
+
+
+@FUZZ
+@given(request=requests_on_routes, extra=headers)
+def test_lex_routes_over_http2_answer_only_lex_errors_never_500(
+    emulator: tuple[LexEmulator, RunningEmulator], request: Any, extra: dict[str, str]
+) -> None:
+    (bot, alias, locale, session, (tail, method)), body = request
+    path = f"/bots/{bot}/botAliases/{alias}/botLocales/{locale}/sessions/{session}{tail}"
+    answer = send_h2(emulator[1].url, method, path, body, extra)
+    assert answer.ended, answer
+    check_lex_answer(answer.status, answer.headers.get("x-amzn-errortype"), bytes(answer.body), LEX_ERRORS)
+    if answer.status == 200 and tail == "/utterance":
+        assert answer.headers["x-amz-lex-input-mode"] == "Text"
 
 
 @FUZZ
@@ -299,6 +340,9 @@ MALFORMED_HTTP = [
         *NOT_HTTP,
         id="content-length-not-a-number",
     ),
+    # Starts like the HTTP/2 preface but is not it: served as HTTP/1.x, whose version 2.0 it refuses.
+    pytest.param(b"PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n", *NOT_HTTP, id="not-quite-the-http2-preface"),
+    pytest.param(b"PRI * HTTP/1.1\r\nHost: x\r\n\r\n", *NOT_HTTP, id="pri-method"),
     # http.server reads a header line without a colon as a parse defect and goes on with the request.
     pytest.param(
         b"POST /x HTTP/1.1\r\nNo-Colon-Header\r\n\r\n",

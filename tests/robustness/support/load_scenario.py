@@ -4,7 +4,8 @@ each a 10-turn conversation mixing the HelloWorld name dialog and LLM fallback t
 Every session has its own first name and its own questions, and checks each answer against them:
 the greeting dialog must confirm *its* name, and the fallback answers (from the echoing fake LLM,
 `support.llm_fakes.echo_reply`) must repeat *its* question and report exactly *its* earlier
-questions as memory. An answer landing in the wrong session, a lost memory or a dialog out of step
+messages as memory: the whole recent conversation (dialog turns included), the last
+`HISTORY_MESSAGES` messages. An answer landing in the wrong session, a lost memory or a dialog out of step
 is a problem; so is any status other than 200.
 """
 
@@ -26,6 +27,8 @@ from tests.robustness.support.llm_fakes import parse_echo
 LOCALE = "en_US"
 PROMPT = "My name is Lex. What is your name?"
 DECLINED = "Please start over from the beginning."
+# LLM_HISTORY_MESSAGES (and CHAT_HISTORY_MESSAGES) as the dev server runs them: its default.
+HISTORY_MESSAGES = 10
 _SYLLABLES = ["ka", "lo", "mi", "ra", "ne", "to", "su", "vi", "de", "po", "ba", "zu"]
 
 
@@ -58,32 +61,41 @@ def conversation(name: str) -> list[Turn]:
 
         return check
 
-    def echoes(number: int) -> Callable[[dict[str, Any]], None]:
-        def check(body: dict[str, Any]) -> None:
-            assert body["source"] == "llm", body
-            echo = parse_echo(body["msg"])
-            assert echo["q"] == questions[number], echo
-            assert echo["earlier"] == questions[:number], echo
-            assert echo["n"] == 2 * number + 2, echo
-
-        return check
-
     confirm = says(f"Is your name {name}?", action="ConfirmIntent")
-    return [
-        Turn("Hello", says(PROMPT, action="ElicitSlot"), "dialog"),
-        Turn(name, confirm, "dialog"),
-        Turn(
+    # Every turn, dialog or fallback, is remembered as a question and an answer (two messages).
+    plan: list[tuple[str, Callable[[dict[str, Any]], None] | int, str]] = [
+        ("Hello", says(PROMPT, action="ElicitSlot"), "dialog"),
+        (name, confirm, "dialog"),
+        (
             "yes",
             says(f"Nice to meet you, {name}.", "Ending the HelloWorld intent.", action="Close"),
             "dialog",
         ),
-        Turn(questions[0], echoes(0), "fallback"),
-        Turn(questions[1], echoes(1), "fallback"),
-        Turn(f"Hello, my name is {name}", confirm, "dialog"),
-        Turn("no", says(DECLINED, action="Close"), "dialog"),
-        Turn(questions[2], echoes(2), "fallback"),
-        Turn(questions[3], echoes(3), "fallback"),
-        Turn(f"Hi, I'm {name}", confirm, "dialog"),
+        (questions[0], 0, "fallback"),
+        (questions[1], 1, "fallback"),
+        (f"Hello, my name is {name}", confirm, "dialog"),
+        ("no", says(DECLINED, action="Close"), "dialog"),
+        (questions[2], 2, "fallback"),
+        (questions[3], 3, "fallback"),
+        (f"Hi, I'm {name}", confirm, "dialog"),
+    ]
+    texts = [text for text, _, _ in plan]
+
+    def echoes(number: int, position: int) -> Callable[[dict[str, Any]], None]:
+        remembered = texts[max(0, position - HISTORY_MESSAGES // 2) : position]
+
+        def check(body: dict[str, Any]) -> None:
+            assert body["source"] == "llm", body
+            echo = parse_echo(body["msg"])
+            assert echo["q"] == questions[number], echo
+            assert echo["earlier"] == remembered, echo
+            assert echo["n"] == 1 + 2 * len(remembered) + 1, echo  # system prompt, memory, question
+
+        return check
+
+    return [
+        Turn(text, echoes(check, position) if isinstance(check, int) else check, kind)
+        for position, (text, check, kind) in enumerate(plan)
     ]
 
 

@@ -88,24 +88,75 @@ def field_path(keys: tuple[Any, ...]) -> str:
     return path
 
 
+# Values AWS::Lex::Bot's schema accepts (the loader checks it first), for features the emulator refuses.
+S3_BOT_FILE = {"S3Bucket": "bot-imports", "S3ObjectKey": "bot.zip"}
+KENDRA = {"KendraIndex": "arn:aws:kendra:us-east-1:123456789012:index/faq-index"}
+QNA = {
+    "BedrockModelConfiguration": {
+        "ModelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
+    },
+    "DataSourceConfiguration": {
+        "BedrockKnowledgeStoreConfiguration": {
+            "BedrockKnowledgeBaseArn": "arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678"
+        }
+    },
+}
+_WAIT = {"MessageGroupsList": [{"Message": {"PlainTextMessage": {"Value": "Take your time."}}}]}
+WAIT_AND_CONTINUE_ON = {"IsActive": True, "WaitingResponse": _WAIT, "ContinueResponse": _WAIT}
+
+
 # (where to set, the value, the extra path inside the value that the error names)
 SET_CASES: list[tuple[tuple[Any, ...], Any, str]] = [
-    (("BotFileS3Location",), {"S3Bucket": "b", "S3ObjectKey": "k"}, ""),
+    (("BotFileS3Location",), S3_BOT_FILE, ""),
     (("Foo",), 1, ""),
     (("BotLocales", 0, "GenerativeAISettings"), {}, ""),
-    ((*H, "DialogCodeHook"), {"Enabled": True}, ".Enabled"),
-    ((*H, "InitialResponseSetting"), {}, ""),
-    ((*H, "InputContexts"), [{"Name": "c"}], ""),
-    ((*H, "KendraConfiguration"), {}, ""),
-    ((*SLOT, "ValueElicitationSetting", "SlotCaptureSetting"), {}, ""),
-    ((*PROMPT, "PromptAttemptsSpecification"), {}, ""),
-    ((*PROMPT, "MaxRetries"), "2", ""),
+    ((*H, "KendraConfiguration"), KENDRA, ""),
+    ((*H, "QnAIntentConfiguration"), QNA, ""),
+    ((*SLOT, "SubSlotSetting"), {}, ""),
+    (
+        (*SLOT, "ValueElicitationSetting", "WaitAndContinueSpecification"),
+        WAIT_AND_CONTINUE_ON,
+        ".IsActive",
+    ),
+    (
+        (*H, "InitialResponseSetting"),
+        {"NextStep": {"DialogAction": {"Type": "Jump"}}},
+        ".NextStep.DialogAction.Type",
+    ),
+    (
+        (*H, "InitialResponseSetting"),
+        {"NextStep": {"DialogAction": {"Type": "ElicitSlot", "SlotToElicit": "Age"}}},
+        ".NextStep.DialogAction.SlotToElicit",
+    ),
+    (
+        (*H, "InitialResponseSetting"),
+        {"NextStep": {"DialogAction": {"Type": "StartIntent"}, "Intent": {"Name": "Nope"}}},
+        ".NextStep.Intent.Name",
+    ),
+    (
+        (*H, "InitialResponseSetting"),
+        {
+            "Conditional": {
+                "IsActive": True,
+                "ConditionalBranches": [
+                    {"Name": "b", "Condition": {"ExpressionString": "{Name} LIKE 'x'"}, "NextStep": {}}
+                ],
+                "DefaultBranch": {},
+            }
+        },
+        ".Conditional.ConditionalBranches[0].Condition.ExpressionString",
+    ),
+    (
+        (*H, "OutputContexts"),
+        [{"Name": "c", "TimeToLiveInSeconds": 1, "TurnsToLive": 1}],
+        "[0].TimeToLiveInSeconds",
+    ),
+    ((*PROMPT, "MaxRetries"), "two", ""),
+    ((*PROMPT, "MaxRetries"), "2.5", ""),
+    ((*H, "IntentClosingSetting", "IsActive"), "yes", ""),
     ((*SLOT, "MultipleValuesSetting"), {"AllowMultipleValues": True}, ".AllowMultipleValues"),
-    ((*SLOT, "SlotTypeName"), "AMAZON.City", ""),
-    ((*H, "IntentConfirmationSetting", "ConfirmationNextStep"), {}, ""),
-    ((*H, "FulfillmentCodeHook", "PostFulfillmentStatusSpecification", "SuccessNextStep"), {}, ""),
+    ((*SLOT, "SlotTypeName"), "AMAZON.Airport", ""),
     ((*H, "FulfillmentCodeHook", "FulfillmentUpdatesSpecification"), {"Active": True}, ".Active"),
-    ((*H, "IntentClosingSetting", "NextStep"), {}, ""),
     (("BotLocales", 0, "Intents", 1, "ParentIntentSignature"), "AMAZON.HelpIntent", ""),
     (CONFIRMATION_MESSAGE, {"PlainTextMessage": {"Value": "Are you {Age}?"}}, ".PlainTextMessage.Value"),
     ((*H, "SampleUtterances", 0), {"Utterance": "I am {Age}"}, ".Utterance"),
@@ -162,13 +213,15 @@ def test_structural_problems_name_the_field(mutate: Mutation, path: str) -> None
 
 def test_an_unsupported_field_lists_what_is_supported_there() -> None:
     with pytest.raises(BotDefinitionError, match=r"supported here: .*SampleUtterances"):
-        parse_bot_definition(changed(lambda d: hello(d).update(OutputContexts=[])))
+        parse_bot_definition(changed(lambda d: hello(d).update(KendraConfiguration=KENDRA)))
 
 
 def test_fields_harmless_to_a_text_runtime_are_accepted_explicitly() -> None:
     def mutate(definition: dict[str, Any]) -> None:
         definition.update(
-            Name="HelloWorldBot", RoleArn="arn:aws:iam::1:role/r", DataPrivacy={"ChildDirected": False}
+            Name="HelloWorldBot",
+            RoleArn="arn:aws:iam::123456789012:role/lex-runtime",
+            DataPrivacy={"ChildDirected": False},
         )
         definition["AutoBuildBotLocales"] = True
         definition["BotLocales"][0]["VoiceSettings"] = {"VoiceId": "Seoyeon"}
@@ -190,13 +243,13 @@ def test_custom_slot_types_with_synonyms_and_strategies_load() -> None:
                 "Name": "Size",
                 "Description": "drink sizes",
                 "SlotTypeValues": [{"SampleValue": {"Value": "large"}, "Synonyms": [{"Value": "big"}]}],
-                "ValueSelectionSetting": {"ResolutionStrategy": "TopResolution"},
+                "ValueSelectionSetting": {"ResolutionStrategy": "TOP_RESOLUTION"},
             },
             {
                 "Name": "Booking",
                 "ParentSlotTypeSignature": "AMAZON.AlphaNumeric",
                 "ValueSelectionSetting": {
-                    "ResolutionStrategy": "OriginalValue",
+                    "ResolutionStrategy": "ORIGINAL_VALUE",
                     "RegexFilter": {"Pattern": "[A-Z]{2}[0-9]{4}"},
                 },
             },
@@ -225,3 +278,44 @@ def test_a_file_that_is_not_json_says_where(tmp_path: Path) -> None:
 def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(BotDefinitionError, match="cannot read bot definition"):
         load_bot_definition(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize(
+    ("spelling", "right"), [("TopResolution", "TOP_RESOLUTION"), ("OriginalValue", "ORIGINAL_VALUE")]
+)
+def test_the_models_api_spelling_of_resolution_strategy_is_refused_with_the_cloudformation_one(
+    spelling: str, right: str
+) -> None:
+    # AWS::Lex::Bot SlotValueSelectionSetting.ResolutionStrategy: ORIGINAL_VALUE | TOP_RESOLUTION | ...
+    def mutate(definition: dict[str, Any]) -> None:
+        definition["BotLocales"][0]["SlotTypes"] = [
+            {
+                "Name": "Size",
+                "SlotTypeValues": [{"SampleValue": {"Value": "large"}}],
+                "ValueSelectionSetting": {"ResolutionStrategy": spelling},
+            }
+        ]
+
+    with pytest.raises(BotDefinitionError, match=f"CloudFormation\\) spells it {right}") as raised:
+        parse_bot_definition(changed(mutate))
+
+    assert raised.value.path == "BotLocales[0].SlotTypes[0].ValueSelectionSetting.ResolutionStrategy"
+
+
+def test_numbers_and_booleans_written_as_strings_are_coerced_as_cloudformation_does() -> None:
+    def mutate(definition: dict[str, Any]) -> None:
+        definition["IdleSessionTTLInSeconds"] = "300"
+        definition["BotLocales"][0]["NluConfidenceThreshold"] = "0.40"
+        name_slot(definition)["ValueElicitationSetting"]["PromptSpecification"]["MaxRetries"] = "3"
+        hello(definition)["IntentClosingSetting"]["IsActive"] = "false"
+        hello(definition)["FulfillmentCodeHook"]["Enabled"] = "false"
+
+    bot = parse_bot_definition(changed(mutate))
+
+    locale = bot.locales["ko_KR"]
+    intent = locale.intent("HelloWorld")
+    assert intent is not None
+    assert intent.closing is not None
+    assert intent.slots[0].prompt is not None
+    assert (bot.idle_session_ttl_seconds, locale.threshold) == (300, 0.4)
+    assert (intent.slots[0].prompt.max_retries, intent.closing.active) == (3, False)

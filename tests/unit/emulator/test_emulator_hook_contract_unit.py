@@ -119,6 +119,7 @@ def state(action: str = "Close", **intent: Any) -> dict[str, Any]:
         (state(name="Greet", slots={"Age": None}), "sessionState.intent.slots.Age"),
         (state(name="Greet", slots={"Name": {"value": {}}}), "interpretedValue"),
         (state(name="Greet", slots={"Name": {"shape": "List", "values": []}}), "shape"),
+        (state(name="Greet", slots={"Name": {"shape": "Composite", "subSlots": {}}}), "Composite"),
         (close(messages="hi"), "messages must be a list"),
         (close(messages=[{"contentType": "PlainText", "content": "x"}] * 11), "at most 10"),
         (close(messages=[{"contentType": "PlainText", "content": ""}]), "messages[0].content"),
@@ -144,3 +145,17 @@ def test_a_contract_violation_names_the_field(raw: Any, named: str) -> None:
         validate_hook_response(raw, LOCALE)
 
     assert named in str(raised.value)
+
+
+def test_a_list_slot_from_the_hook_keeps_its_values() -> None:
+    # "Using multiple values in a slot": shape List, each value a Scalar slot value.
+    values = [{"shape": "Scalar", "value": {"interpretedValue": name}} for name in ("Ann", "Bo")]
+    answer = validate_hook_response(
+        state("Delegate", name="Greet", slots={"Name": {"shape": "List", "values": values}}), LOCALE
+    )
+
+    assert answer.intent is not None
+    value = answer.intent.slots["Name"]
+    assert value is not None
+    assert value.interpreted_values == ["Ann", "Bo"]
+    assert value.to_wire()["shape"] == "List"

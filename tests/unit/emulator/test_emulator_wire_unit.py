@@ -51,8 +51,11 @@ def test_unknown_paths_wrong_methods_and_unimplemented_operations_are_told_apart
     with pytest.raises(MethodNotAllowedError) as raised:
         match_route("PUT", BASE)
     assert raised.value.allowed == ("DELETE", "GET", "POST")
-    with pytest.raises(UnsupportedOperationError, match="RecognizeUtterance"):
-        match_route("POST", f"{BASE}/utterance")
+    with pytest.raises(UnsupportedOperationError, match="StartConversation"):
+        match_route("POST", f"{BASE}/conversation")
+    with pytest.raises(MethodNotAllowedError):
+        match_route("GET", f"{BASE}/utterance")
+    assert match_route("POST", f"{BASE}/utterance").operation == "RecognizeUtterance"
 
 
 def test_packed_headers_are_gzipped_base64_json() -> None:

@@ -16,7 +16,14 @@ from botocore.exceptions import (
 )
 
 from lambda_lex.handler import api_error_for
-from lambda_lex.lex_gateway import LexCallError, LexFailure, LexGateway, client_config
+from lambda_lex.lex_gateway import (
+    CONNECT_TIMEOUT_SECONDS,
+    SESSION_WRITE_READ_TIMEOUT_SECONDS,
+    LexCallError,
+    LexFailure,
+    LexGateway,
+    client_config,
+)
 
 URL = "https://runtime-v2-lex.us-east-1.amazonaws.com"
 OK = {"sessionId": "s", "messages": []}
@@ -144,3 +151,113 @@ def test_failures_after_the_request_may_have_reached_lex_are_never_retried(error
     assert caught.failure is failure
     assert client.calls == 1
     assert api_error_for(caught).status == status
+
+
+class ScriptedSessionClient(ScriptedClient):
+    """The PutSession client: the same script, and the arguments of each call."""
+
+    def __init__(self, *outcomes: object) -> None:
+        super().__init__(*outcomes)
+        self.arguments: list[dict[str, object]] = []
+
+    def put_session(self, **kwargs: object) -> object:
+        self.arguments.append(kwargs)
+        return self.recognize_text()
+
+
+STATE = {"dialogAction": {"type": "Close"}, "sessionAttributes": {"llmHistory": "{}"}}
+
+
+def put(
+    session_client: ScriptedSessionClient, time_left: float | None = None
+) -> tuple[LexGateway, list[float]]:
+    sleeps: list[float] = []
+    built: list[int] = []
+
+    def factory() -> Any:
+        built.append(1)
+        return session_client
+
+    gateway = LexGateway(
+        ScriptedClient(),  # type: ignore[arg-type]
+        read_timeout=25.0,
+        session_client_factory=factory,
+        sleep=sleeps.append,
+        jitter=lambda: 0.5,
+    )
+    for _ in range(2):
+        gateway.put_session(
+            bot_id="ABCDEFGHIJ",
+            bot_alias_id="LIVEALIAS1",
+            locale_id="ko_KR",
+            session_id="s",
+            session_state=STATE,
+            time_left=None if time_left is None else (lambda: time_left),
+        )
+    assert built == [1], "the PutSession client is built once, on first use"
+    return gateway, sleeps
+
+
+def test_put_session_sends_the_state_through_its_own_client_with_a_short_read_timeout() -> None:
+    client = ScriptedSessionClient({}, {})
+    gateway, _ = put(client)
+    assert client.arguments[0] == {
+        "botId": "ABCDEFGHIJ",
+        "botAliasId": "LIVEALIAS1",
+        "localeId": "ko_KR",
+        "sessionId": "s",
+        "sessionState": STATE,
+    }
+    assert gateway.session_read_timeout == SESSION_WRITE_READ_TIMEOUT_SECONDS < 25.0
+
+
+def test_put_session_retries_a_throttle_once_like_recognize_text() -> None:
+    client = ScriptedSessionClient(client_error("ThrottlingException", 429), {}, {})
+    _, sleeps = put(client)
+    assert client.calls == 3
+    assert sleeps == [0.2]
+
+
+@pytest.mark.parametrize(
+    ("error", "failure"),
+    [
+        (ReadTimeoutError(endpoint_url=URL), LexFailure.TIMEOUT),
+        (ConnectionClosedError(endpoint_url=URL), LexFailure.UPSTREAM),
+        (client_error("AccessDeniedException", 403), LexFailure.MISCONFIGURED),
+    ],
+)
+def test_put_session_failures_are_reported_not_repeated(error: Exception, failure: LexFailure) -> None:
+    client = ScriptedSessionClient(error)
+    with pytest.raises(LexCallError) as caught:
+        put(client)
+    assert caught.value.failure is failure
+    assert client.calls == 1
+
+
+def test_put_session_is_not_attempted_without_time_for_it() -> None:
+    client = ScriptedSessionClient()
+    with pytest.raises(LexCallError) as caught:
+        put(client, time_left=CONNECT_TIMEOUT_SECONDS + SESSION_WRITE_READ_TIMEOUT_SECONDS - 0.1)
+    assert caught.value.failure is LexFailure.TIMEOUT
+    assert client.calls == 0
+
+
+def test_recognize_text_sends_the_request_attributes() -> None:
+    seen: list[dict[str, object]] = []
+
+    class Recording:
+        def recognize_text(self, **kwargs: object) -> object:
+            seen.append(kwargs)
+            return OK
+
+    gateway = LexGateway(Recording(), read_timeout=25.0)  # type: ignore[arg-type]
+    gateway.recognize_text(
+        bot_id="ABCDEFGHIJ",
+        bot_alias_id="LIVEALIAS1",
+        locale_id="ko_KR",
+        session_id="s",
+        text="hi",
+        request_attributes={"x-chatbot-turn": "ab" * 16},
+    )
+    assert seen[0]["requestAttributes"] == {"x-chatbot-turn": "ab" * 16}
+    assert gateway.session_client is gateway.client  # no factory: PutSession shares the client

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from lambda_lex.chat import converse, reply_from_lex
+import pytest
+
+import conversation_memory
+from lambda_lex.chat import ANSWERED_BY_ATTRIBUTE, TURN_ATTRIBUTE, converse, reply_from_lex, slot_values
+from lambda_lex.lex_gateway import LexCallError, LexFailure
 from lambda_lex.request import ChatRequest
 
 
@@ -28,6 +33,7 @@ def test_all_messages_are_kept_and_joined_into_msg() -> None:
         "intent": "HelloWorld",
         "intentState": "Fulfilled",
         "dialogAction": "Close",
+        "slots": {},
         "source": "lex",
     }
 
@@ -73,20 +79,137 @@ def test_image_cards_show_their_title_and_empty_contents_are_not_joined() -> Non
     assert reply.msg == "Pick one\n\nthen"
 
 
+def state_with(marker: str | None, intent: str = "FallbackIntent") -> dict[str, Any]:
+    attributes = {} if marker is None else {ANSWERED_BY_ATTRIBUTE: marker}
+    return {
+        "messages": [{"contentType": "PlainText", "content": "text"}],
+        "sessionState": {
+            "dialogAction": {"type": "Close"},
+            "intent": {"name": intent, "state": "Fulfilled"},
+            "sessionAttributes": attributes,
+        },
+    }
+
+
+@pytest.mark.parametrize("source", ["llm", "handler", "notice"])
+def test_the_code_hook_says_who_answered_this_turn(source: str) -> None:
+    reply = reply_from_lex(state_with(f"t-1:{source}"), session_id="s", locale="en_US", turn="t-1")
+    assert reply.source == source
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "t-0:llm",  # an earlier turn's marker, still in the session attributes
+        "t-1:",  # no source
+        "t-1:poet",  # not a source of the protocol
+        "t-1",  # no separator
+        "t-1x:llm",  # another turn whose id starts like this one
+    ],
+)
+def test_a_marker_not_for_this_turn_means_lex_answered(marker: str) -> None:
+    reply = reply_from_lex(state_with(marker), session_id="s", locale="en_US", turn="t-1")
+    assert reply.source == "lex"
+
+
+def test_transitional_a_fallback_answer_with_no_marker_in_the_session_is_the_llms() -> None:
+    # Code hooks that predate the marker: FallbackIntent was the LLM (remove once all write it).
+    assert reply_from_lex(state_with(None), session_id="s", locale="en_US", turn="t").source == "llm"
+    assert (
+        reply_from_lex(state_with(None, "HelloWorld"), session_id="s", locale="en_US", turn="t").source
+        == "lex"
+    )
+
+
+def test_slots_give_interpreted_values_lists_for_multi_value_slots_and_null_when_empty() -> None:
+    def value(original: str, interpreted: str) -> dict[str, Any]:
+        return {"value": {"originalValue": original, "interpretedValue": interpreted, "resolvedValues": []}}
+
+    slots = {
+        "Name": value("minah", "Minah"),
+        "Count": value("three", "3"),
+        "Empty": None,
+        "Toppings": {
+            "shape": "List",
+            "value": {"originalValue": "ham and olives", "interpretedValue": "ham and olives"},
+            "values": [value("ham", "ham"), value("olives", "olive")],
+        },
+        "NoToppings": {"shape": "List", "values": []},
+        "OnlyOriginal": {"value": {"originalValue": "x"}},
+    }
+    assert slot_values(slots) == {
+        "Name": "Minah",
+        "Count": "3",
+        "Empty": None,
+        "Toppings": ["ham", "olive"],
+        "NoToppings": None,
+        "OnlyOriginal": None,
+    }
+    assert slot_values(None) == {}
+    assert slot_values(["not", "a", "map"]) == {}
+
+
+def test_the_reply_carries_the_current_intents_slots_and_its_state_as_lex_reports_it() -> None:
+    response = {
+        "messages": [{"contentType": "PlainText", "content": "Is your name Minah?"}],
+        "sessionState": {
+            "dialogAction": {"type": "ConfirmIntent"},
+            "intent": {
+                "name": "HelloWorld",
+                "state": "InProgress",
+                "slots": {"Name": {"value": {"originalValue": "Minah", "interpretedValue": "Minah"}}},
+            },
+        },
+    }
+    body = reply_from_lex(response, session_id="s", locale="en_US").to_body()
+    assert (body["intentState"], body["slots"]) == ("InProgress", {"Name": "Minah"})
+    ready = {"sessionState": {"intent": {"name": "Order", "state": "ReadyForFulfillment", "slots": {}}}}
+    assert reply_from_lex(ready, session_id="s", locale="en_US").intent_state == "ReadyForFulfillment"
+
+
 class RecordingLex:
-    def __init__(self) -> None:
+    """Answers with `response`, records the calls; `put_session` fails with `put_error` if given."""
+
+    def __init__(self, response: dict[str, Any], put_error: LexCallError | None = None) -> None:
+        self.response = response
+        self.put_error = put_error
         self.calls: list[dict[str, Any]] = []
+        self.puts: list[dict[str, Any]] = []
 
-    def recognize_text(self, **kwargs):
+    def recognize_text(self, **kwargs: Any) -> dict[str, Any]:
         self.calls.append(kwargs)
-        return {"messages": [{"contentType": "PlainText", "content": "ok"}]}
+        turn = kwargs["request_attributes"][TURN_ATTRIBUTE]
+        answer: dict[str, Any] = json.loads(json.dumps(self.response).replace("{turn}", turn))
+        return answer
+
+    def put_session(self, **kwargs: Any) -> None:
+        self.puts.append(kwargs)
+        if self.put_error is not None:
+            raise self.put_error
 
 
-def test_converse_sends_the_validated_turn_to_the_configured_bot() -> None:
-    lex = RecordingLex()
-    request = ChatRequest(text="안녕", session_id="sess-1", locale="ko_KR", session_generated=False)
-    reply = converse(request, lex, bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1")
-    assert reply.msg == "ok"
+HELLO: dict[str, Any] = {
+    "messages": [{"contentType": "PlainText", "content": "My name is Lex. What is your name?"}],
+    "sessionState": {
+        "dialogAction": {"type": "ElicitSlot", "slotToElicit": "Name"},
+        "intent": {
+            "name": "HelloWorld",
+            "state": "InProgress",
+            "confirmationState": "None",
+            "slots": {"Name": None},
+        },
+        "activeContexts": [],
+        "sessionAttributes": {"greeting": "yes"},
+        "originatingRequestId": "req-1",
+    },
+}
+KO = ChatRequest(text="안녕", session_id="sess-1", locale="ko_KR", session_generated=False)
+
+
+def test_converse_sends_the_validated_turn_with_a_fresh_turn_id_to_the_configured_bot() -> None:
+    lex = RecordingLex(HELLO)
+    reply = converse(KO, lex, bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1", turn_id=lambda: "0f" * 16)
+    assert reply.msg == "My name is Lex. What is your name?"
     assert lex.calls == [
         {
             "bot_id": "ABCDEFGHIJ",
@@ -94,6 +217,84 @@ def test_converse_sends_the_validated_turn_to_the_configured_bot() -> None:
             "locale_id": "ko_KR",
             "session_id": "sess-1",
             "text": "안녕",
+            "request_attributes": {"x-chatbot-turn": "0f" * 16},
             "time_left": None,
         }
     ]
+    converse(KO, lex, bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1")
+    converse(KO, lex, bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1")
+    generated = [call["request_attributes"][TURN_ATTRIBUTE] for call in lex.calls[1:]]
+    assert len(set(generated)) == 2
+    assert all(len(turn) == 32 and int(turn, 16) >= 0 for turn in generated)
+
+
+def test_a_turn_lex_answered_is_remembered_with_one_put_session_of_the_state_lex_returned() -> None:
+    lex = RecordingLex(HELLO)
+    reply = converse(KO, lex, bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1", history_messages=10)
+    assert reply.memory == "written"
+    [put] = lex.puts
+    assert {k: put[k] for k in ("bot_id", "bot_alias_id", "locale_id", "session_id")} == {
+        "bot_id": "ABCDEFGHIJ",
+        "bot_alias_id": "LIVEALIAS1",
+        "locale_id": "ko_KR",
+        "session_id": "sess-1",
+    }
+    state = put["session_state"]
+    expected = {k: v for k, v in HELLO["sessionState"].items() if k != "sessionAttributes"}
+    # The empty slot Lex reported as null is left out: PutSession refuses null slots.
+    expected["intent"] = {**expected["intent"], "slots": {}}
+    assert {k: v for k, v in state.items() if k != "sessionAttributes"} == expected
+    assert state["sessionAttributes"]["greeting"] == "yes"
+    history, note = conversation_memory.load_history(state["sessionAttributes"])
+    assert note is None
+    assert [(m.role, m.content) for m in history] == [
+        ("user", "안녕"),
+        ("assistant", "My name is Lex. What is your name?"),
+    ]
+
+
+@pytest.mark.parametrize("source", ["handler", "notice"])
+def test_handler_and_notice_turns_are_remembered_too(source: str) -> None:
+    response = state_with(f"{{turn}}:{source}", intent="OrderCoffee")
+    lex = RecordingLex(response)
+    reply = converse(KO, lex, bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1", history_messages=10)
+    assert reply.source == source
+    assert len(lex.puts) == 1
+
+
+def test_the_llms_own_turns_memory_off_and_delegate_states_are_not_written_back() -> None:
+    llm = RecordingLex(state_with("{turn}:llm"))
+    assert (
+        converse(KO, llm, bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1", history_messages=10).source == "llm"
+    )
+    off = RecordingLex(HELLO)
+    converse(KO, off, bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1", history_messages=0)
+    delegate = RecordingLex({"sessionState": {"dialogAction": {"type": "Delegate"}, "intent": {"name": "X"}}})
+    reply = converse(KO, delegate, bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1", history_messages=10)
+    assert reply.memory == "not_written"
+    assert llm.puts == off.puts == delegate.puts == []
+
+
+def test_a_failed_put_session_never_fails_the_turn() -> None:
+    lex = RecordingLex(HELLO, put_error=LexCallError(LexFailure.THROTTLED, "ThrottlingException"))
+    reply = converse(KO, lex, bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1", history_messages=10)
+    assert reply.msg == "My name is Lex. What is your name?"
+    assert reply.memory == "failed"
+    assert reply.memory_error is not None
+    assert reply.memory_error.failure is LexFailure.THROTTLED
+
+
+def test_memory_accumulates_over_turns_and_stays_bounded() -> None:
+    response = json.loads(json.dumps(HELLO))
+    for n in range(12):
+        lex = RecordingLex(response)
+        converse(
+            ChatRequest(text=f"q{n}", session_id="s1", locale="en_US", session_generated=False),
+            lex,
+            bot_id="ABCDEFGHIJ",
+            bot_alias_id="LIVEALIAS1",
+            history_messages=6,
+        )
+        response["sessionState"]["sessionAttributes"] = lex.puts[0]["session_state"]["sessionAttributes"]
+    history, _ = conversation_memory.load_history(response["sessionState"]["sessionAttributes"])
+    assert [m.content for m in history if m.role == "user"] == ["q9", "q10", "q11"]

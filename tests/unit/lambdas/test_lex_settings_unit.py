@@ -70,3 +70,17 @@ def test_safe_log_level_never_fails() -> None:
 
 def test_an_unknown_log_level_means_info_rather_than_an_outage() -> None:
     assert Settings.from_env({**GOOD, "LOG_LEVEL": "loud"}).log_level == "INFO"
+
+
+def test_conversation_memory_length_defaults_to_the_fallbacks_and_may_be_turned_off() -> None:
+    assert Settings.from_env(GOOD).history_messages == 10
+    assert Settings.from_env({**GOOD, "CHAT_HISTORY_MESSAGES": "0"}).history_messages == 0
+    assert Settings.from_env({**GOOD, "CHAT_HISTORY_MESSAGES": " 50 "}).history_messages == 50
+
+
+@pytest.mark.parametrize("raw", ["-1", "51", "ten", "2.5"])
+def test_a_bad_conversation_memory_length_is_named(raw: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({**GOOD, "CHAT_HISTORY_MESSAGES": raw})
+    assert f"CHAT_HISTORY_MESSAGES={raw!r}" in str(caught.value)
+    assert "0 to 50" in str(caught.value)

@@ -1,0 +1,42 @@
+"""Who answered a turn: the session attribute the code hook writes for `/chat` (see the shared protocol).
+
+`/chat` sends each RecognizeText with the request attribute `x-chatbot-turn`; a code hook whose
+response carries messages it produced writes `x-chatbot-answered-by = "<turn>:<source>"`, source
+`llm` (the LLM wrote the text), `handler` (a user's intent handler) or `notice` (a fixed message:
+no LLM configured, timeout, a failed handler...). Without a turn id nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+TURN_ATTRIBUTE = "x-chatbot-turn"
+ANSWERED_BY_ATTRIBUTE = "x-chatbot-answered-by"
+Source = Literal["llm", "handler", "notice"]
+
+
+def turn_id(event: object) -> str | None:
+    """The event's `x-chatbot-turn` request attribute, if it has a usable one."""
+    attributes = event.get("requestAttributes") if isinstance(event, Mapping) else None
+    turn = attributes.get(TURN_ATTRIBUTE) if isinstance(attributes, Mapping) else None
+    return turn if isinstance(turn, str) and turn else None
+
+
+def marked(attributes: Mapping[str, str], event: object, source: Source) -> dict[str, str]:
+    """`attributes` plus the answered-by marker for this event's turn (unchanged without a turn id)."""
+    result = dict(attributes)
+    turn = turn_id(event)
+    if turn is not None:
+        result[ANSWERED_BY_ATTRIBUTE] = f"{turn}:{source}"
+    return result
+
+
+def mark_response(response: dict[str, Any], event: object, source: Source) -> dict[str, Any]:
+    """Write the marker into a code-hook response's session attributes when it carries messages."""
+    if not response.get("messages"):
+        return response
+    state = response.setdefault("sessionState", {})
+    attributes = state.get("sessionAttributes")
+    state["sessionAttributes"] = marked(attributes if isinstance(attributes, Mapping) else {}, event, source)
+    return response
