@@ -139,13 +139,29 @@ def bot_path_from(environ: Mapping[str, str]) -> Path:
 
 
 def read_bot_info(path: Path, default_locale: str | None) -> BotInfo:
-    """The locales of the bot definition; the default locale is DEFAULT_LOCALE or the first one."""
+    """The locales of the bot definition (a Properties `.json` or a console export `.zip`); the
+    default locale is DEFAULT_LOCALE or the first one."""
+    if path.suffix.lower() == ".zip":
+        from lex_emulator.console_export import read_console_export
+        from lex_emulator.errors import BotDefinitionError
+
+        try:
+            definition: object = read_console_export(path)
+        except OSError as error:
+            raise ConfigError(f"cannot read the bot definition {path}: {error.strerror}") from None
+        except (BotDefinitionError, ValueError) as error:
+            raise ConfigError(f"the bot definition {path} cannot be used: {error}") from None
+        return _bot_info(path, definition, default_locale)
     try:
         definition = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise ConfigError(f"cannot read the bot definition {path}: {error.strerror}") from None
     except ValueError as error:
         raise ConfigError(f"the bot definition {path} is not valid JSON: {error}") from None
+    return _bot_info(path, definition, default_locale)
+
+
+def _bot_info(path: Path, definition: object, default_locale: str | None) -> BotInfo:
     bot_locales = definition.get("BotLocales") if isinstance(definition, dict) else None
     if not isinstance(bot_locales, list) or not bot_locales:
         raise ConfigError(f"the bot definition {path} has no BotLocales")

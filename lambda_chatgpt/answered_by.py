@@ -34,9 +34,11 @@ def marked(attributes: Mapping[str, str], event: object, source: Source) -> dict
 
 def mark_response(response: dict[str, Any], event: object, source: Source) -> dict[str, Any]:
     """Write the marker into a code-hook response's session attributes when it carries messages."""
-    if not response.get("messages"):
+    state = response.get("sessionState")
+    attributes = state.get("sessionAttributes") if isinstance(state, dict) else None
+    # Without sessionAttributes in the response Lex keeps the session's own; writing only the marker
+    # would replace them (the memory with them), so such a response stays unmarked.
+    if not response.get("messages") or not isinstance(state, dict) or not isinstance(attributes, Mapping):
         return response
-    state = response.setdefault("sessionState", {})
-    attributes = state.get("sessionAttributes")
-    state["sessionAttributes"] = marked(attributes if isinstance(attributes, Mapping) else {}, event, source)
+    state["sessionAttributes"] = marked(attributes, event, source)
     return response

@@ -43,6 +43,9 @@ class BotModel:
 
     @classmethod
     def from_file(cls, path: Path) -> BotModel:
+        """A Properties `.json` (always, in the Lambda's asset) or, locally, a console export `.zip`."""
+        if path.suffix.lower() == ".zip":
+            return cls.from_dict(_console_export(path), source=str(path))
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except OSError as error:
@@ -83,6 +86,20 @@ class BotModel:
         """(dialog, fulfillment): whether the intent enables each kind of hook in some locale."""
         infos = [intents[name] for intents in self.locales.values() if name in intents]
         return any(i.dialog_hook for i in infos), any(i.fulfillment_hook for i in infos)
+
+
+def _console_export(path: Path) -> dict[str, Any]:
+    """The Properties of a Lex console export, converted by the emulator (local mode only: the stack
+    always bundles the converted Properties as JSON)."""
+    try:
+        from lex_emulator.console_export import read_console_export
+        from lex_emulator.errors import BotDefinitionError
+    except ImportError:  # pragma: no cover - the Lambda asset never holds a .zip definition
+        raise BotModelError(f"{path}: a console export needs the Lex emulator to read it") from None
+    try:
+        return read_console_export(path)
+    except (BotDefinitionError, OSError, ValueError) as error:
+        raise BotModelError(f"the bot definition {path} cannot be read: {error}") from None
 
 
 def _intent(raw: object) -> IntentInfo | None:

@@ -32,6 +32,13 @@ SOURCE_LLM = "llm"
 HOOK_SOURCES = frozenset({SOURCE_LLM, "handler", "notice"})
 # PutSession with a Delegate action would make Lex run the dialog again: never write that back.
 _NOT_WRITTEN_BACK_ACTIONS = frozenset({"Delegate"})
+# The dialog step the last memory write restated ("<intent>|<action>|<slot>"). A turn that ends on the
+# same ElicitSlot/ConfirmIntent step is a re-prompt: it is not written back, because a PutSession
+# restarts the step and whether Lex then restarts its count of retries is not documented. Writing
+# only the first prompt of a step (retry count 0 either way) keeps MaxRetries and the fallback after
+# it working whatever Lex does; the re-prompt exchanges ("maybe" / the same question) are not kept.
+DIALOG_STEP_ATTRIBUTE = "x-chatbot-dialog-step"
+_PROMPT_ACTIONS = frozenset({"ElicitSlot", "ConfirmIntent"})
 
 Slots = dict[str, str | list[str] | None]
 
@@ -150,7 +157,8 @@ def remembered_state(
     state = response.get("sessionState")
     if not isinstance(state, Mapping):
         return None
-    action = _mapping(state.get("dialogAction")).get("type")
+    dialog_action = _mapping(state.get("dialogAction"))
+    action = dialog_action.get("type")
     if action in _NOT_WRITTEN_BACK_ACTIONS:
         return None
     attributes = {
@@ -158,8 +166,17 @@ def remembered_state(
         for key, value in _mapping(state.get("sessionAttributes")).items()
         if isinstance(value, str)
     }
+    step = None
+    if action in _PROMPT_ACTIONS:
+        intent_name = _mapping(state.get("intent")).get("name")
+        step = f"{intent_name}|{action}|{dialog_action.get('slotToElicit') or ''}"
+        if attributes.get(DIALOG_STEP_ATTRIBUTE) == step:
+            return None  # a re-prompt of the step the last write restated
     history, _note = conversation_memory.load_history(attributes)
     updated = conversation_memory.remember(attributes, history, user_text, answer, max_messages=max_messages)
+    updated.pop(DIALOG_STEP_ATTRIBUTE, None)
+    if step is not None:
+        updated[DIALOG_STEP_ATTRIBUTE] = step
     written = {**state, "sessionAttributes": updated}
     intent = state.get("intent")
     if isinstance(intent, Mapping) and isinstance(intent.get("slots"), Mapping):
@@ -191,23 +208,19 @@ def reply_from_lex(
         intent=intent_name,
         intent_state=_text_or_none(intent.get("state")),
         dialog_action=_text_or_none(_mapping(state.get("dialogAction")).get("type")),
-        source=answered_by(_mapping(state.get("sessionAttributes")), turn, intent_name),
+        source=answered_by(_mapping(state.get("sessionAttributes")), turn),
         slots=slot_values(intent.get("slots")),
     )
 
 
-def answered_by(attributes: Mapping[str, Any], turn: str | None, intent_name: str | None) -> str:
+def answered_by(attributes: Mapping[str, Any], turn: str | None) -> str:
     """Who wrote this turn's messages, from the code hook's `x-chatbot-answered-by` attribute."""
     marker = attributes.get(ANSWERED_BY_ATTRIBUTE)
-    if isinstance(marker, str):
-        if turn is not None:
-            claimed_turn, _, source = marker.partition(":")
-            if claimed_turn == turn and source in HOOK_SOURCES:
-                return source
-        return SOURCE_LEX
-    # TRANSITIONAL, until every code hook writes the marker: with no marker in the session at all,
-    # a FallbackIntent answer is taken to be the LLM's (as before the marker existed).
-    return SOURCE_LLM if intent_name == FALLBACK_INTENT else SOURCE_LEX
+    if isinstance(marker, str) and turn is not None:
+        claimed_turn, _, source = marker.partition(":")
+        if claimed_turn == turn and source in HOOK_SOURCES:
+            return source
+    return SOURCE_LEX
 
 
 def slot_values(raw: object) -> Slots:

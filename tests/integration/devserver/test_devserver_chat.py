@@ -127,7 +127,7 @@ def test_llm_failure_still_answers_in_the_conversation(
 ) -> None:
     llm.default = Behaviour.server_error()
     body = chat(http, server, "What is the meaning of life?", f"llm-down-{uuid.uuid4()}", "en_US")
-    assert body["source"] == "llm"
+    assert body["source"] == "notice"  # the fallback's own message, not text an LLM wrote
     assert body["msg"]
     llm.default = Behaviour.ok()
     again = chat(http, server, "What is the meaning of life?", body["sessionId"], "en_US")
@@ -240,3 +240,26 @@ def test_query_string_and_extra_fields_are_ignored(server: DevServerProcess, htt
     )
     assert response.status_code == 200
     assert response.json()["intent"] == "HelloWorld"
+
+
+def test_with_memory_on_the_confirmation_still_gives_up_after_max_retries(
+    server: DevServerProcess, http: requests.Session, llm: FakeOpenAIServer
+) -> None:
+    """The memory's PutSession must not restart Lex's retry count: HelloWorld's confirmation prompt has
+    MaxRetries 2, so the third answer that is neither yes nor no goes to FallbackIntent."""
+    llm.reply = "Let us start again."
+    session = f"retries-{uuid.uuid4()}"
+    assert chat(http, server, "Hello", session, "en_US")["dialogAction"] == "ElicitSlot"
+    assert chat(http, server, "Tom", session, "en_US")["dialogAction"] == "ConfirmIntent"
+    for attempt in (1, 2):
+        again = chat(http, server, "the sky is blue", session, "en_US")
+        assert (again["intent"], again["dialogAction"]) == ("HelloWorld", "ConfirmIntent"), attempt
+    gave_up = chat(http, server, "the sky is blue", session, "en_US")
+    assert gave_up["intent"] == "FallbackIntent"
+    assert gave_up["source"] == "llm"
+    asked = llm.requests[-1].body
+    assert asked is not None
+    contents = [message["content"] for message in asked["messages"]]
+    # the dialog turns are in the LLM's memory
+    assert "Hello" in contents
+    assert "Tom" in contents

@@ -47,7 +47,7 @@ def test_without_any_llm_settings_fallback_says_how_to_configure_one() -> None:
         )
         assert fallback.status_code == 200
         body = fallback.json()
-        assert body["source"] == "llm"
+        assert body["source"] == "notice"
         assert "OPENAI_API_KEY" in body["msg"]
 
 

@@ -63,3 +63,14 @@ def test_a_misconfigured_fallback_is_a_notice(monkeypatch: pytest.MonkeyPatch) -
         fallback_handler.reset_container()
 
     assert response["sessionState"]["sessionAttributes"][ANSWERED_BY_ATTRIBUTE] == "t3:notice"
+
+
+def test_a_response_that_leaves_the_attributes_alone_is_not_given_a_marker_that_would_replace_them() -> None:
+    response: dict[str, object] = {
+        "sessionState": {"dialogAction": {"type": "Close"}},
+        "messages": [{"contentType": "PlainText", "content": "x"}],
+    }
+
+    marked_response = mark_response(response, {"requestAttributes": {"x-chatbot-turn": "t"}}, "notice")
+
+    assert "sessionAttributes" not in marked_response["sessionState"]

@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 
 import conversation_memory
-from lambda_lex.chat import ANSWERED_BY_ATTRIBUTE, TURN_ATTRIBUTE, converse, reply_from_lex, slot_values
+from lambda_lex.chat import (
+    ANSWERED_BY_ATTRIBUTE,
+    DIALOG_STEP_ATTRIBUTE,
+    TURN_ATTRIBUTE,
+    converse,
+    reply_from_lex,
+    slot_values,
+)
 from lambda_lex.lex_gateway import LexCallError, LexFailure
 from lambda_lex.request import ChatRequest
 
@@ -38,15 +45,17 @@ def test_all_messages_are_kept_and_joined_into_msg() -> None:
     }
 
 
-def test_fallback_intent_answers_are_marked_as_llm() -> None:
-    response = {
+def test_a_fallback_intent_answer_is_the_llms_only_when_the_code_hook_says_so() -> None:
+    response: dict[str, Any] = {
         "messages": [{"contentType": "PlainText", "content": "Lex is a service."}],
         "sessionState": {
             "dialogAction": {"type": "Close"},
             "intent": {"name": "FallbackIntent", "state": "Fulfilled"},
         },
     }
-    assert reply_from_lex(response, session_id="s", locale="en_US").source == "llm"
+    assert reply_from_lex(response, session_id="s", locale="en_US").source == "lex"
+    response["sessionState"]["sessionAttributes"] = {ANSWERED_BY_ATTRIBUTE: "t-9:llm"}
+    assert reply_from_lex(response, session_id="s", locale="en_US", turn="t-9").source == "llm"
 
 
 def test_a_sparse_response_gives_nulls_not_errors() -> None:
@@ -112,9 +121,9 @@ def test_a_marker_not_for_this_turn_means_lex_answered(marker: str) -> None:
     assert reply.source == "lex"
 
 
-def test_transitional_a_fallback_answer_with_no_marker_in_the_session_is_the_llms() -> None:
-    # Code hooks that predate the marker: FallbackIntent was the LLM (remove once all write it).
-    assert reply_from_lex(state_with(None), session_id="s", locale="en_US", turn="t").source == "llm"
+def test_a_fallback_answer_with_no_marker_is_lexs_own_message() -> None:
+    # FallbackIntent closed by Lex itself (no code hook wrote a marker): Lex's own closing response.
+    assert reply_from_lex(state_with(None), session_id="s", locale="en_US", turn="t").source == "lex"
     assert (
         reply_from_lex(state_with(None, "HelloWorld"), session_id="s", locale="en_US", turn="t").source
         == "lex"
@@ -286,6 +295,7 @@ def test_a_failed_put_session_never_fails_the_turn() -> None:
 
 def test_memory_accumulates_over_turns_and_stays_bounded() -> None:
     response = json.loads(json.dumps(HELLO))
+    response["sessionState"]["dialogAction"] = {"type": "ElicitIntent"}
     for n in range(12):
         lex = RecordingLex(response)
         converse(
@@ -298,3 +308,45 @@ def test_memory_accumulates_over_turns_and_stays_bounded() -> None:
         response["sessionState"]["sessionAttributes"] = lex.puts[0]["session_state"]["sessionAttributes"]
     history, _ = conversation_memory.load_history(response["sessionState"]["sessionAttributes"])
     assert [m.content for m in history if m.role == "user"] == ["q9", "q10", "q11"]
+
+
+def prompt_step(slot: str) -> dict[str, Any]:
+    response: dict[str, Any] = json.loads(json.dumps(HELLO))
+    response["sessionState"]["dialogAction"] = {"type": "ElicitSlot", "slotToElicit": slot}
+    response["sessionState"]["intent"]["state"] = "InProgress"
+    return response
+
+
+def test_a_re_prompt_of_the_same_step_is_not_written_back_so_lex_keeps_counting_retries() -> None:
+    # A PutSession restarts the dialog step; writing back only a step's first prompt keeps MaxRetries
+    # (and FallbackIntent after it) working whether or not Lex restarts its retry count.
+    response = prompt_step("Name")
+    first = RecordingLex(response)
+    assert converse(
+        KO, first, bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1", history_messages=10
+    ).memory == ("written")
+    written = first.puts[0]["session_state"]["sessionAttributes"]
+    assert written[DIALOG_STEP_ATTRIBUTE].endswith("|ElicitSlot|Name")
+
+    response["sessionState"]["sessionAttributes"] = written
+    again = RecordingLex(response)
+    reply = converse(KO, again, bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1", history_messages=10)
+    assert reply.memory == "not_written"
+    assert again.puts == []
+
+    next_slot = prompt_step("Age")
+    next_slot["sessionState"]["sessionAttributes"] = written
+    moved_on = RecordingLex(next_slot)
+    converse(KO, moved_on, bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1", history_messages=10)
+    assert moved_on.puts[0]["session_state"]["sessionAttributes"][DIALOG_STEP_ATTRIBUTE].endswith(
+        "|ElicitSlot|Age"
+    )
+
+
+def test_a_closed_turn_forgets_the_step_so_the_same_prompt_later_is_written_again() -> None:
+    response = json.loads(json.dumps(HELLO))
+    response["sessionState"]["dialogAction"] = {"type": "Close"}
+    response["sessionState"]["sessionAttributes"] = {DIALOG_STEP_ATTRIBUTE: "HelloWorld|ElicitSlot|Name"}
+    lex = RecordingLex(response)
+    converse(KO, lex, bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1", history_messages=10)
+    assert DIALOG_STEP_ATTRIBUTE not in lex.puts[0]["session_state"]["sessionAttributes"]
