@@ -80,6 +80,7 @@ class ChatApi(Construct):
                 "DEFAULT_LOCALE": config.default_locale,
                 "LOG_USER_TEXT": "true" if config.log_user_text else "false",
                 "CHAT_HISTORY_MESSAGES": str(config.llm_history_messages),
+                "LEX_READ_TIMEOUT_SECONDS": str(config.lex_read_timeout_seconds),
                 "LOG_LEVEL": config.log_level,
                 "POWERTOOLS_SERVICE_NAME": "chat-api",
             },
