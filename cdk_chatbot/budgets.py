@@ -14,6 +14,7 @@ API Gateway's 29 s binds first. Everything is derived here from `llmDeadlineSeco
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 API_GATEWAY_INTEGRATION_SECONDS = 29
@@ -60,7 +61,7 @@ class TurnBudgets:
         """BudgetError unless each layer is at least MIN_MARGIN_SECONDS inside the next and the code
         hook fits in Lex's limit."""
         layers = self.layers()
-        for (inner, inner_s), (outer, outer_s) in zip(layers, layers[1:], strict=False):
+        for (inner, inner_s), (outer, outer_s) in itertools.pairwise(layers):
             if outer_s - inner_s < MIN_MARGIN_SECONDS:
                 raise BudgetError(
                     f"{inner} ({inner_s} s) must end at least {MIN_MARGIN_SECONDS} s before "

@@ -6,8 +6,8 @@ timeout < /chat's wait for Lex < /chat Lambda timeout < API Gateway's 29 s, each
 
 from __future__ import annotations
 
+import itertools
 import json
-from typing import Any
 
 import pytest
 
@@ -33,7 +33,7 @@ CDK_CONTEXT = json.loads((PROJECT_ROOT / "cdk.json").read_text())["context"]
 
 
 def _assert_nested(chain: list[int]) -> None:
-    for inner, outer in zip(chain, chain[1:], strict=False):
+    for inner, outer in itertools.pairwise(chain):
         assert outer - inner >= 1, chain
 
 
@@ -66,23 +66,23 @@ def test_the_largest_allowed_deadline_is_the_largest_that_nests() -> None:
         turn_budgets(0)
 
 
+def _budgets(*seconds: int) -> TurnBudgets:
+    return TurnBudgets(*seconds)
+
+
 @pytest.mark.parametrize(
-    ("fields", "message"),
+    ("budgets_", "message"),
     [
-        ({"llm_deadline": 20, "code_hook_timeout": 20, "lex_read_timeout": 26, "chat_timeout": 28}, "LLM deadline"),
-        ({"llm_deadline": 20, "code_hook_timeout": 26, "lex_read_timeout": 26, "chat_timeout": 28}, "code-hook"),
-        ({"llm_deadline": 20, "code_hook_timeout": 22, "lex_read_timeout": 28, "chat_timeout": 28}, "wait for Lex"),
-        ({"llm_deadline": 20, "code_hook_timeout": 22, "lex_read_timeout": 26, "chat_timeout": 29}, "/chat Lambda"),
-        (
-            {"llm_deadline": 20, "code_hook_timeout": 31, "lex_read_timeout": 40, "chat_timeout": 50,
-             "api_gateway_timeout": 60},
-            "Lex's 30 s",
-        ),
+        (_budgets(20, 20, 26, 28), "LLM deadline"),
+        (_budgets(20, 26, 26, 28), "code-hook"),
+        (_budgets(20, 22, 28, 28), "wait for Lex"),
+        (_budgets(20, 22, 26, 29), "/chat Lambda"),
+        (_budgets(20, 31, 40, 50, 60), "Lex's 30 s"),
     ],
-)  # fmt: skip
-def test_a_collision_is_named(fields: dict[str, Any], message: str) -> None:
+)
+def test_a_collision_is_named(budgets_: TurnBudgets, message: str) -> None:
     with pytest.raises(BudgetError, match=message):
-        TurnBudgets(**fields).check()
+        budgets_.check()
 
 
 def test_an_impossible_deadline_is_a_config_error_naming_the_key() -> None:
