@@ -56,6 +56,7 @@ class ChatbotConfig:
     log_user_text: bool
     lambda_memory_mb: int
     bundle: bool
+    api_gateway_cloud_watch_role: bool
 
     @property
     def budgets(self) -> TurnBudgets:
@@ -100,6 +101,7 @@ class ChatbotConfig:
             log_user_text=r.boolean("logUserText"),
             lambda_memory_mb=r.integer("lambdaMemoryMb", 128, 10_240),
             bundle=r.boolean("bundle"),
+            api_gateway_cloud_watch_role=r.boolean("apiGatewayCloudWatchRole"),
         )
 
     @classmethod
