@@ -17,7 +17,6 @@ from aws_cdk import App
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
-from cdk_chatbot import packaging as packaging_module
 from cdk_chatbot.app_factory import PROJECT_ROOT, add_chatbot
 from cdk_chatbot.bot_definition import BotDefinition
 from cdk_chatbot.code_hook import ROUTER_PACKAGE
@@ -42,7 +41,7 @@ def _lambda_environment() -> dict[str, str]:
     """Environment markers as the Lambda runtime evaluates them (CPython, Linux, arm64)."""
     python = RUNTIME.name.removeprefix("python")
     return {
-        **default_environment(),
+        **{key: str(value) for key, value in default_environment().items()},
         "implementation_name": "cpython",
         "platform_python_implementation": "CPython",
         "python_version": python,
@@ -129,7 +128,7 @@ def test_bundling_installs_the_lock_with_hashes_and_no_resolution(
         commands.append(command)
         return subprocess.CompletedProcess(command, 0, "", "")
 
-    monkeypatch.setattr(packaging_module.subprocess, "run", run)
+    monkeypatch.setattr(subprocess, "run", run)  # packaging.py calls subprocess.run
     bundler = _PackageBundler(
         package_dir=package, requirements=("requests==2.34.2",), python_version="3.14", lock_file=lock
     )
