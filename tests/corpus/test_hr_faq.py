@@ -24,6 +24,12 @@ PARAPHRASES = {
     "am I allowed to work from my house on fridays": "RemoteWork",
     "I woke up with a fever and cannot come in": "SickLeave",
     "how can I sign up for the medical plan": "BenefitsEnrollment",
+    "is there a limit on how much holiday I can take": "VacationPolicy",
+    "which date will my wages be in my bank account": "PayrollDates",
+    "who pays me back for the hotel I booked for the conference": "ExpenseClaims",
+    "could I do my job from home two days a week": "RemoteWork",
+    "my child is ill and so am I, what do I do about work": "SickLeave",
+    "what health cover does the company offer": "BenefitsEnrollment",
 }
 
 OFF_TOPIC = [
@@ -32,6 +38,11 @@ OFF_TOPIC = [
     "how do I fix a flat bike tyre",
     "who won the football match last night",
     "write me a poem about the sea",
+    "how tall is the eiffel tower",
+    "translate good morning into italian",
+    "what time does the supermarket close",
+    "suggest a film to watch tonight",
+    "how do I reset my router",
 ]
 
 
