@@ -16,6 +16,7 @@ import botocore.session
 import pytest
 from botocore.eventstream import EventStream
 from botocore.exceptions import ClientError
+from botocore.model import StructureShape
 from botocore.parsers import EventStreamJSONParser
 
 from lambda_chatgpt.bedrock_provider import BedrockConverseProvider
@@ -109,7 +110,10 @@ class ScriptedClient:
         outcome = self._outcomes.pop(0)
         if isinstance(outcome, ClientError):
             raise outcome
-        shape = self._shape.operation_model("ConverseStream").output_shape.members["stream"]
+        output = self._shape.operation_model("ConverseStream").output_shape
+        assert output is not None
+        shape = output.members["stream"]
+        assert isinstance(shape, StructureShape)
         return {"stream": EventStream(outcome, shape, EventStreamJSONParser(), "ConverseStream")}
 
 
