@@ -29,6 +29,7 @@ LLM_PROVIDERS = ("openai", "bedrock")
 _LOCALE_RE = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
 _MODEL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$")
 _STACK_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}$")
+_EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 LlmProvider = Literal["openai", "bedrock"]
 
@@ -59,6 +60,8 @@ class ChatbotConfig:
     log_user_text: bool
     lambda_memory_mb: int
     bundle: bool
+    # Where the alarms e-mail to (empty: no SNS topic, alarms only show in the console).
+    alarm_email: str = ""
 
     @property
     def fallback_timeout_seconds(self) -> int:
@@ -93,6 +96,7 @@ class ChatbotConfig:
             log_user_text=r.boolean("logUserText"),
             lambda_memory_mb=r.integer("lambdaMemoryMb", 128, 10_240),
             bundle=r.boolean("bundle"),
+            alarm_email=r.optional_email("alarmEmail"),
         )
 
     @classmethod
@@ -173,6 +177,12 @@ class _Reader:
                 f"cdk context {key!r} must be one of {', '.join(map(str, allowed))}; got {number}"
             )
         return number
+
+    def optional_email(self, key: str) -> str:
+        value = self.text(key, allow_empty=True).strip()
+        if value and not _EMAIL_RE.fullmatch(value):
+            raise ConfigError(f"cdk context {key!r} must be an e-mail address or empty, got {value!r}")
+        return value
 
     def boolean(self, key: str) -> bool:
         value = self._raw(key)
