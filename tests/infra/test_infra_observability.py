@@ -229,11 +229,39 @@ def test_with_alarm_email_every_alarm_notifies_an_encrypted_topic_that_mails_it(
         assert alarm["AlarmActions"] == [{"Ref": topic_id}], logical_id
 
 
-def test_cloudwatch_may_use_the_topics_key(alarmed: Synth) -> None:
-    _, key = only(alarmed.template, "AWS::KMS::Key")
-    statements = props(key)["KeyPolicy"]["Statement"]
+def cloudwatch_statement(statements: list[dict[str, Any]]) -> dict[str, Any]:
     [granted] = [s for s in statements if s.get("Principal") == {"Service": "cloudwatch.amazonaws.com"}]
+    return granted
+
+
+def assert_only_this_accounts_alarms(statement: dict[str, Any]) -> None:
+    conditions = statement["Condition"]
+    assert conditions["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    assert render(conditions["ArnLike"]["aws:SourceArn"]).endswith(
+        ":cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*"
+    )
+
+
+def test_cloudwatch_may_use_the_topics_key_for_this_accounts_alarms(alarmed: Synth) -> None:
+    _, key = only(alarmed.template, "AWS::KMS::Key")
+    granted = cloudwatch_statement(props(key)["KeyPolicy"]["Statement"])
     assert set(granted["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+    assert_only_this_accounts_alarms(granted)
+
+
+def test_cloudwatch_may_publish_to_the_topic_for_this_accounts_alarms(alarmed: Synth) -> None:
+    topic_id, _ = only(alarmed.template, "AWS::SNS::Topic")
+    _, policy = only(alarmed.template, "AWS::SNS::TopicPolicy")
+    statements = props(policy)["PolicyDocument"]["Statement"]
+    granted = cloudwatch_statement(statements)
+    assert (granted["Effect"], granted["Action"], granted["Resource"]) == (
+        "Allow",
+        "sns:Publish",
+        {"Ref": topic_id},
+    )
+    assert_only_this_accounts_alarms(granted)
+    [tls] = [s for s in statements if s["Effect"] == "Deny"]
+    assert tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
 
 def test_the_alarmed_stack_is_cdk_nag_and_cfn_lint_clean(alarmed: Synth) -> None:
