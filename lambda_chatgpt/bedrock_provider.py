@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
@@ -40,6 +41,8 @@ from .llm import (
     LlmTimeoutError,
     LlmUnavailableError,
     Message,
+    TokenUsage,
+    token_count,
 )
 from .llm_stream import DEFAULT_IDLE_SECONDS, DeltaSink, DeltaStream
 from .retrying import RetryableError, RetryPolicy, call_with_retries
@@ -87,16 +90,25 @@ class BedrockConverseProvider:
         self._sleep = sleep
         self._jitter = jitter
         self._stream_idle_seconds = stream_idle_seconds
+        self._usage = threading.local()
+
+    def last_usage(self) -> TokenUsage | None:
+        """The usage fields of this thread's last answer (Converse `usage.inputTokens/outputTokens`)."""
+        usage: TokenUsage | None = getattr(self._usage, "last", None)
+        return usage
 
     def complete(self, messages: Sequence[Message], deadline: Deadline) -> str:
+        self._usage.last = None
         system, conversation = _converse_messages(messages)
-        return call_with_retries(
+        text, usage = call_with_retries(
             lambda seconds: self._attempt(system, conversation, seconds),
             deadline,
             self._policy,
             sleep=self._sleep,
             jitter=self._jitter,
         )
+        self._usage.last = usage
+        return text
 
     def complete_stream(self, messages: Sequence[Message], deadline: Deadline) -> DeltaStream:
         """The answer's text deltas (see the module docstring)."""
@@ -155,7 +167,9 @@ class BedrockConverseProvider:
             self._clients[bucket] = self._client_factory(float(bucket))
         return self._clients[bucket]
 
-    def _attempt(self, system: list[Any], conversation: list[Any], seconds: float) -> str:
+    def _attempt(
+        self, system: list[Any], conversation: list[Any], seconds: float
+    ) -> tuple[str, TokenUsage | None]:
         client = self._client(seconds)
         try:
             response = client.converse(
@@ -172,7 +186,7 @@ class BedrockConverseProvider:
             raise RetryableError(LlmUnavailableError(f"connection failed: {type(error).__name__}")) from None
         except BotoCoreError as error:
             raise LlmUnavailableError(f"request failed: {type(error).__name__}") from None
-        return converse_text(response)
+        return converse_text(response), converse_usage(response)
 
 
 def _converse_messages(messages: Sequence[Message]) -> tuple[list[Any], list[Any]]:
@@ -252,3 +266,12 @@ def converse_text(response: Any) -> str:
     if not text.strip():
         raise LlmBadResponseError("the answer is empty")
     return text.strip()
+
+
+def converse_usage(response: Any) -> TokenUsage | None:
+    """`usage.inputTokens` / `usage.outputTokens` of a Converse answer, None when absent."""
+    usage = response.get("usage") if isinstance(response, dict) else None
+    if not isinstance(usage, dict):
+        return None
+    found = TokenUsage(token_count(usage.get("inputTokens")), token_count(usage.get("outputTokens")))
+    return None if found == TokenUsage(None, None) else found

@@ -29,7 +29,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import requests
 
@@ -43,6 +43,8 @@ from .llm import (
     LlmTimeoutError,
     LlmUnavailableError,
     Message,
+    TokenUsage,
+    token_count,
 )
 from .llm_stream import DEFAULT_IDLE_SECONDS, DeltaSink, DeltaStream
 from .retrying import (
@@ -56,6 +58,7 @@ from .sse import SseDecoder, SseEvent
 
 CONNECT_TIMEOUT_SECONDS = 3.0
 RETRYABLE_STATUSES = frozenset({408, 409, 500, 502, 503, 504})
+T = TypeVar("T")
 
 
 class OpenAIChatProvider:
@@ -86,17 +89,21 @@ class OpenAIChatProvider:
         self._sleep = sleep
         self._jitter = jitter
         self._stream_idle_seconds = stream_idle_seconds
+        self._usage = threading.local()
 
     def complete(self, messages: Sequence[Message], deadline: Deadline) -> str:
+        self._usage.last = None
         key = self._keys.get()
         wire_messages = [{"role": m.role, "content": m.content} for m in messages]
-        return call_with_retries(
+        text, usage = call_with_retries(
             lambda seconds: self._attempt(wire_messages, key, seconds),
             deadline,
             self._policy,
             sleep=self._sleep,
             jitter=self._jitter,
         )
+        self._usage.last = usage
+        return text
 
     def complete_stream(self, messages: Sequence[Message], deadline: Deadline) -> DeltaStream:
         """The answer's text deltas (see the module docstring); the key is read now, in the caller."""
@@ -108,7 +115,14 @@ class OpenAIChatProvider:
             idle_seconds=self._stream_idle_seconds,
         )
 
-    def _attempt(self, messages: list[dict[str, str]], key: str | None, seconds: float) -> str:
+    def last_usage(self) -> TokenUsage | None:
+        """The usage fields of this thread's last answer (`usage.prompt_tokens/completion_tokens`)."""
+        usage: TokenUsage | None = getattr(self._usage, "last", None)
+        return usage
+
+    def _attempt(
+        self, messages: list[dict[str, str]], key: str | None, seconds: float
+    ) -> tuple[str, TokenUsage | None]:
         payload = {"model": self.model, "messages": messages, self._length_param: self._max_tokens}
         return within(seconds, lambda: self._exchange(payload, _headers(key, "application/json"), seconds))
 
@@ -160,7 +174,9 @@ class OpenAIChatProvider:
                 self._fail(response)
         return response
 
-    def _exchange(self, payload: dict[str, Any], headers: dict[str, str], seconds: float) -> str:
+    def _exchange(
+        self, payload: dict[str, Any], headers: dict[str, str], seconds: float
+    ) -> tuple[str, TokenUsage | None]:
         try:
             response = self._session.post(
                 self._url,
@@ -179,9 +195,9 @@ class OpenAIChatProvider:
         with response:
             return self._read(response)
 
-    def _read(self, response: requests.Response) -> str:
+    def _read(self, response: requests.Response) -> tuple[str, TokenUsage | None]:
         if response.status_code == 200:
-            return answer_text(response.content)
+            return answer_text(response.content), usage_of(response.content)
         self._fail(response)
 
     def _fail(self, response: requests.Response) -> NoReturn:
@@ -292,7 +308,7 @@ def _abort(response: requests.Response) -> None:
     response.close()
 
 
-def within(seconds: float, call: Callable[[], str]) -> str:
+def within(seconds: float, call: Callable[[], T]) -> T:
     """`call()` in a daemon thread; its result or exception if it ends within `seconds`, else
     LlmTimeoutError (the thread is left to finish on its own)."""
     done = threading.Event()
@@ -311,7 +327,7 @@ def within(seconds: float, call: Callable[[], str]) -> str:
         raise LlmTimeoutError("no complete answer before the deadline")
     if "error" in outcome:
         raise outcome["error"]
-    answer: str = outcome["answer"]
+    answer: T = outcome["answer"]
     return answer
 
 
@@ -335,6 +351,18 @@ def answer_text(body: bytes) -> str:
     if not isinstance(content, str) or not content.strip():
         raise LlmBadResponseError("the answer is empty")
     return content.strip()
+
+
+def usage_of(body: bytes) -> TokenUsage | None:
+    """`usage.prompt_tokens` / `usage.completion_tokens` of a chat completion, None when absent."""
+    try:
+        usage = json.loads(body).get("usage")
+    except (ValueError, RecursionError, AttributeError):
+        return None
+    if not isinstance(usage, dict):
+        return None
+    found = TokenUsage(token_count(usage.get("prompt_tokens")), token_count(usage.get("completion_tokens")))
+    return None if found == TokenUsage(None, None) else found
 
 
 def _retry_after(headers: Any) -> float | None:
