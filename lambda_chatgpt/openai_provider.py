@@ -17,7 +17,10 @@ when the server stops sending or a single read times out).
 before the stream starts is retried like any turn; once deltas flow there is no retry. Event data
 that is not JSON, an error event, or content after the finish is LlmBadResponseError or
 LlmUnavailableError; a stream that ends before its finish (no `finish_reason`, no `[DONE]`) is
-LlmUnavailableError, with what arrived in `partial`.
+LlmUnavailableError, with what arrived in `partial`. Deltas arrive as the server sends its HTTP
+chunks (every OpenAI-compatible server streams with chunked transfer encoding); a server that
+streams without it is read to the end first. `stream_options.include_usage` is not sent (not every
+compatible server accepts it), so streamed answers report no usage yet.
 """
 
 from __future__ import annotations
