@@ -93,7 +93,7 @@ def test_the_first_delta_arrives_while_the_rest_is_still_being_written(llm: Fake
     done = time.monotonic()
     assert [first, *rest] == list(PIECES)
     assert answer.first_delta_seconds is not None
-    assert 0.4 <= answer.first_delta_seconds < 2.0
+    assert 0.4 <= answer.first_delta_seconds < 3.0
     # Six more pieces 0.15 s apart were still to come when the first one was handed over.
     assert done - first_seen >= 0.8
 
@@ -118,7 +118,7 @@ def test_closing_the_stream_cancels_the_request_and_the_server_sees_the_client_g
     assert [next(answer), next(answer)] == ["p0 ", "p1 "]
     answer.close()
     record = last_request(llm)
-    assert record.client_gone.wait(1.0)
+    assert record.client_gone.wait(3.0)
     assert record.chunks_sent < 10
     assert list(answer) == []
     assert answer.text == "p0 p1 "
@@ -130,10 +130,10 @@ def test_stop_before_the_first_token_ends_the_wait_and_the_request_at_once(llm: 
     threading.Timer(0.3, answer.cancel).start()
     started = time.monotonic()
     assert list(answer) == []
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 3.0  # the first token was 10 s away
     assert answer.cancelled
     record = last_request(llm)
-    assert record.client_gone.wait(1.0)
+    assert record.client_gone.wait(3.0)
     assert record.chunks_sent == 0
 
 
@@ -154,9 +154,9 @@ def test_silence_past_the_idle_limit_raises_timeout_and_drops_the_connection(llm
     started = time.monotonic()
     with pytest.raises(LlmTimeoutError) as failure:
         list(answer)
-    assert 0.4 <= time.monotonic() - started < 2.0
+    assert 0.4 <= time.monotonic() - started < 3.5  # the silence lasts 5 s
     assert failure.value.partial == "".join(PIECES[:2])
-    assert last_request(llm).client_gone.wait(1.0)
+    assert last_request(llm).client_gone.wait(3.0)
 
 
 def test_the_deadline_caps_the_whole_exchange_even_when_deltas_keep_coming(llm: FakeOpenAIServer) -> None:
@@ -166,7 +166,7 @@ def test_the_deadline_caps_the_whole_exchange_even_when_deltas_keep_coming(llm: 
     started = time.monotonic()
     with pytest.raises(LlmTimeoutError) as failure:
         list(answer)
-    assert 0.8 <= time.monotonic() - started < 2.0
+    assert 0.8 <= time.monotonic() - started < 3.5  # the whole answer takes 5 s
     assert failure.value.partial.startswith("w0 w1 ")
     assert failure.value.partial != "".join(pieces)
 
@@ -261,5 +261,5 @@ def test_a_dropped_stream_object_cancels_its_request(llm: FakeOpenAIServer) -> N
     next(answer)
     del answer
     record = last_request(llm)
-    assert record.client_gone.wait(1.5)
+    assert record.client_gone.wait(3.0)
     assert record.chunks_sent < 15

@@ -195,7 +195,7 @@ def test_silence_past_the_idle_limit_times_out_and_closes_the_body() -> None:
     started = time.monotonic()
     with pytest.raises(LlmTimeoutError) as failure:
         list(stream_from(ScriptedClient(body), idle=0.4))
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 3.5  # the silence lasts 5 s
     assert failure.value.partial == "one "
     assert body.closed.wait(1.0)
 

@@ -130,7 +130,7 @@ def test_silence_past_the_idle_limit_times_out_and_aborts() -> None:
     begun = time.monotonic()
     with pytest.raises(LlmTimeoutError, match=r"nothing for 0\.2 s") as failure:
         next(answer)
-    assert 0.15 <= time.monotonic() - begun < 1.0
+    assert 0.15 <= time.monotonic() - begun < 3.0  # the producer blocks for 10 s
     assert failure.value.partial == "before "
     assert aborted.wait(1)
 
@@ -150,7 +150,7 @@ def test_cancel_from_another_thread_wakes_the_reader_and_aborts() -> None:
     threading.Timer(0.1, answer.cancel).start()
     begun = time.monotonic()
     assert list(answer) == []
-    assert time.monotonic() - begun < 1.0
+    assert time.monotonic() - begun < 3.0
     assert answer.cancelled
     assert aborted.wait(1)
     assert answer.text == "before "
