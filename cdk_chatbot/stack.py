@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from .bot_definition import BotDefinition
@@ -13,6 +14,7 @@ from .chat_api import ChatApi
 from .code_hook import CodeHook
 from .config import ChatbotConfig, ConfigError
 from .lex_bot import LexBot
+from .observability import LlmTarget, Observability
 from .packaging import pinned_requirements
 from .page_config import page_config
 from .web import Web
@@ -80,6 +82,19 @@ class ChatbotStack(Stack):
             ),
             chat_api=chat.api,
             log_retention_days=config.log_retention_days,
+        )
+        # Metrics in a namespace named after the stack (a second copy gets its own), dashboard, alarms.
+        Observability(
+            self,
+            "Observability",
+            namespace=config.stack_name,
+            chat_function=chat.function,
+            code_hook_function=cast(lambda_.Function, code_hook.function),
+            api=chat.api,
+            access_logs=chat.access_logs,
+            llm=LlmTarget(config.llm_provider, config.llm_model, config.llm_deadline_seconds),
+            locale_ids=bot.locale_ids,
+            alarm_email=config.alarm_email,
         )
 
         CfnOutput(self, "WebUrl", value=web.url, description="The chat page")
