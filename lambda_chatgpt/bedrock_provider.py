@@ -25,6 +25,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from . import token_usage
 from .deadline import Deadline
 from .llm import (
     LlmBadResponseError,
@@ -114,7 +115,9 @@ class BedrockConverseProvider:
             raise RetryableError(LlmUnavailableError(f"connection failed: {type(error).__name__}")) from None
         except BotoCoreError as error:
             raise LlmUnavailableError(f"request failed: {type(error).__name__}") from None
-        return converse_text(response)
+        answer = converse_text(response)
+        token_usage.record(token_usage.bedrock_usage(response))
+        return answer
 
 
 def _translate(error: ClientError) -> Exception:

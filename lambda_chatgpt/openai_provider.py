@@ -15,6 +15,7 @@ when the server stops sending or a single read times out).
 
 from __future__ import annotations
 
+import contextvars
 import json
 import random
 import threading
@@ -24,6 +25,7 @@ from typing import Any
 
 import requests
 
+from . import token_usage
 from .api_key import KeySource
 from .deadline import Deadline
 from .llm import (
@@ -113,7 +115,9 @@ class OpenAIChatProvider:
     def _read(self, response: requests.Response) -> str:
         status = response.status_code
         if status == 200:
-            return answer_text(response.content)
+            answer = answer_text(response.content)
+            token_usage.record(token_usage.openai_usage(response.content))
+            return answer
         retry_after = _retry_after(response.headers)
         if status == 429:
             raise RetryableError(LlmRateLimitedError("HTTP 429"), retry_after)
@@ -145,7 +149,9 @@ def within(seconds: float, call: Callable[[], str]) -> str:
         finally:
             done.set()
 
-    threading.Thread(target=run, name="llm-exchange", daemon=True).start()
+    # In a copy of the caller's context, so what the exchange records reaches the caller's meter.
+    context = contextvars.copy_context()
+    threading.Thread(target=context.run, args=(run,), name="llm-exchange", daemon=True).start()
     if not done.wait(seconds):
         raise LlmTimeoutError("no complete answer before the deadline")
     if "error" in outcome:
