@@ -84,7 +84,7 @@ def test_a_multi_message_answer_is_returned_whole(lex: Stubber) -> None:
             "localeId": "ko_KR",
             "sessionId": "web-3f2a9c1e-visitor",
             "text": "Lex에 대해 설명해줘",
-            "requestAttributes": {"x-chatbot-turn": ANY},
+            "requestAttributes": {"x-chatbot-turn": ANY, "x-chatbot-client": ANY},
         },
     )
     response = chat_handler.handler(load_event("apigw_chat_post_ko.json"), FakeLambdaContext())
