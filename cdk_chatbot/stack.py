@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from .bot_definition import BotDefinition
@@ -13,6 +14,7 @@ from .chat_api import ChatApi
 from .code_hook import CodeHook
 from .config import ChatbotConfig, ConfigError
 from .lex_bot import LexBot
+from .limits import Limits
 from .packaging import pinned_requirements
 from .page_config import page_config
 from .web import Web
@@ -69,6 +71,14 @@ class ChatbotStack(Stack):
             bot_alias_arn=bot.alias_arn,
             locale_ids=bot.locale_ids,
         )
+        limits = Limits(
+            self,
+            "Limits",
+            config=config.limits,
+            api=chat.api,
+            chat_function=chat.function,
+            code_hook=cast(lambda_.Function, code_hook.function),
+        )
         web = Web(
             self,
             "Web",
@@ -80,6 +90,8 @@ class ChatbotStack(Stack):
             ),
             chat_api=chat.api,
             log_retention_days=config.log_retention_days,
+            chat_origin_headers=limits.origin_headers,
+            chat_viewer_request=limits.viewer_request_function,
         )
 
         CfnOutput(self, "WebUrl", value=web.url, description="The chat page")
