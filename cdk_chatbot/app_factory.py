@@ -2,7 +2,8 @@
 
 Reads the configuration from the app's context, loads the bot definition, adds the stack and
 registers cdk-nag's AwsSolutions checks as a validation plugin (an unacknowledged finding fails
-`app.synth()`). The stack is environment-agnostic, so any account and region can deploy it.
+`app.synth()`). The stack is environment-agnostic, so any account can deploy it, in any region
+that has what it needs: a target region without Lex V2 is refused first (regions.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from cdk_nag import AwsSolutionsChecks
 
 from .bot_definition import BotDefinition
 from .config import ChatbotConfig
+from .regions import check_region, target_region
 from .stack import ChatbotStack
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +33,7 @@ def add_chatbot(
     The bot is the context's `botDefinition` file and its handlers the `handlers/` folder beside
     it; `bot_definition` overrides the file (then `handlers_dir` names the handlers, if any).
     """
+    check_region(target_region())  # before anything else: an unsupported region fails at once
     config = ChatbotConfig.from_context(app.node.try_get_context)
     if bot_definition is None:
         bot_file = project_root / config.bot_definition

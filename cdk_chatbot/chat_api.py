@@ -80,6 +80,7 @@ class ChatApi(Construct):
                 "DEFAULT_LOCALE": config.default_locale,
                 "LOG_USER_TEXT": "true" if config.log_user_text else "false",
                 "CHAT_HISTORY_MESSAGES": str(config.llm_history_messages),
+                "LEX_READ_TIMEOUT_SECONDS": str(config.lex_read_timeout_seconds),
                 "LOG_LEVEL": config.log_level,
                 "POWERTOOLS_SERVICE_NAME": "chat-api",
             },
@@ -104,8 +105,9 @@ class ChatApi(Construct):
             rest_api_name=f"{Stack.of(self).stack_name}-chat",
             description="Chatbot /chat API (served through CloudFront)",
             endpoint_types=[apigw.EndpointType.REGIONAL],
-            # API Gateway writes access logs through an account-wide role; this sets it.
-            cloud_watch_role=True,
+            # API Gateway writes access logs through the account's CloudWatch role (one per account and
+            # region): set it here (AWS::ApiGateway::Account), or leave the account's own alone.
+            cloud_watch_role=config.api_gateway_cloud_watch_role,
             deploy_options=apigw.StageOptions(
                 stage_name=STAGE_NAME,
                 throttling_rate_limit=config.throttle_rate_limit,
@@ -152,13 +154,21 @@ class ChatApi(Construct):
         )
         self.url: str = self.api.url_for_path(chat.path)
 
-        cloud_watch_role = self.api.node.find_child("CloudWatchRole")
-        acknowledge(
-            cloud_watch_role,
-            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
-            "AmazonAPIGatewayPushToCloudWatchLogs]",
-            "The role API Gateway needs to write access logs; AWS's managed policy is made for exactly that.",
-        )
+        cloud_watch_role = self.api.node.try_find_child("CloudWatchRole")
+        if cloud_watch_role is not None:
+            acknowledge(
+                cloud_watch_role,
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                "AmazonAPIGatewayPushToCloudWatchLogs]",
+                "The role API Gateway needs to write access logs; AWS's managed policy is made for that.",
+            )
+        account = self.api.node.try_find_child("Account")
+        if account is not None:
+            # aws-cdk #2194: setting a role IAM has not propagated yet fails ("The role ARN does not have
+            # required permissions"). The /chat Lambda comes after the Lex bot is built (it needs the
+            # alias id), minutes after the role; the stage waits for that Lambda anyway, so this costs
+            # no deploy time and gives IAM those minutes.
+            account.node.add_dependency(handler.function)
         reason = "Public chat for anonymous web visitors; stage throttling bounds abuse."
         acknowledge(method, "AwsSolutions-APIG4", reason)
         acknowledge(method, "AwsSolutions-COG4", reason)

@@ -11,14 +11,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-# Lex's code hook is cut off after 30 s and API Gateway REST integrations after 29 s; the fallback
-# Lambda gets the LLM deadline plus this margin (secret lookup, cold imports, answer shaping).
-FALLBACK_MARGIN_SECONDS = 5
-API_GATEWAY_TIMEOUT_SECONDS = 29
-CHAT_TIMEOUT_SECONDS = API_GATEWAY_TIMEOUT_SECONDS
-# The /chat Lambda must outlive the fallback it waits for (through Lex) by at least this much.
-CHAT_HEADROOM_SECONDS = 2
-MAX_LLM_DEADLINE_SECONDS = CHAT_TIMEOUT_SECONDS - CHAT_HEADROOM_SECONDS - FALLBACK_MARGIN_SECONDS
+from .budgets import API_GATEWAY_INTEGRATION_SECONDS, BudgetError, TurnBudgets, turn_budgets
+from .budgets import MAX_LLM_DEADLINE_SECONDS as MAX_LLM_DEADLINE_SECONDS
+
+# Kept for callers that read them here; every turn budget is computed in budgets.py.
+API_GATEWAY_TIMEOUT_SECONDS = API_GATEWAY_INTEGRATION_SECONDS
 
 # The values CloudWatch Logs accepts for a log group's retention.
 LOG_RETENTION_DAYS = (
@@ -59,17 +56,28 @@ class ChatbotConfig:
     log_user_text: bool
     lambda_memory_mb: int
     bundle: bool
+    api_gateway_cloud_watch_role: bool
     limits: LimitsConfig
 
     @property
+    def budgets(self) -> TurnBudgets:
+        """The nested time budgets of a /chat turn (budgets.py), from llmDeadlineSeconds."""
+        return turn_budgets(self.llm_deadline_seconds)
+
+    @property
     def fallback_timeout_seconds(self) -> int:
-        """Timeout of the LLM fallback Lambda: the whole-turn deadline plus a small margin."""
-        return self.llm_deadline_seconds + FALLBACK_MARGIN_SECONDS
+        """Timeout of the code-hook Lambda (the LLM fallback): the LLM deadline plus a margin."""
+        return self.budgets.code_hook_timeout
+
+    @property
+    def lex_read_timeout_seconds(self) -> int:
+        """How long the /chat Lambda waits for Lex (its LEX_READ_TIMEOUT_SECONDS)."""
+        return self.budgets.lex_read_timeout
 
     @property
     def chat_timeout_seconds(self) -> int:
-        """Timeout of the /chat Lambda: as long as API Gateway waits, and no longer."""
-        return CHAT_TIMEOUT_SECONDS
+        """Timeout of the /chat Lambda: inside API Gateway's integration timeout."""
+        return self.budgets.chat_timeout
 
     @classmethod
     def from_context(cls, get: Callable[[str], Any]) -> ChatbotConfig:
@@ -83,7 +91,7 @@ class ChatbotConfig:
             llm_model=r.pattern("llmModel", _MODEL_RE, "a model id"),
             llm_base_url=r.https_url("llmBaseUrl"),
             llm_max_tokens=r.integer("llmMaxTokens", 1, 32_000),
-            llm_deadline_seconds=r.integer("llmDeadlineSeconds", 1, MAX_LLM_DEADLINE_SECONDS),
+            llm_deadline_seconds=r.llm_deadline("llmDeadlineSeconds"),
             llm_history_messages=r.integer("llmHistoryMessages", 0, 50),
             llm_system_prompt=r.text("llmSystemPrompt", allow_empty=True),
             secret_ttl_seconds=r.integer("secretTtlSeconds", 0, 86_400),
@@ -94,6 +102,7 @@ class ChatbotConfig:
             log_user_text=r.boolean("logUserText"),
             lambda_memory_mb=r.integer("lambdaMemoryMb", 128, 10_240),
             bundle=r.boolean("bundle"),
+            api_gateway_cloud_watch_role=r.boolean("apiGatewayCloudWatchRole"),
             limits=LimitsConfig.read(r),
         )
 
@@ -249,6 +258,15 @@ class _Reader:
                 f"cdk context {key!r} must be one of {', '.join(map(str, allowed))}; got {number}"
             )
         return number
+
+    def llm_deadline(self, key: str) -> int:
+        """Seconds whose turn budgets nest (budgets.py); the error says which layer would collide."""
+        seconds = self.integer(key, 1, 900)
+        try:
+            turn_budgets(seconds)
+        except BudgetError as error:
+            raise ConfigError(f"cdk context {key!r}: {error}") from None
+        return seconds
 
     def boolean(self, key: str) -> bool:
         value = self._raw(key)

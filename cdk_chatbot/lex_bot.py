@@ -46,10 +46,30 @@ class LexBot(Construct):
         self.locale_ids: tuple[str, ...] = definition.locale_ids
         self.digest = definition.digest
 
+        stack = Stack.of(self)
         role = iam.Role(
             self,
             "Role",
-            assumed_by=iam.ServicePrincipal("lexv2.amazonaws.com"),
+            # Confused-deputy guard: Lex may assume the role only for a bot (or its aliases) of this
+            # account and region. The bot's own id cannot be named here: the bot needs this role's
+            # ARN first, so naming it would be a circular dependency.
+            assumed_by=iam.ServicePrincipal(
+                "lexv2.amazonaws.com",
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {
+                        "aws:SourceArn": [
+                            stack.format_arn(
+                                service="lex",
+                                resource=resource,
+                                resource_name="*",
+                                arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+                            )
+                            for resource in ("bot", "bot-alias")
+                        ]
+                    },
+                },
+            ),
             description="Runtime role of the chatbot's Lex V2 bot",
         )
         # What AWS's AmazonLexV2BotPolicy grants a bot: Polly voices, for spoken replies.

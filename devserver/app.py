@@ -12,10 +12,13 @@ import errno
 import importlib
 import json
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -106,14 +109,25 @@ def _start_emulator(settings: DevServerSettings) -> Any:
     return emulator.serve(host=settings.host, port=0)
 
 
+def _json_definition(settings: DevServerSettings) -> Path | None:
+    """The bot as a JSON file for the code hook when the bot file is a console export (a temporary
+    folder the caller removes), else None: the code hook reads the bot file itself."""
+    if settings.bot.definition_path.suffix.lower() == ".json":
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="devserver-bot-"))
+    path = folder / "bot_definition.json"
+    path.write_text(json.dumps(settings.bot.properties, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 def _check_handlers(settings: DevServerSettings) -> list[str]:
     """The intents with handlers beside the bot file; ValueError naming each mismatch with the bot."""
-    from lambda_codehook.bot_model import BotModelError
-    from lambda_codehook.check import check
-    from lambda_codehook.discovery import HandlerError
+    from lambda_codehook.bot_model import BotModel, BotModelError
+    from lambda_codehook.discovery import HandlerError, discover
 
     try:
-        return check(settings.bot.definition_path, settings.bot.handlers_dir)
+        bot = BotModel.from_dict(settings.bot.properties, source=str(settings.bot.definition_path))
+        return sorted(discover(settings.bot.handlers_dir, bot))
     except (BotModelError, HandlerError) as error:
         raise ValueError(str(error)) from None
 
@@ -167,7 +181,10 @@ def run(argv: Sequence[str] | None = None) -> int:
             )
         return _fail(f"cannot listen on {settings.host}:{settings.port}: {error.strerror}")
 
-    lambda_env.apply(lambda_env.lambda_environment(settings, os.environ), os.environ)
+    converted = _json_definition(settings)
+    lambda_env.apply(
+        lambda_env.lambda_environment(settings, os.environ, definition_file=converted), os.environ
+    )
     emulator = None
     try:
         try:
@@ -201,6 +218,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         server.server_close()
         if emulator is not None:
             emulator.shutdown()
+        if converted is not None:
+            shutil.rmtree(converted.parent, ignore_errors=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import socket
 import sys
 import time
 import traceback
@@ -36,6 +37,11 @@ MAX_BODY_BYTES = 1024 * 1024
 IDLE_CONNECTION_SECONDS = 60
 # The whole body must arrive within this time once the headers are in (however it is dripped).
 BODY_TIMEOUT_SECONDS = 10.0
+# After refusing an oversized body, read and drop this much of it, for at most this long, before
+# closing (a "lingering close"): closing with unread bytes makes the kernel send a reset, which can
+# destroy the 413 before a client that sends its whole body first gets to read it.
+LINGER_MAX_BYTES = 16 * 1024 * 1024
+LINGER_SECONDS = 5.0
 
 ChatHandler = Callable[[dict[str, Any], Any], Any]
 
@@ -259,6 +265,7 @@ class DevRequestHandler(BaseHTTPRequestHandler):
                 "payload_too_large",
                 f"The request body is larger than {MAX_BODY_BYTES} bytes.",
             )
+            self._linger(length)
             return None
         body = self._read_exactly(length)
         if body is None:
@@ -273,6 +280,31 @@ class DevRequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return None
         return body
+
+    def _linger(self, length: int) -> None:
+        """After an answer sent without reading the body: send FIN, then drop up to `length` bytes
+        of the body (bounded by LINGER_MAX_BYTES and LINGER_SECONDS) so the close sends no reset."""
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+        except OSError:
+            return
+        deadline = time.monotonic() + LINGER_SECONDS
+        left = min(length, LINGER_MAX_BYTES)
+        try:
+            while left > 0:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                self.connection.settimeout(remaining)
+                chunk = self.rfile.read1(min(left, 65536))
+                if not chunk:
+                    return
+                left -= len(chunk)
+        except OSError:  # a timeout or a reset: the client is gone or slow; stop lingering
+            return
+        finally:
+            self.connection.settimeout(self.timeout)
 
     def _read_exactly(self, length: int) -> bytes | None:
         """Up to `length` bytes (fewer if the client closes), or None when the body deadline passes."""

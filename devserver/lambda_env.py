@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, MutableMapping
+from pathlib import Path
 
 from .settings import BOT_ALIAS_ID, BOT_ID, DevServerSettings
 
@@ -29,8 +30,13 @@ def emulator_endpoint(url: str) -> dict[str, str | None]:
     return {EMULATOR_ENDPOINT_VARIABLE: url}
 
 
-def lambda_environment(settings: DevServerSettings, environ: Mapping[str, str]) -> dict[str, str | None]:
-    """Variables to set (a string) or remove (None) so the handlers run locally and offline."""
+def lambda_environment(
+    settings: DevServerSettings, environ: Mapping[str, str], *, definition_file: Path | None = None
+) -> dict[str, str | None]:
+    """Variables to set (a string) or remove (None) so the handlers run locally and offline.
+
+    `definition_file` is the bot as JSON for the code hook when the bot file is not JSON (a console
+    export converted by the dev server); by default the bot file itself."""
     changes: dict[str, str | None] = {
         "BOT_ID": BOT_ID,
         "BOT_ALIAS_ID": BOT_ALIAS_ID,
@@ -51,7 +57,7 @@ def lambda_environment(settings: DevServerSettings, environ: Mapping[str, str]) 
         "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": None,
         "CHAT_HISTORY_MESSAGES": (environ.get("LLM_HISTORY_MESSAGES") or "").strip()
         or DEFAULT_HISTORY_MESSAGES,
-        "BOT_DEFINITION_FILE": str(settings.bot.definition_path),
+        "BOT_DEFINITION_FILE": str(definition_file or settings.bot.definition_path),
         "INTENT_HANDLERS_DIR": str(settings.bot.handlers_dir),
         "LLM_PROVIDER": "openai",
         "LLM_SECRET_NAME": None,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BOT_PATH = REPO_ROOT / "bot" / "bot.json"
@@ -64,6 +65,8 @@ class BotInfo:
     definition_path: Path
     locales: tuple[str, ...]
     default_locale: str
+    properties: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The definition's `AWS::Lex::Bot` Properties (a console export already converted)."""
 
     @property
     def handlers_dir(self) -> Path:
@@ -174,7 +177,8 @@ def _bot_info(path: Path, definition: object, default_locale: str | None) -> Bot
     chosen = (default_locale or "").strip() or locales[0]
     if chosen not in locales:
         raise ConfigError(f"DEFAULT_LOCALE={chosen!r} is not one of the bot's locales: {', '.join(locales)}")
-    return BotInfo(definition_path=path, locales=tuple(locales), default_locale=chosen)
+    properties = dict(definition) if isinstance(definition, dict) else {}
+    return BotInfo(definition_path=path, locales=tuple(locales), default_locale=chosen, properties=properties)
 
 
 def llm_choice(environ: Mapping[str, str]) -> LlmChoice:

@@ -28,6 +28,7 @@ class IntentInfo:
 
     name: str
     slots: frozenset[str]
+    prompted_slots: frozenset[str]
     dialog_hook: bool
     fulfillment_hook: bool
     failure_response: bool
@@ -43,9 +44,8 @@ class BotModel:
 
     @classmethod
     def from_file(cls, path: Path) -> BotModel:
-        """A Properties `.json` (always, in the Lambda's asset) or, locally, a console export `.zip`."""
-        if path.suffix.lower() == ".zip":
-            return cls.from_dict(_console_export(path), source=str(path))
+        """A Properties `.json` (the stack bundles the definition as JSON; the dev server converts a
+        console export `.zip` to JSON first)."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except OSError as error:
@@ -88,32 +88,24 @@ class BotModel:
         return any(i.dialog_hook for i in infos), any(i.fulfillment_hook for i in infos)
 
 
-def _console_export(path: Path) -> dict[str, Any]:
-    """The Properties of a Lex console export, converted by the emulator (local mode only: the stack
-    always bundles the converted Properties as JSON)."""
-    try:
-        from lex_emulator.console_export import read_console_export
-        from lex_emulator.errors import BotDefinitionError
-    except ImportError:  # pragma: no cover - the Lambda asset never holds a .zip definition
-        raise BotModelError(f"{path}: a console export needs the Lex emulator to read it") from None
-    try:
-        return read_console_export(path)
-    except (BotDefinitionError, OSError, ValueError) as error:
-        raise BotModelError(f"the bot definition {path} cannot be read: {error}") from None
-
-
 def _intent(raw: object) -> IntentInfo | None:
     if not isinstance(raw, Mapping) or not isinstance(raw.get("Name"), str):
         return None
     slots = raw.get("Slots")
     fulfillment = _mapping(raw.get("FulfillmentCodeHook"))
     post = _mapping(fulfillment.get("PostFulfillmentStatusSpecification"))
+    named = [
+        slot
+        for slot in (slots if isinstance(slots, list) else [])
+        if isinstance(slot, Mapping) and isinstance(slot.get("Name"), str)
+    ]
     return IntentInfo(
         name=raw["Name"],
-        slots=frozenset(
+        slots=frozenset(slot["Name"] for slot in named),
+        prompted_slots=frozenset(
             slot["Name"]
-            for slot in (slots if isinstance(slots, list) else [])
-            if isinstance(slot, Mapping) and isinstance(slot.get("Name"), str)
+            for slot in named
+            if _mapping(_mapping(slot.get("ValueElicitationSetting")).get("PromptSpecification"))
         ),
         dialog_hook=_mapping(raw.get("DialogCodeHook")).get("Enabled") is True
         or _invokes_hook({k: v for k, v in raw.items() if k != "FulfillmentCodeHook"}),

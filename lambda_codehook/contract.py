@@ -7,8 +7,9 @@ ElicitSlot); an `intent` (except for ElicitIntent) named like one of the locale'
 valid `state` (ReadyForFulfillment only with Delegate), `confirmationState` and slots of that
 intent in the `{"value": {"interpretedValue": ...}}` shape; string session attributes of at most
 12 KB; at most 10 messages of 1 to 1024 characters (cards: title 1-250, at most 5 buttons of 1-50);
-messages on ConfirmIntent and ElicitIntent; no Delegate from a fulfillment hook (the intent would
-be fulfilled again). See the Lex V2 guide's "AWS Lambda response format for Lex V2".
+messages on ConfirmIntent and ElicitIntent, and on ElicitSlot for a slot with no prompt of its
+own; ConfirmIntent only for an intent with a confirmation setting; no Delegate from a fulfillment
+hook (the intent would be fulfilled again). See the Lex V2 guide's "AWS Lambda response format for Lex V2".
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from lambda_chatgpt.codehook import MAX_RESPONSE_BYTES, wire_size
 from lambda_chatgpt.splitter import MAX_MESSAGE_CHARS, MAX_MESSAGES, lex_length
 
-from .bot_model import BotModel
+from .bot_model import BotModel, IntentInfo
 
 ACTIONS = ("Close", "ConfirmIntent", "Delegate", "ElicitIntent", "ElicitSlot")
 INTENT_STATES = ("Fulfilled", "Failed", "InProgress", "ReadyForFulfillment")
@@ -59,19 +60,26 @@ def check_response(response: object, *, bot: BotModel, locale: str, source: str)
         _session_attributes(state["sessionAttributes"])
     if "activeContexts" in state and not isinstance(state["activeContexts"], list):
         raise ContractError("sessionState.activeContexts must be a list")
-    slots: frozenset[str] = frozenset()
+    info = None
     if "intent" in state or kind != "ElicitIntent":
-        slots = _intent(state.get("intent"), bot, locale, kind)
-    if kind == "ElicitSlot":
+        info = _intent(state.get("intent"), bot, locale, kind)
+    messages = top.get("messages", [])
+    if kind == "ElicitSlot" and info is not None:
         slot = action.get("slotToElicit")
         if not isinstance(slot, str) or not slot:
             raise ContractError("sessionState.dialogAction.slotToElicit is required for ElicitSlot")
-        if slot not in slots:
+        if slot not in info.slots:
             raise ContractError(
                 f"sessionState.dialogAction.slotToElicit {slot!r} is not a slot of the intent "
-                f"(slots: {', '.join(sorted(slots)) or 'none'})"
+                f"(slots: {', '.join(sorted(info.slots)) or 'none'})"
             )
-    messages = top.get("messages", [])
+        if not messages and slot not in info.prompted_slots:
+            raise ContractError(f"ElicitSlot {slot} has no message and the slot has no prompt of its own")
+    if kind == "ConfirmIntent" and info is not None and not info.confirmation:
+        raise ContractError(
+            f"ConfirmIntent for {info.name}, which has no IntentConfirmationSetting: give the intent one "
+            "(its prompt and MaxRetries) to confirm it"
+        )
     if not isinstance(messages, list):
         raise ContractError("messages must be a list")
     if len(messages) > MAX_MESSAGES:
@@ -83,7 +91,7 @@ def check_response(response: object, *, bot: BotModel, locale: str, source: str)
     return top
 
 
-def _intent(raw: object, bot: BotModel, locale: str, kind: object) -> frozenset[str]:
+def _intent(raw: object, bot: BotModel, locale: str, kind: object) -> IntentInfo:
     intent = _object(raw, "sessionState.intent")
     name = intent.get("name")
     info = bot.intent(locale, name) if isinstance(name, str) else None
@@ -104,7 +112,7 @@ def _intent(raw: object, bot: BotModel, locale: str, kind: object) -> frozenset[
         )
     slots = intent.get("slots", {})
     if slots is None:
-        return info.slots
+        return info
     for slot_name, value in _object(slots, "sessionState.intent.slots").items():
         path = f"sessionState.intent.slots.{slot_name}"
         if slot_name not in info.slots:
@@ -113,7 +121,7 @@ def _intent(raw: object, bot: BotModel, locale: str, kind: object) -> frozenset[
             )
         if value is not None:
             _slot(value, path)
-    return info.slots
+    return info
 
 
 def _slot(raw: object, path: str) -> None:

@@ -3,9 +3,11 @@
     python -m lex_emulator --bot bot/bot.json --bot-id LOCALBOT01 --alias-id LOCALALIAS \
         --code-hook lambda_chatgpt.handler:handler --port 8081
 
-It prints ``Lex V2 runtime emulator: http://HOST:PORT`` once it listens; point boto3 at it with
-``endpoint_url=`` or ``AWS_ENDPOINT_URL_LEX_RUNTIME_V2`` (botocore names the variable after the
-service id "Lex Runtime V2"; ``AWS_ENDPOINT_URL_LEXV2_RUNTIME`` is not read).
+It prints ``Lex V2 runtime emulator: http://HOST:PORT`` once it listens, and serves RecognizeText,
+RecognizeUtterance (text input), GetSession, PutSession and DeleteSession there over HTTP/1.1 and
+HTTP/2 (h2c). Point boto3 at it with ``endpoint_url=`` or ``AWS_ENDPOINT_URL_LEX_RUNTIME_V2``
+(botocore names the variable after the service id "Lex Runtime V2"; ``AWS_ENDPOINT_URL_LEXV2_RUNTIME``
+is not read), the AWS CLI with ``--endpoint-url``, the JavaScript SDK with ``endpoint``.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--alias-name", default="live")
     parser.add_argument("--bot-name", default=None, help="default: the definition file's stem")
     parser.add_argument("--bot-version", default="DRAFT", help="the version code-hook events report")
-    parser.add_argument("--code-hook", default=None, help="fulfillment handler, package.module:function")
+    parser.add_argument(
+        "--code-hook", default=None, help="the code hook (dialog and fulfillment), package.module:function"
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument(

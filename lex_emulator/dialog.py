@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime
 import random
-import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -36,6 +35,7 @@ from .definition import CodeHookDef, ElicitationHookDef, IntentDef, LocaleDef, O
 from .dialog_flow import DialogFlow
 from .errors import ValidationException
 from .hook_events import BotInfo, Proposed
+from .multi_values import as_said, split_values
 from .recognition import TEMPLATE_MATCH_SCORE, IntentRanker, Ranked
 from .session_state import TurnResult
 from .sessions import Session
@@ -53,6 +53,7 @@ from .state import (
     IntentState,
     SlotValue,
 )
+from .text import fold
 from .turn import Turn, blank_intent
 from .utterances import compile_templates, match_slots
 from .yes_no import Answer, classify_yes_no
@@ -63,11 +64,6 @@ CONTINUING_SCORE = 1.0
 # "Intent switching": during slot elicitation an input that is no value for the slot but matches
 # another intent this well (one of its sample utterances, with or without slots) starts that intent.
 SWITCH_SCORE = TEMPLATE_MATCH_SCORE
-# Separators between the values of a multi-value slot: commas, "and"/"or"/"그리고" between words,
-# and the Korean joining particles at the end of a word ("햄과 올리브", "햄하고 올리브").
-_LIST_SEPARATORS = re.compile(
-    r"\s*,\s*|\s+(?:and|or|그리고)\s+|(?<=\S)(?:이랑|하고|와|과|랑)\s+", re.IGNORECASE
-)
 
 
 class LocaleRuntime(DialogFlow):
@@ -177,7 +173,9 @@ class LocaleRuntime(DialogFlow):
         chosen = self._intent_def(turn.ranked[0].intent)
         intent = blank_intent(chosen)
         if not chosen.is_fallback:
-            found = match_slots(turn.text, self._ranker.templates(chosen.name), self._resolver(chosen.name))
+            found = match_slots(
+                turn.text, self._ranker.templates(chosen.name), self._resolver(chosen.name, turn.text)
+            )
             intent.slots.update(found or {})
         session.intent = intent
         session.attempts = 0
@@ -189,14 +187,23 @@ class LocaleRuntime(DialogFlow):
         turn.ranked = [Ranked(intent.name, CONTINUING_SCORE), *others][:5]
         turn.top = intent
 
-    def _switch_target(self, ranked: list[Ranked], intent: IntentState) -> bool:
+    def _switch_target(self, ranked: list[Ranked], intent: IntentState, text: str) -> bool:
+        """Whether an input that is no value for the slot changes the subject: the best
+        interpretation is another intent, and the input is one of its sample utterances (score
+        `SWITCH_SCORE`) or says one of its slot-free sample utterances of two or more words within
+        more ("actually, I want to rent a car"). The guide names no rule; this one is ours."""
         top = ranked[0] if ranked else None
-        return (
-            top is not None
-            and top.intent != intent.name
-            and top.score is not None
-            and top.score >= SWITCH_SCORE
-            and not self._intent_def(top.intent).is_fallback
+        if top is None or top.intent == intent.name or top.score is None:
+            return False
+        target = self._intent_def(top.intent)
+        if target.is_fallback:
+            return False
+        if top.score >= SWITCH_SCORE:
+            return True
+        said = f" {fold(text)} "
+        return any(
+            len(sample.split()) >= 2 and "{" not in sample and f" {fold(sample)} " in said
+            for sample in target.sample_utterances
         )
 
     def _answer_slot(self, turn: Turn, session: Session, intent: IntentState) -> None:
@@ -208,7 +215,7 @@ class LocaleRuntime(DialogFlow):
             self._new_input(turn, session, ranked)
             return
         found = self._slot_answer(intent.name, slot.name, turn.text)
-        if found is None and self._switch_target(ranked, intent):
+        if found is None and self._switch_target(ranked, intent, turn.text):
             intent.state = FAILED
             self._new_input(turn, session, ranked)
             return
@@ -320,7 +327,7 @@ class LocaleRuntime(DialogFlow):
 
     def _slot_answer(self, intent_name: str, slot_name: str, text: str) -> SlotValue | None:
         matched = match_slots(
-            text, self._slot_templates.get((intent_name, slot_name), ()), self._resolver(intent_name)
+            text, self._slot_templates.get((intent_name, slot_name), ()), self._resolver(intent_name, text)
         )
         found = (matched or {}).get(slot_name)
         return found if found is not None else self._resolve(intent_name, slot_name, text)
@@ -337,12 +344,7 @@ class LocaleRuntime(DialogFlow):
         if slot is None:
             return None
         if slot.multiple_values:
-            parts = [part.strip() for part in _LIST_SEPARATORS.split(text.strip()) if part and part.strip()]
-            if len(parts) > 1:
-                values = [self._resolve_one(slot.slot_type, part) for part in parts]
-                items = tuple(value for value in values if value is not None)
-                if len(items) == len(parts):
-                    return SlotValue.of_list(text.strip(), items)
+            return split_values(text, lambda part: self._resolve_one(slot.slot_type, part))
         return self._resolve_one(slot.slot_type, text)
 
     def _resolve_one(self, slot_type: str, text: str) -> SlotValue | None:
@@ -350,8 +352,15 @@ class LocaleRuntime(DialogFlow):
             slot_type, text, self.locale.slot_types, locale_id=self.locale.locale_id, today=self._today()
         )
 
-    def _resolver(self, intent_name: str) -> Callable[[str, str], SlotValue | None]:
+    def _resolver(self, intent_name: str, said: str | None = None) -> Callable[[str, str], SlotValue | None]:
+        """Resolves a slot's text; given what was ``said``, a multi-value slot's text captured by a
+        sample utterance is taken as said (with its commas), so its phrase reads as the user wrote it."""
+        definition = self.locale.intent(intent_name)
+
         def resolve(slot_name: str, text: str) -> SlotValue | None:
+            slot = definition.slot(slot_name) if definition is not None else None
+            if said is not None and slot is not None and slot.multiple_values:
+                text = as_said(said, text)
             return self._resolve(intent_name, slot_name, text)
 
         return resolve

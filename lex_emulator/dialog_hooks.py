@@ -187,6 +187,10 @@ class CodeHookCalls:
             returned = current
             if action.type == CLOSE and fulfilment:
                 returned.state = FULFILLED
+        elif not answer.confirmation_given and returned.name == current.name:
+            # The answer's intent is what Lex reports ("Response format"); a confirmationState it
+            # leaves out stays as it was (the guide is silent; our choice).
+            returned.confirmation_state = current.confirmation_state
         if turn.top is not None and turn.top is current:
             turn.top = returned
         session.intent = returned

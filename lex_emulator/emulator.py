@@ -13,13 +13,15 @@ Options for tests and tools: ``hook_timeout_seconds`` (30, as Lex gives a code h
 ``idle_session_ttl_seconds`` (overrides the definition's ``IdleSessionTTLInSeconds``), ``clock``
 (monotonic seconds; drives idle expiry and the fake Lambda context), ``recognizer_factory`` (the
 NLU; default ``lex_emulator.nlu.build_recognizer``), ``rng`` (picks message variations), ``today``
-(the calendar day relative dates such as "tomorrow" resolve against; default the machine's local date).
+(the calendar day relative dates such as "tomorrow" resolve against: a date, or a callable giving
+one; default the machine's local date).
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import logging
 import random
 import re
 import threading
@@ -36,6 +38,7 @@ from .dialog import BotInfo, LocaleRuntime, TurnResult
 from .errors import DeploymentError, ResourceNotFoundException
 from .recognition import IntentRanker, RecognizerFactory, default_recognizer_factory
 from .sessions import SessionKey, SessionStore
+from .slot_types import warm_up
 from .wire import (
     Route,
     packed_header,
@@ -45,6 +48,7 @@ from .wire import (
     validate_session_route,
 )
 
+_log = logging.getLogger("lex_emulator.emulator")
 _BOT_ID = re.compile(r"^[0-9a-zA-Z]{10}$")
 _ALIAS_ID = re.compile(r"^[0-9a-zA-Z]{1,100}$")
 
@@ -93,7 +97,7 @@ class LexEmulator:
         recognizer_factory: RecognizerFactory | None = None,
         rng: random.Random | None = None,
         max_sessions: int = 10_000,
-        today: Callable[[], datetime.date] = datetime.date.today,
+        today: datetime.date | Callable[[], datetime.date] = datetime.date.today,
     ) -> None:
         if hook_timeout_seconds <= 0:
             raise ValueError("hook_timeout_seconds must be positive")
@@ -104,10 +108,13 @@ class LexEmulator:
         self._clock = clock
         self._recognizer_factory = recognizer_factory
         self._rng = rng or random.Random()  # noqa: S311 - picks message variations, not secrets
-        self._today = today
+        self._today: Callable[[], datetime.date] = (
+            (lambda: today) if isinstance(today, datetime.date) else today
+        )
         self._sessions = SessionStore(clock=clock, max_sessions=max_sessions)
         self._deployments: dict[tuple[str, str], _Deployment] = {}
         self._lock = threading.Lock()
+        self._warming: list[threading.Thread] = []
 
     # -- deployments ----------------------------------------------------------------------------
 
@@ -182,6 +189,37 @@ class LexEmulator:
                     f"bot {deployment.bot_id} alias {deployment.alias_id} is already deployed"
                 )
             self._deployments[key] = _Deployment(deployment, definition, runtimes, ttl)
+        self._warm_up(definition)
+
+    def _warm_up(self, definition: BotDef) -> None:
+        """Load the bot's built-in slot types in a background thread (AMAZON.City takes 2-3 s the
+        first time), so that add_bot returns at once and the first answer does not pay for it."""
+        wanted = [
+            (locale_id, sorted({slot.slot_type for intent in locale.intents for slot in intent.slots}))
+            for locale_id, locale in definition.locales.items()
+        ]
+
+        def run() -> None:
+            for locale_id, slot_types in wanted:
+                try:
+                    warm_up(slot_types, [locale_id])
+                except Exception as error:  # the first real use reports it to the client too
+                    _log.warning("warming up slot types for %s failed: %s", locale_id, error)
+
+        thread = threading.Thread(target=run, name="lex-emulator-warm-up", daemon=True)
+        with self._lock:
+            self._warming = [item for item in self._warming if item.is_alive()]
+            self._warming.append(thread)
+        thread.start()
+
+    def wait_until_warm(self, timeout: float | None = None) -> bool:
+        """Wait for the slot-type warm-up of the deployed bots; whether it finished in ``timeout``."""
+        with self._lock:
+            threads = list(self._warming)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for thread in threads:
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        return not any(thread.is_alive() for thread in threads)
 
     def _runtime(self, route: Route) -> tuple[LocaleRuntime, float]:
         with self._lock:

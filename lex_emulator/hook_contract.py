@@ -6,7 +6,8 @@ of at most 25 KB; ``sessionState`` is present; ``dialogAction.type`` is Close, C
 Delegate, ElicitIntent or ElicitSlot (``slotToElicit`` required for ElicitSlot, and a slot of the
 intent); ``intent`` has a ``name`` the locale knows, a ``state`` among Fulfilled, Failed, InProgress,
 ReadyForFulfillment (the latter only with Delegate), a valid ``confirmationState`` and slots of the
-intent in the ``{"value": {"interpretedValue": ...}}`` shape (or ``"shape": "List"`` with Scalar
+intent in the ``{"value": {"interpretedValue": ...}}`` shape (a null interpretedValue with
+``resolvedValues`` is Lex's ambiguous value and is accepted; or ``"shape": "List"`` with Scalar
 ``values``, for a multi-value slot; Composite slots are refused); ``sessionAttributes`` are strings to
 strings of at most 12 KB in all; ``messages`` are at most 10, each with a valid ``contentType`` and
 1 to 1024 characters of content (or a valid image response card); ElicitIntent and ConfirmIntent
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .definition import CUSTOM_PAYLOAD, IMAGE_RESPONSE_CARD, PLAIN_TEXT, SSML, LocaleDef
+from .slot_types.context import AmbiguousSlotValue
 from .state import (
     CLOSE,
     CONFIRM_INTENT,
@@ -58,6 +60,10 @@ class HookResponse:
     session_attributes: dict[str, str] | None
     active_contexts: list[dict[str, Any]] | None
     messages: list[dict[str, Any]] = field(default_factory=list)
+    # Whether the hook's intent gave a confirmationState (when it does not, the dialog keeps the
+    # session's: the Lex V2 guide does not say; a hook returning name, slots and state only, as
+    # many do, should not undo the user's "yes").
+    confirmation_given: bool = True
 
 
 def _fail(path: str, problem: str) -> InvalidHookResponseError:
@@ -139,21 +145,37 @@ def _slot_value(raw: Any, path: str) -> SlotValue | None:
                 raise _fail(f"{path}.values[{index}]", "must be a Scalar slot value")
             items.append(item)
         original = ", ".join(item.original for item in items)
-        if isinstance(slot.get("value"), dict) and isinstance(slot["value"].get("originalValue"), str):
-            original = slot["value"]["originalValue"] or original
-        return SlotValue.of_list(original, tuple(items))
+        interpreted = None
+        if isinstance(slot.get("value"), dict):
+            if isinstance(slot["value"].get("originalValue"), str):
+                original = slot["value"]["originalValue"] or original
+            if isinstance(slot["value"].get("interpretedValue"), str):
+                interpreted = slot["value"]["interpretedValue"] or None
+        return SlotValue.of_list(original, tuple(items), interpreted)
     if shape != "Scalar":
         raise _fail(f"{path}.shape", f"{shape!r} slots (Composite) are not supported by the emulator")
     value = _object(slot.get("value"), f"{path}.value")
-    interpreted = value.get("interpretedValue")
-    if not isinstance(interpreted, str) or not interpreted:
-        raise _fail(f"{path}.value.interpretedValue", "must be a non-empty string")
-    original = value.get("originalValue", interpreted)
-    if not isinstance(original, str):
-        raise _fail(f"{path}.value.originalValue", "must be a string")
     resolved = value.get("resolvedValues", [])
     if not isinstance(resolved, list) or not all(isinstance(item, str) for item in resolved):
         raise _fail(f"{path}.value.resolvedValues", "must be a list of strings")
+    interpreted = value.get("interpretedValue")
+    if interpreted is None and any(resolved):
+        # Lex's own shape for a value it could not settle ("AMAZON.Time": "10 o'clock" has a null
+        # interpretedValue and both times in resolvedValues); a hook returning the event's slot
+        # unchanged hands it back, and the slot stays filled and ambiguous.
+        candidates = tuple(item for item in resolved if item)
+        original = value.get("originalValue") or candidates[0]
+        if not isinstance(original, str):
+            raise _fail(f"{path}.value.originalValue", "must be a string")
+        return AmbiguousSlotValue(original=original, interpreted=candidates[0], resolved=candidates)
+    if not isinstance(interpreted, str) or not interpreted:
+        raise _fail(
+            f"{path}.value.interpretedValue",
+            "must be a non-empty string (or null with resolvedValues, for an ambiguous value)",
+        )
+    original = value.get("originalValue", interpreted)
+    if not isinstance(original, str):
+        raise _fail(f"{path}.value.originalValue", "must be a string")
     return SlotValue(original=original or interpreted, interpreted=interpreted, resolved=tuple(resolved))
 
 
@@ -250,6 +272,7 @@ def validate_hook_response(raw: Any, locale: LocaleDef) -> HookResponse:
     return HookResponse(
         dialog_action=DialogAction(action_type, slot_to_elicit if action_type == ELICIT_SLOT else None),
         intent=intent,
+        confirmation_given=intent is not None and "confirmationState" in session_state["intent"],
         session_attributes=attributes,
         active_contexts=contexts,
         messages=messages,

@@ -80,7 +80,7 @@ def intent_from_client(raw: dict[str, Any], intents: IntentLookup) -> IntentStat
     for name, slot in (raw.get("slots") or {}).items():
         if name not in slots:
             raise ValidationException(f"Slot {name} does not exist in intent {definition.name}.")
-        if slot is not None and slot.get("value") is not None:
+        if slot is not None and (slot.get("value") is not None or slot.get("shape") == "List"):
             slots[name] = SlotValue.from_wire(slot)
     return IntentState(
         name=definition.name,

@@ -44,9 +44,12 @@ class SlotValue:
         return [value.interpreted for value in self.values] if self.values else [self.interpreted]
 
     @classmethod
-    def of_list(cls, original: str, values: tuple[SlotValue, ...]) -> SlotValue:
-        joined = ", ".join(value.interpreted for value in values)
-        return cls(original=original, interpreted=joined, resolved=(), values=values)
+    def of_list(cls, phrase: str, values: tuple[SlotValue, ...], interpreted: str | None = None) -> SlotValue:
+        """A multi-value slot: its value is the phrase as said ("pepperoni and pineapple") unless
+        ``interpreted`` says otherwise; conditions use the comma-joined `interpreted_values`
+        (Lex V2 guide, "Using multiple values in a slot" and "Add conditions to branch conversations")."""
+        shown = interpreted or phrase
+        return cls(original=phrase, interpreted=shown, resolved=(shown,), values=values)
 
     def to_wire(self, *, with_shape: bool = False) -> dict[str, Any]:
         value: dict[str, Any] = {
@@ -68,7 +71,8 @@ class SlotValue:
         if raw.get("shape") == "List" and raw.get("values"):
             items = tuple(cls.from_wire(item) for item in raw["values"] if item and item.get("value"))
             value = raw.get("value") or {}
-            return cls.of_list(value.get("originalValue") or ", ".join(i.original for i in items), items)
+            phrase = value.get("originalValue") or ", ".join(i.original for i in items)
+            return cls.of_list(phrase, items, value.get("interpretedValue") or None)
         value = raw["value"]
         interpreted = value["interpretedValue"]
         return cls(

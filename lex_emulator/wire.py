@@ -151,15 +151,47 @@ def _string_map(raw: Any, where: str, errors: _Errors) -> dict[str, str] | None:
     return raw
 
 
+SLOT_SHAPES = ("Scalar", "List", "Composite")
+
+
 def _validate_slot(raw: Any, where: str, errors: _Errors) -> None:
+    """A client's slot (the runtime's Slot structure): Scalar, or List with Scalar ``values``."""
     if raw is None:
         return
     if not isinstance(raw, dict):
         errors.add(where, "Member must be a structure")
         return
-    value = raw.get("value")
-    if value is None:
+    shape = raw.get("shape", "Scalar")
+    if shape not in SLOT_SHAPES:
+        errors.add(f"{where}.shape", "Member must satisfy enum value set: [" + ", ".join(SLOT_SHAPES) + "]")
         return
+    if shape == "Composite":
+        errors.add(f"{where}.shape", "Composite slots are not supported by the Lex emulator")
+        return
+    value = raw.get("value")
+    if shape == "List":
+        items = raw.get("values")
+        if not isinstance(items, list) or not items:
+            errors.add(f"{where}.values", "Member must be a non-empty list of slots when shape is List")
+            return
+        for index, item in enumerate(items):
+            at = f"{where}.values.{index + 1}.member"
+            if (
+                not isinstance(item, dict)
+                or item.get("shape", "Scalar") != "Scalar"
+                or item.get("value") is None
+            ):
+                errors.add(at, "Member must be a Scalar slot with a value")
+                continue
+            _validate_value(item["value"], at, errors)
+        if value is not None:
+            _validate_value(value, where, errors)
+        return
+    if value is not None:
+        _validate_value(value, where, errors)
+
+
+def _validate_value(value: Any, where: str, errors: _Errors) -> None:
     if not isinstance(value, dict):
         errors.add(f"{where}.value", "Member must be a structure")
         return
@@ -171,8 +203,6 @@ def _validate_slot(raw: Any, where: str, errors: _Errors) -> None:
     resolved = value.get("resolvedValues", [])
     if not isinstance(resolved, list) or not all(isinstance(item, str) and item for item in resolved):
         errors.add(f"{where}.value.resolvedValues", "Member must be a list of non-empty strings")
-    if raw.get("shape", "Scalar") != "Scalar":
-        errors.add(f"{where}.shape", "Only Scalar slots are supported by the Lex emulator")
 
 
 def validate_session_state(raw: Any, where: str, errors: _Errors) -> dict[str, Any] | None:

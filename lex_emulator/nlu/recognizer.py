@@ -1,29 +1,38 @@
 """Intent recognition with Lex-like confidence scores, built from a bot locale's sample utterances.
 
-Everything lives in one TF-IDF space (`features`) fitted on the samples. Two signals:
+Signals, all computed from the sample utterances alone:
 
-* similarity: for each intent, the cosine similarity of the utterance to its nearest sample
-  (character n-grams weigh more than words, which suits Korean endings and typos);
-* one linear SVM per intent (one-vs-rest) when two or more intents have samples. Each also learns
-  that the empty vector is not its intent, so text made of n-grams the bot never saw (their weight
-  stays in the norm) scores low even in a bot of two intents.
+* TF-IDF (`features`): the cosine similarity of the utterance to each intent's nearest sample
+  (character n-grams weigh more than words, which suits Korean endings and typos), and one linear
+  SVM per intent (`linear`) when two or more intents have samples;
+* sentence embeddings (`embeddings`, when the encoder is installed): the cosine similarity of the
+  utterance to the centroid of each intent's samples. They carry meaning that shares no words
+  with the samples ("can you suggest a comedy film" for "recommend a movie").
 
-With one intent (a discriminative model cannot learn from one class) its score is the similarity
-mapped to [0, 1] by a logistic curve. With more, it is the SVM decision value mapped by another
-curve, capped by a lenient similarity curve, so an intent never scores high for text unlike all of
-its samples. An utterance that matches one of an intent's templates entirely (`{Slot}` as a
-wildcard, see `templates`) scores at least `TEMPLATE_MATCH_SCORE` and carries the slot values.
+With embeddings, when every sample is embedded (bots of up to `EMBEDDED_SAMPLES_PER_INTENT`
+samples per intent, the usual case), each SVM learns on both: the TF-IDF vector and the
+embedding side by side, so it weighs words and meaning per intent. In larger bots (CLINC150 has
+100 per intent; embedding them all would slow the build) the SVMs see TF-IDF only and each
+intent's decision gets its centroid similarity added, `_CENTROID_WEIGHT` times. Either way the
+decision is mapped to [0, 1] by a logistic curve and capped by a gate: the larger of two curves,
+one on the centroid similarity and one on the nearest-sample TF-IDF similarity, so an intent
+never scores high for text unlike its samples in both meaning and wording. That gate is what
+keeps unrelated questions ("tell me a joke") on FallbackIntent however few intents a bot has.
+Without embeddings the score is the SVM curve capped by the TF-IDF gate alone. With one intent
+(a discriminative model cannot learn from one class) the gate is the score.
 
-The curves are fixed: they place 0.40, a common `NluConfidenceThreshold` (our bot's), between
-greetings and other text in the HelloWorld bot, and at a good trade-off on CLINC150's validation
-split (there, 0.40 keeps 92.7% of in-scope queries right and sends 69% of out-of-scope ones to
-the fallback). Callers apply their threshold themselves.
+An utterance that matches one of an intent's templates entirely (`{Slot}` as a wildcard, see
+`templates`) scores at least `TEMPLATE_MATCH_SCORE` and carries the slot values. The curves are
+fixed constants, chosen on tuning data only (see bench/nlu_small_bots.py and bench/nlu_clinc150.py:
+the dev bots and a held-out part of CLINC150's train split) so that 0.40, Lex's default
+NluConfidenceThreshold and our bot's, is a good boundary. Callers apply their threshold themselves.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -31,7 +40,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from .embeddings import SentenceEncoder, default_encoder, embedding_text
 from .features import SparseRow, TfidfSpace
+from .linear import OneVsRest, train_one_vs_rest
 from .templates import Template, TemplateError, best_template_match, parse_template
 from .text import normalize
 
@@ -39,23 +50,46 @@ TEMPLATE_MATCH_SCORE = 0.95
 """Least score of an intent one of whose templates matches the whole utterance."""
 LARGE_BOT_SAMPLES = 1000
 """From this many sample utterances on, n-grams seen in a single sample are left out of the vocabulary."""
+EMBEDDED_SAMPLES_PER_INTENT = 40
+"""At most this many samples per intent (evenly spread) are embedded: centroids barely move past it.
+When no intent has more, the SVMs learn on the embeddings too."""
 _WORD_SHARE = 0.3
-"""Weight of the word block in the similarity (the character block has the rest)."""
+"""Weight of the word block in the TF-IDF similarity (the character block has the rest)."""
 _SIMILARITY_CURVE = (9.0, 0.465)
-"""Slope and centre of the one-intent score: 0.40 at a similarity of 0.42."""
+"""TF-IDF only, one intent: 0.40 at a nearest-sample similarity of 0.42."""
 _GATE_CURVE = (9.0, 0.245)
-"""Slope and centre of the cap on SVM scores: 0.40 at a similarity of 0.20."""
+"""TF-IDF gate on SVM scores: 0.40 at a nearest-sample similarity of 0.20."""
 GATE_FROM = 0.2
-"""SVM scores below this one are never capped by the similarity gate (no threshold is that low)."""
+"""Scores below this one are never capped by the gates (no threshold is that low)."""
 _SVM_CURVE = (2.3, -0.42)
-"""Slope and centre of the SVM score: 0.40 at a decision value of -0.60."""
-_SVM_C = 2.0
-_NEGATIVES_PER_INTENT = 3000
-_HARD_NEGATIVE_SHARE = 0.5
+"""TF-IDF only: 0.40 at an SVM decision value of -0.60."""
+_JOINT_EMBEDDING_SCALE = 1.0
+"""Embeddings beside TF-IDF vectors (both of unit length) in the SVMs' input: this times the embedding."""
+_JOINT_CURVE = (2.3, -0.3)
+"""With embeddings learnt by the SVMs: 0.40 at a decision value of -0.48."""
+FEW_SAMPLES, MANY_SAMPLES = 20, 80
+"""Samples per intent (median) of a small bot and of a large one; constants in between are blended."""
+_CENTROID_WEIGHT = (3.0, 6.0)
+"""With TF-IDF SVMs and embeddings, few and many samples: weight of the centroid similarity added
+to the SVM decision."""
+_FUSED_CENTER = (0.45, 2.05)
+"""With TF-IDF SVMs and embeddings, few and many samples: centre of the curve on SVM decision +
+weighted centroid similarity (slope `_FUSED_SLOPE`). SVM margins grow with the samples, hence two."""
+_FUSED_SLOPE = 2.3
+_EMBEDDING_GATE_CURVE = (12.0, 0.36)
+"""With embeddings, two intents or more: gate on the centroid similarity (0.40 at 0.326)."""
+_ONE_INTENT_EMBEDDING_CURVE = (12.0, 0.54)
+"""With embeddings, one intent: the same gate, stricter. With nothing to contrast it with, a greeting
+intent would take in farewells and small talk, which USE places near greetings ("goodbye" is at
+0.49 from HelloWorld's samples); those belong to FallbackIntent."""
+_EMBEDDED_TEXT_GATE_CURVE = (9.0, 0.45)
+"""With embeddings: gate on the nearest-sample TF-IDF similarity (the embedding gate does most work)."""
 _LOCALE = re.compile(r"^[a-z]{2,3}_[A-Z0-9]{2,3}$")
+_DEFAULT = object()
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+Curve = tuple[float, float]
 
 
 class NluBuildError(ValueError):
@@ -79,7 +113,7 @@ class IntentRecognizer(Protocol):
         ...
 
 
-def _curve(values: FloatArray, slope_and_center: tuple[float, float]) -> FloatArray:
+def _curve(values: FloatArray, slope_and_center: Curve) -> FloatArray:
     slope, center = slope_and_center
     result: FloatArray = 1.0 / (1.0 + np.exp(-slope * (values - center)))
     return result
@@ -97,7 +131,7 @@ class _Intent:
 
 
 class _NearestSample:
-    """Per intent, the similarity of a vector to the intent's most similar sample."""
+    """Per intent, the TF-IDF similarity of a vector to the intent's most similar sample."""
 
     def __init__(self, matrix: sparse.csr_matrix, positions: IntArray, block_sizes: tuple[int, ...]) -> None:
         words, characters = block_sizes
@@ -127,30 +161,32 @@ class _NearestSample:
 
 
 @dataclass(frozen=True)
-class _OneVsRest:
-    """Linear models, one column of `weights` per intent."""
+class _Centroids:
+    """Unit centroids of the trainable intents' sample embeddings (one row each), and how to fuse them."""
 
-    weights: FloatArray
-    intercepts: FloatArray
+    encoder: SentenceEncoder
+    rows: FloatArray
+    weight: float
+    fused_curve: Curve
+    joint: bool
+    """True when the SVMs learnt on the embeddings too (then `weight` and `fused_curve` are unused)."""
 
-    def decisions(self, vector: SparseRow) -> FloatArray:
-        result: FloatArray = vector.values @ self.weights[vector.indices] + self.intercepts
+    def embed(self, text: str) -> FloatArray:
+        result: FloatArray = self.encoder.encode([text])[0]
         return result
 
 
-def _gated_scores(linear: _OneVsRest, nearest: _NearestSample, vector: SparseRow) -> FloatArray:
-    """SVM scores capped by the similarity gate, best first until the best one is certain.
+def _capped(scores: FloatArray, gate: Callable[[int], float]) -> FloatArray:
+    """`scores` capped by `gate(intent)`, best first until the best one is certain.
 
-    The gate only lowers scores, so once the best capped score is at least the next uncapped
-    one, the ranking's head is exact; the rest stay uncapped (upper bounds, below the head).
+    A gate only lowers scores, so once the best capped score is at least the next uncapped one,
+    the ranking's head is exact; the rest stay uncapped (upper bounds, below the head).
     """
-    scores = _curve(linear.decisions(vector), _SVM_CURVE)
     best = 0.0
     for intent in np.argsort(-scores, kind="stable"):
         if scores[intent] <= best or scores[intent] < GATE_FROM:
             break
-        similarity = nearest.similarities(vector, np.array([intent]))
-        scores[intent] = min(scores[intent], float(_curve(similarity, _GATE_CURVE)[0]))
+        scores[intent] = min(scores[intent], gate(int(intent)))
         best = max(best, scores[intent])
     return scores
 
@@ -164,13 +200,15 @@ class _Recognizer:
         space: TfidfSpace,
         trainable: IntArray,
         nearest: _NearestSample | None,
-        linear: _OneVsRest | None,
+        linear: OneVsRest | None,
+        centroids: _Centroids | None,
     ) -> None:
         self._intents = tuple(intents)
         self._space = space
         self._trainable = trainable
         self._nearest = nearest
         self._linear = linear
+        self._centroids = centroids
         self._slot_templates = [intent.slot_templates for intent in self._intents]
 
     def recognize(self, text: str) -> list[IntentScore]:
@@ -178,12 +216,7 @@ class _Recognizer:
         words = utterance.words
         scores = np.zeros(len(self._intents))
         if words and self._nearest is not None:
-            vector = self._space.vector(words)
-            if self._linear is None:
-                similarity = self._nearest.similarities(vector, np.zeros(1, dtype=np.int64))
-                scores[self._trainable] = _curve(similarity, _SIMILARITY_CURVE)
-            else:
-                scores[self._trainable] = _gated_scores(self._linear, self._nearest, vector)
+            scores[self._trainable] = self._scores(text, self._space.vector(words), self._nearest)
         results: list[IntentScore] = []
         for index, intent in enumerate(self._intents):
             score = float(scores[index])
@@ -193,6 +226,35 @@ class _Recognizer:
             results.append(IntentScore(intent.name, min(1.0, max(0.0, score)), slots or {}))
         results.sort(key=lambda result: -result.score)
         return results
+
+    def _scores(self, text: str, vector: SparseRow, nearest: _NearestSample) -> FloatArray:
+        """Scores of the trainable intents, in their order."""
+
+        def text_similarity(intent: int) -> float:
+            return float(nearest.similarities(vector, np.array([intent]))[0])
+
+        if self._centroids is None:
+            if self._linear is None:
+                return _curve(nearest.similarities(vector, np.zeros(1, dtype=np.int64)), _SIMILARITY_CURVE)
+            return _capped(
+                _curve(self._linear.decisions(vector), _SVM_CURVE),
+                lambda intent: float(_curve(np.array(text_similarity(intent)), _GATE_CURVE)),
+            )
+        embedding = self._centroids.embed(text)
+        meaning = self._centroids.rows @ embedding
+        gates = _curve(meaning, _EMBEDDING_GATE_CURVE if self._linear else _ONE_INTENT_EMBEDDING_CURVE)
+
+        def gate(intent: int) -> float:
+            wording = float(_curve(np.array(text_similarity(intent)), _EMBEDDED_TEXT_GATE_CURVE))
+            return max(float(gates[intent]), wording)
+
+        if self._linear is None:
+            return np.array([gate(0)])
+        if self._centroids.joint:
+            decisions = self._linear.decisions(vector, embedding * _JOINT_EMBEDDING_SCALE)
+            return _capped(_curve(decisions, _JOINT_CURVE), gate)
+        fused = self._linear.decisions(vector) + self._centroids.weight * meaning
+        return _capped(_curve(fused, self._centroids.fused_curve), gate)
 
 
 def _parse_intents(intents: Mapping[str, Sequence[str]]) -> list[_Intent]:
@@ -214,71 +276,95 @@ def _parse_intents(intents: Mapping[str, Sequence[str]]) -> list[_Intent]:
     return parsed
 
 
-def build_recognizer(intents: Mapping[str, Sequence[str]], *, locale: str) -> IntentRecognizer:
+def _embedded_samples(texts: Sequence[str], positions: IntArray, classes: int) -> tuple[list[str], IntArray]:
+    """The samples to embed: per intent at most `EMBEDDED_SAMPLES_PER_INTENT`, evenly spread."""
+    chosen: list[IntArray] = []
+    for position in range(classes):
+        rows = np.flatnonzero(positions == position)
+        if len(rows) > EMBEDDED_SAMPLES_PER_INTENT:
+            rows = rows[np.linspace(0, len(rows) - 1, EMBEDDED_SAMPLES_PER_INTENT).astype(np.int64)]
+        chosen.append(rows)
+    rows = np.concatenate(chosen)
+    return [texts[int(row)] for row in rows], positions[rows]
+
+
+def _blend(pair: tuple[float, float], samples_per_intent: float) -> float:
+    """`pair` = (value for FEW_SAMPLES, value for MANY_SAMPLES), interpolated on a log scale, clamped."""
+    share = np.log(samples_per_intent / FEW_SAMPLES) / np.log(MANY_SAMPLES / FEW_SAMPLES)
+    share = float(np.clip(share, 0.0, 1.0))
+    return pair[0] + share * (pair[1] - pair[0])
+
+
+def _centroids(
+    encoder: SentenceEncoder,
+    embedded: FloatArray,
+    positions: IntArray,
+    classes: int,
+    samples_per_intent: float,
+    joint: bool,
+) -> _Centroids:
+    sums = np.zeros((classes, embedded.shape[1]))
+    np.add.at(sums, positions, embedded)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    rows = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
+    weight = _blend(_CENTROID_WEIGHT, samples_per_intent)
+    fused_curve = (_FUSED_SLOPE, _blend(_FUSED_CENTER, samples_per_intent))
+    return _Centroids(encoder, rows, weight, fused_curve, joint)
+
+
+def build_recognizer(
+    intents: Mapping[str, Sequence[str]], *, locale: str, encoder: object = _DEFAULT
+) -> IntentRecognizer:
     """Build the recognizer of one bot locale from intent name -> sample utterances.
 
     Sample utterances may hold `{Slot}` references. FallbackIntent is not among the intents: the
-    caller answers it when the best score is below the locale's confidence threshold. Raises
-    `NluBuildError` (a ValueError) with a clear message on bad input. Deterministic.
+    caller answers it when the best score is below the locale's confidence threshold. `encoder`
+    is a `SentenceEncoder`, None for TF-IDF features alone, or by default the shared encoder when
+    installed (`embeddings.default_encoder`). Raises `NluBuildError` (a ValueError) with a clear
+    message on bad input. Deterministic.
     """
     if not isinstance(locale, str) or not _LOCALE.match(locale):
         raise NluBuildError(f"locale must look like 'en_US' or 'ko_KR', got {locale!r}")
     parsed = _parse_intents(intents)
+    chosen_encoder = default_encoder() if encoder is _DEFAULT else encoder
+    if chosen_encoder is not None and (
+        isinstance(chosen_encoder, str | bytes) or not isinstance(chosen_encoder, SentenceEncoder)
+    ):
+        raise NluBuildError(f"encoder must have an encode(texts) method, got {chosen_encoder!r}")
     documents: list[list[str]] = []
+    sources: list[str] = []
     labels: list[int] = []
     for index, intent in enumerate(parsed):
         for template in intent.templates:
             if template.literal_words:
                 documents.append(template.literal_words)
+                sources.append(embedding_text(template.source))
                 labels.append(index)
     trainable = np.array(sorted(set(labels)), dtype=np.int64)
     min_df = 2 if len(documents) >= LARGE_BOT_SAMPLES else 1
     space, matrix = TfidfSpace.fit(documents, min_df=min_df)
     if not len(trainable):
-        return _Recognizer(parsed, space, trainable, None, None)
+        return _Recognizer(parsed, space, trainable, None, None, None)
     positions = np.searchsorted(trainable, np.array(labels)).astype(np.int64)
     nearest = _NearestSample(matrix, positions, space.block_sizes)
-    linear = _train_one_vs_rest(matrix, positions, len(trainable)) if len(trainable) > 1 else None
-    return _Recognizer(parsed, space, trainable, nearest, linear)
+    classes = len(trainable)
+    if not isinstance(chosen_encoder, SentenceEncoder):
+        linear = train_one_vs_rest(matrix, positions, classes) if classes > 1 else None
+        return _Recognizer(parsed, space, trainable, nearest, linear, None)
+    per_intent = float(np.median(np.bincount(positions, minlength=classes)))
+    texts, embedded_positions = _embedded_samples(sources, positions, classes)
+    if len(texts) == len(sources):  # every sample embedded: the SVMs learn on both feature blocks
+        embedded = chosen_encoder.encode(sources)
+        centroids = _centroids(chosen_encoder, embedded, positions, classes, per_intent, joint=True)
+        both = sparse.hstack([matrix, sparse.csr_matrix(embedded * _JOINT_EMBEDDING_SCALE)]).tocsr()
+        linear = train_one_vs_rest(both, positions, classes) if classes > 1 else None
+        return _Recognizer(parsed, space, trainable, nearest, linear, centroids)
 
+    def centroids_of_some() -> _Centroids:
+        embedded = chosen_encoder.encode(texts)
+        return _centroids(chosen_encoder, embedded, embedded_positions, classes, per_intent, joint=False)
 
-def _training_rows(labels: IntArray, position: int, similarity: FloatArray) -> IntArray:
-    """Rows for one intent's binary model: all of its samples, and a bounded set of the others.
-
-    Beyond `_NEGATIVES_PER_INTENT` other samples, keep the half most similar to the intent's
-    centroid (where its boundary lies) and an even spread of the rest. On CLINC150 this trains
-    three times faster than using every sample, for the same accuracy.
-    """
-    positives = np.flatnonzero(labels == position)
-    negatives = np.flatnonzero(labels != position)
-    if len(negatives) > _NEGATIVES_PER_INTENT:
-        hard_count = int(_NEGATIVES_PER_INTENT * _HARD_NEGATIVE_SHARE)
-        hard = negatives[np.argpartition(-similarity[negatives], hard_count)[:hard_count]]
-        rest = np.setdiff1d(negatives, hard, assume_unique=True)
-        spread = rest[np.linspace(0, len(rest) - 1, _NEGATIVES_PER_INTENT - hard_count).astype(np.int64)]
-        negatives = np.concatenate([hard, spread])
-    return np.sort(np.concatenate([positives, negatives]))
-
-
-def _train_one_vs_rest(matrix: sparse.csr_matrix, positions: IntArray, classes: int) -> _OneVsRest:
-    """One linear SVM per intent; the empty vector is one more negative, as heavy as all positives."""
-    from sklearn.svm import LinearSVC  # here: importing it takes 0.6 s, and one-intent bots never need it
-
-    membership = sparse.csr_matrix(
-        (np.ones(len(positions)), (positions, np.arange(len(positions)))), shape=(classes, len(positions))
-    )
-    centroids = (sparse.diags(1.0 / np.bincount(positions)) @ membership @ matrix).toarray()
-    similarity = np.asarray(matrix @ centroids.T)
-    empty = sparse.csr_matrix((1, matrix.shape[1]))
-    weights = np.zeros((matrix.shape[1], classes))
-    intercepts = np.zeros(classes)
-    for position in range(classes):
-        rows = _training_rows(positions, position, similarity[:, position])
-        targets = np.append((positions[rows] == position).astype(np.int64), 0)
-        sample_weight = np.ones(len(targets))
-        sample_weight[-1] = np.count_nonzero(targets)
-        model = LinearSVC(C=_SVM_C, random_state=0)
-        model.fit(sparse.vstack([matrix[rows], empty]).tocsr(), targets, sample_weight=sample_weight)
-        weights[:, position] = model.coef_[0]
-        intercepts[position] = model.intercept_[0]
-    return _OneVsRest(weights, intercepts)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # embedding overlaps SVM training (both release the GIL)
+        pending = pool.submit(centroids_of_some)
+        linear = train_one_vs_rest(matrix, positions, classes) if classes > 1 else None
+        return _Recognizer(parsed, space, trainable, nearest, linear, pending.result())

@@ -1,12 +1,14 @@
 """AMAZON.Date: a date as ISO 8601 ``yyyy-mm-dd``, relative dates resolved against today.
 
 As the developer guide describes the type: a specific day ("today", "tomorrow", "November
-twenty-fifth", "모레") becomes that date, on or after today when the year is not said; a week
-("this week", "next week", "다음 주") becomes its Monday (ISO weeks start on Monday); a month
-without a day ("next month", "December") its last day; a year without month or day ("next year",
-"2027") its 31 December. "next friday" (and "다음 주 금요일", "来週の金曜日", "el próximo viernes")
-is the Friday of next week; a weekday alone is the next such day on or after today; "the 20th" the
-next 20th; "in two weeks", "3일 후", "hace dos días" that far from today.
+twenty-fifth", "모레") becomes that date, on or after today when the year is not said; a future
+week ("next week", "다음 주") the last day of the current week (ISO weeks run Monday to Sunday), the
+current or a past week ("this week", "last week") its Monday; a future month without a day ("next
+month", "December") its last day, the current or a past month its first day; a future year
+("next year", "2027") its 31 December, the current or a past year its 1 January. "next friday"
+(and "다음 주 금요일", "来週の金曜日", "el próximo viernes") is the Friday of next week; a
+weekday alone is the next such day on or after today; "the 20th" the next 20th; "in two weeks",
+"3일 후", "hace dos días" that far from today.
 Relative words come from `date_words`; everything else (written dates in each language) from
 `dateparser`, imported on first use.
 """
@@ -87,14 +89,20 @@ def _relative(words: DateWords, text: str, today: datetime.date, unspaced: bool)
     if days is not None:
         return today + datetime.timedelta(days=days)
     if week_offset is not None:
-        return _monday(today) + datetime.timedelta(weeks=week_offset)
+        week = _monday(today) + datetime.timedelta(weeks=week_offset)
+        # The guide: a future week is "the last day of the current week" (today 2020-11-25, "next
+        # week" 2020-11-29); for a later one ("the week after next") we take the Sunday just
+        # before it, which says the same for next week (our choice: the guide gives no example).
+        return week - datetime.timedelta(days=1) if week_offset > 0 else week
     months = _longest(words.months, text, unspaced)
     if months is not None:
         index = today.year * 12 + today.month - 1 + months
-        return _month_end(index // 12, index % 12 + 1)
+        year, month = index // 12, index % 12 + 1
+        return _month_end(year, month) if months > 0 else datetime.date(year, month, 1)
     years = _longest(words.years, text, unspaced)
     if years is not None:
-        return datetime.date(today.year + years, 12, 31)
+        year = today.year + years
+        return datetime.date(year, 12, 31) if years > 0 else datetime.date(year, 1, 1)
     return None
 
 

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from devserver.process import DevServerProcess
+from tests.bots import devserver_env
 from tests.e2e.browser_support import CHROMIUM_ARGS, DESKTOP, Watched, chromium_path, open_chat, watch
 from tests.fakes.openai_server import FakeOpenAIServer
 
@@ -52,7 +53,7 @@ def llm(fake_llm: FakeOpenAIServer) -> FakeOpenAIServer:
 @pytest.fixture(scope="module")
 def server(fake_llm: FakeOpenAIServer) -> Iterator[DevServerProcess]:
     env = {"OPENAI_BASE_URL": fake_llm.base_url, "OPENAI_API_KEY": "sk-e2e-dummy", "LLM_MODEL": "fake-model"}
-    with DevServerProcess(env=env) as process:
+    with DevServerProcess(env=devserver_env(env)) as process:
         yield process
 
 

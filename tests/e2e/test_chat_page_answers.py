@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from devserver.process import DevServerProcess
+from tests.bots import devserver_env
 from tests.e2e.browser_support import DESKTOP, Watched, open_chat, watch
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer
 
@@ -112,7 +113,7 @@ def test_html_in_inline_code_stays_text(page: Page, llm: FakeOpenAIServer, seen:
 def doomed_server(fake_llm: FakeOpenAIServer) -> Iterator[DevServerProcess]:
     """A dev server of this test's own, since the test kills it."""
     env = {"OPENAI_BASE_URL": fake_llm.base_url, "OPENAI_API_KEY": "sk-e2e-dummy", "LLM_MODEL": "fake-model"}
-    with DevServerProcess(env=env) as process:
+    with DevServerProcess(env=devserver_env(env)) as process:
         yield process
 
 

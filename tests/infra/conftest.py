@@ -22,6 +22,7 @@ from aws_cdk import App
 
 from cdk_chatbot.app_factory import PROJECT_ROOT, add_chatbot
 from cdk_chatbot.bot_definition import BotDefinition
+from tests.bots import HELLO_WORLD, HELLO_WORLD_CONTEXT
 
 VARIANT_STACK = "ChatbotVariant"
 EXAMPLE_STACK = "ChatbotCoffeeShop"
@@ -40,9 +41,10 @@ class Synth:
 
 
 def cdk_context() -> dict[str, Any]:
-    """cdk.json's context, as the CDK CLI would pass it, with bundling off."""
+    """cdk.json's context, as the CDK CLI would pass it, with bundling off and the frozen HelloWorld
+    (tests/bots) as the bot: the user's bot/bot.json is theirs to change (test_infra_user_bot.py)."""
     context: dict[str, Any] = json.loads((PROJECT_ROOT / "cdk.json").read_text())["context"]
-    return {**context, "bundle": False}
+    return {**context, "bundle": False, "botDefinition": HELLO_WORLD_CONTEXT}
 
 
 def _synth(outdir: Path, context: dict[str, Any], definition: BotDefinition | None = None) -> Synth:
@@ -68,8 +70,8 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
 
 
 def changed_definition() -> BotDefinition:
-    """bot/bot.json with one greeting utterance more in the first locale."""
-    data = copy.deepcopy(dict(BotDefinition.from_file(PROJECT_ROOT / "bot" / "bot.json").properties))
+    """The frozen HelloWorld with one greeting utterance more in the first locale."""
+    data = copy.deepcopy(dict(BotDefinition.from_file(HELLO_WORLD).properties))
     data["BotLocales"][0]["Intents"][0]["SampleUtterances"].append({"Utterance": "hello again"})
     return BotDefinition.from_dict(data, source="changed bot.json")
 

@@ -14,13 +14,13 @@ import pytest
 from jsonschema import Draft7Validator
 
 from cdk_chatbot import bot_limits
-from cdk_chatbot.app_factory import PROJECT_ROOT
 from cdk_chatbot.bot_definition import BotDefinition, BotDefinitionError
 from lex_emulator.definition_loader import parse_bot_definition
 from lex_emulator.errors import BotDefinitionError as EmulatorBotDefinitionError
+from tests.bots import HELLO_WORLD
 from tests.lex_export import canonical, export_zip
 
-BOT_JSON = PROJECT_ROOT / "bot" / "bot.json"
+BOT_JSON = HELLO_WORLD  # the frozen HelloWorld (tests/bots), not the user's bot/bot.json
 SCHEMA_REGION = "us-east-1"
 
 

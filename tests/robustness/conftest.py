@@ -36,7 +36,7 @@ def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def stub_emulator() -> Iterator[tuple[LexEmulator, RunningEmulator]]:
-    """bot/bot.json served with a stub fallback hook (no LLM), one per module."""
+    """The frozen HelloWorld bot (tests/bots) served with a stub fallback hook (no LLM), one per module."""
     with served_emulator() as served:
         yield served
 

@@ -52,13 +52,17 @@ def conversation(server: DevServerProcess, locale: str) -> Chat:
 def test_an_english_order_with_a_bad_quantity_corrected(server: DevServerProcess) -> None:
     say = conversation(server, "en_US")
 
-    assert say("I'd like a latte")["msg"] == "How many cups of latte?"
-    assert say("40")["msg"] == "We can make 1 to 10 cups per order. How many cups of latte?"
+    asked = say("I'd like a latte")
+    assert (asked["msg"], asked["source"]) == ("How many cups of latte?", "lex")
+    corrected = say("40")
+    assert corrected["msg"] == "We can make 1 to 10 cups per order. How many cups of latte?"
+    assert corrected["source"] == "handler"
     assert say("2")["msg"] == "2 latte, is that right?"
     done = say("yes")
 
     assert done["msg"] == "Your order of 2 latte is in. Order number 1, total $8.50."
-    assert (done["intent"], done["intentState"]) == ("OrderCoffee", "Fulfilled")
+    assert (done["intent"], done["intentState"], done["source"]) == ("OrderCoffee", "Fulfilled", "handler")
+    assert done["slots"] == {"Drink": "latte", "Quantity": "2"}
 
 
 def test_a_korean_order_counts_the_sessions_orders(server: DevServerProcess) -> None:
@@ -94,3 +98,4 @@ def test_questions_about_something_else_still_reach_the_llm(
 
     assert answer["intent"] == "FallbackIntent"
     assert answer["msg"] == LLM_REPLY
+    assert answer["source"] == "llm"

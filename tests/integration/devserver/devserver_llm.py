@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.bots import devserver_env
 from tests.fakes.openai_server import FakeOpenAIServer
 
 # A placeholder in the shape of a key, so a leak of it into output would be caught.
@@ -10,4 +11,7 @@ FAKE_MODEL = "fake-model-for-devserver-tests"
 
 
 def llm_env(llm: FakeOpenAIServer) -> dict[str, str]:
-    return {"OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": DUMMY_KEY, "LLM_MODEL": FAKE_MODEL}
+    """The frozen HelloWorld bot with the fake LLM as its fallback's model."""
+    return devserver_env(
+        {"OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": DUMMY_KEY, "LLM_MODEL": FAKE_MODEL}
+    )

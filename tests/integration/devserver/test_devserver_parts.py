@@ -16,6 +16,7 @@ from devserver import lambda_env, static_files
 from devserver.apigw import LambdaContext, proxy_event
 from devserver.http_server import GATEWAY_5XX_CODE, GATEWAY_5XX_MESSAGE, DevServer
 from devserver.settings import ConfigError, DevServerSettings, llm_choice, parse_port, read_bot_info
+from tests.bots import devserver_env
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -102,14 +103,14 @@ def test_content_types() -> None:
 
 
 def test_settings_from_the_environment() -> None:
-    settings = DevServerSettings.from_env({"PORT": "9000", "OPENAI_API_KEY": "k"})
+    settings = DevServerSettings.from_env(devserver_env({"PORT": "9000", "OPENAI_API_KEY": "k"}))
     assert settings.port == 9000
     assert settings.bot.locales == ("ko_KR", "en_US")
     assert settings.bot.default_locale == "ko_KR"
     assert settings.llm.configured
     assert settings.llm.base_url is None
     assert "api.openai.com" in settings.llm.describe()
-    assert DevServerSettings.from_env({}, port=0).port == 0
+    assert DevServerSettings.from_env(devserver_env(), port=0).port == 0
 
 
 @pytest.mark.parametrize("raw", ["x", "-1", "70000", "8080.5"])
@@ -150,7 +151,7 @@ def test_bot_definition_errors_are_clear(tmp_path: Path) -> None:
 
 
 def test_lambda_environment_points_boto3_away_from_aws() -> None:
-    settings = DevServerSettings.from_env({"OPENAI_BASE_URL": "http://127.0.0.1:1/v1"}, port=0)
+    settings = DevServerSettings.from_env(devserver_env({"OPENAI_BASE_URL": "http://127.0.0.1:1/v1"}), port=0)
     environ = {
         "AWS_PROFILE": "prod",
         "AWS_SESSION_TOKEN": "t",

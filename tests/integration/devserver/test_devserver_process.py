@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from devserver.process import DevServerError, DevServerProcess
+from tests.bots import devserver_env
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer
 from tests.integration.devserver.devserver_llm import DUMMY_KEY, FAKE_MODEL, llm_env
 
@@ -37,7 +38,7 @@ def test_banner_names_url_bot_locales_and_llm_but_never_the_key(
 
 
 def test_without_any_llm_settings_fallback_says_how_to_configure_one() -> None:
-    with DevServerProcess() as bare:
+    with DevServerProcess(env=devserver_env()) as bare:
         assert "none configured" in bare.stdout
         greeting = requests.post(bare.url + "/chat", json={"text": "Hello", "locale": "en_US"}, timeout=30)
         assert greeting.status_code == 200
@@ -52,7 +53,7 @@ def test_without_any_llm_settings_fallback_says_how_to_configure_one() -> None:
 
 
 def test_default_locale_comes_from_the_environment(fake_llm: FakeOpenAIServer) -> None:
-    with DevServerProcess(env={"DEFAULT_LOCALE": "en_US"}) as english:
+    with DevServerProcess(env=devserver_env({"DEFAULT_LOCALE": "en_US"})) as english:
         assert "ko_KR, en_US (default)" in english.stdout
         body = requests.post(english.url + "/chat", json={"text": "Hello"}, timeout=30).json()
         assert body["locale"] == "en_US"
@@ -73,7 +74,7 @@ def test_default_locale_comes_from_the_environment(fake_llm: FakeOpenAIServer) -
     ],
 )
 def test_bad_configuration_is_a_clear_error(env: dict[str, str], message: str) -> None:
-    process = DevServerProcess(env=env, port=None)
+    process = DevServerProcess(env=devserver_env(env), port=None)
     with pytest.raises(DevServerError) as raised:
         process.start()
     assert message in str(raised.value)
@@ -82,7 +83,7 @@ def test_bad_configuration_is_a_clear_error(env: dict[str, str], message: str) -
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_and_sigterm_stop_cleanly(signum: int) -> None:
-    with DevServerProcess() as process:
+    with DevServerProcess(env=devserver_env()) as process:
         assert requests.get(process.url + "/", timeout=5).status_code == 200
         assert process.stop(signum) == 0
     assert "Stopped." in process.stdout
@@ -127,7 +128,7 @@ def test_a_server_whose_test_fails_is_not_left_running() -> None:
     started: list[DevServerProcess] = []
 
     def failing_test() -> None:
-        with DevServerProcess() as process:
+        with DevServerProcess(env=devserver_env()) as process:
             started.append(process)
             raise FailedCheckError
 
@@ -137,7 +138,7 @@ def test_a_server_whose_test_fails_is_not_left_running() -> None:
 
 
 def test_a_server_that_does_not_start_in_time_is_killed() -> None:
-    process = DevServerProcess(start_timeout=0.01)
+    process = DevServerProcess(env=devserver_env(), start_timeout=0.01)
     with pytest.raises(DevServerError):
         process.start()
     assert process_is_gone(process.pid)
@@ -157,7 +158,7 @@ def test_busy_port_is_a_clear_message() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        process = DevServerProcess(port=port)
+        process = DevServerProcess(env=devserver_env(), port=port)
         with pytest.raises(DevServerError) as raised:
             process.start()
     text = str(raised.value)
@@ -170,12 +171,12 @@ def test_port_variable_is_used() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         free = probe.getsockname()[1]
-    with DevServerProcess(env={"PORT": str(free)}, port=None) as process:
+    with DevServerProcess(env=devserver_env({"PORT": str(free)}), port=None) as process:
         assert process.url == f"http://127.0.0.1:{free}"
 
 
 def test_access_log_line_per_request() -> None:
-    with DevServerProcess(args=()) as loud:
+    with DevServerProcess(env=devserver_env(), args=()) as loud:
         requests.get(loud.url + "/chat.css", timeout=5)
         secret_text = "안녕하세요 제 비밀번호는 hunter2"
         requests.post(

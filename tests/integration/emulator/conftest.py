@@ -56,5 +56,5 @@ def serve() -> Iterator[Callable[..., Served]]:
 
 @pytest.fixture
 def served(serve: Callable[..., Served]) -> Served:
-    """bot/bot.json with the test hook as the fallback's code hook."""
+    """The frozen HelloWorld bot (tests/bots) with the test hook as the fallback's code hook."""
     return serve()

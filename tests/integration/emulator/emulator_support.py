@@ -12,8 +12,9 @@ import boto3
 from botocore.config import Config
 
 from lex_emulator import LexEmulator, RunningEmulator
+from tests.bots import HELLO_WORLD
 
-BOT_JSON = Path(__file__).resolve().parents[3] / "bot" / "bot.json"
+BOT_JSON = HELLO_WORLD  # the frozen HelloWorld (tests/bots), not the user's bot/bot.json
 BOT_ID = "LOCALBOT01"
 ALIAS_ID = "LOCALALIAS"
 HOOK = "tests.integration.emulator.emulator_hooks:hook"
@@ -42,7 +43,7 @@ def lex_client(url: str) -> Any:
 
 
 def bot_definition(mutate: Callable[[dict[str, Any]], None] | None = None, *, tmp_path: Path) -> Path:
-    """bot/bot.json, optionally changed, written to a temporary file."""
+    """The frozen HelloWorld bot, optionally changed, written to a temporary file."""
     definition = json.loads(BOT_JSON.read_text(encoding="utf-8"))
     if mutate is not None:
         definition = copy.deepcopy(definition)

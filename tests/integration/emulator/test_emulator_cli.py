@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.bots import REPO_ROOT
 from tests.integration.emulator.emulator_support import ALIAS_ID, BOT_ID, BOT_JSON, HOOK, lex_client
 
-ROOT = BOT_JSON.parents[1]
+ROOT = REPO_ROOT
 
 
 def start(*args: str) -> subprocess.Popen[str]:

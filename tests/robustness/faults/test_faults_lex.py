@@ -132,8 +132,8 @@ def test_an_unreachable_endpoint_is_502_promptly(offline: None, monkeypatch: pyt
 
 
 def without_failure_responses(tmp_path: Path) -> Path:
-    """bot/bot.json with FallbackIntent's post-fulfillment responses removed: hook trouble is then
-    DependencyFailedException, as in Lex."""
+    """The frozen HelloWorld bot with FallbackIntent's post-fulfillment responses removed: hook trouble
+    is then DependencyFailedException, as in Lex."""
     definition: dict[str, Any] = json.loads(BOT_JSON.read_text(encoding="utf-8"))
     for locale in definition["BotLocales"]:
         for intent in locale["Intents"]:

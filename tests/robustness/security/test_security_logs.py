@@ -25,6 +25,7 @@ import requests
 import lambda_chatgpt.handler as fallback_handler
 import lambda_lex.handler as chat_handler
 from devserver.process import DevServerProcess
+from tests.bots import devserver_env
 from tests.robustness.support.llm_fakes import FaultyOpenAIServer
 from tests.robustness.support.local_stack import point_chat_handler_at, post_chat, served_emulator
 
@@ -77,7 +78,7 @@ def test_the_dev_servers_output_at_debug_has_no_key_and_no_user_text(llm: Faulty
         "LLM_MODEL": "fake",
         "LOG_LEVEL": "DEBUG",
     }
-    with DevServerProcess(env=env, args=()) as server:
+    with DevServerProcess(env=devserver_env(env), args=()) as server:
 
         def post(payload: dict[str, str]) -> dict[str, object]:
             response = requests.post(server.url + "/chat", json=payload, timeout=30)

@@ -29,6 +29,7 @@ from aws_cdk import App
 from aws_cdk import aws_iam as iam
 
 from cdk_chatbot.app_factory import PROJECT_ROOT, add_chatbot
+from tests.bots import HELLO_WORLD_CONTEXT
 from tests.infra.cfn import as_list, props, render, resources
 
 CANARIES = {
@@ -54,9 +55,9 @@ KNOWN_STAR_ACTIONS = {
 
 
 def cdk_context() -> dict[str, Any]:
-    """cdk.json's context with bundling off (as tests/infra synthesizes: no pip, no network)."""
+    """cdk.json's context with bundling off and the frozen HelloWorld bot, as tests/infra synthesizes."""
     context: dict[str, Any] = json.loads((PROJECT_ROOT / "cdk.json").read_text())["context"]
-    return {**context, "bundle": False}
+    return {**context, "bundle": False, "botDefinition": HELLO_WORLD_CONTEXT}
 
 
 @dataclass(frozen=True)

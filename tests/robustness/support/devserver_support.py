@@ -7,6 +7,7 @@ import uuid
 
 import requests
 
+from tests.bots import devserver_env
 from tests.fakes.openai_server import FakeOpenAIServer
 
 # Shaped like a key so that a leak into output would be noticed; not a credential anywhere.
@@ -14,8 +15,11 @@ DUMMY_KEY = "sk-robustness-test-0123456789abcdef"
 
 
 def llm_env(llm: FakeOpenAIServer, **extra: str) -> dict[str, str]:
-    """The dev server's environment for a fake OpenAI server (plus any extra variables)."""
-    return {"OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": DUMMY_KEY, "LLM_MODEL": "fake-model", **extra}
+    """The dev server's environment for the frozen HelloWorld bot and a fake OpenAI server (plus any
+    extra variables)."""
+    return devserver_env(
+        {"OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": DUMMY_KEY, "LLM_MODEL": "fake-model", **extra}
+    )
 
 
 def assert_still_serving(url: str) -> None:

@@ -19,9 +19,9 @@ import lambda_chatgpt.handler as fallback_handler
 import lambda_lex.handler as chat_handler
 from devserver.apigw import LambdaContext, proxy_event
 from lex_emulator import BotDeployment, LexEmulator, RunningEmulator
+from tests.bots import HELLO_WORLD
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-BOT_JSON = REPO_ROOT / "bot" / "bot.json"
+BOT_JSON = HELLO_WORLD  # the frozen HelloWorld (tests/bots), not the user's bot/bot.json
 BOT_ID = "LOCALBOT01"
 ALIAS_ID = "LOCALALIAS"
 LOCALES = ("ko_KR", "en_US")

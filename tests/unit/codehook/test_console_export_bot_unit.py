@@ -1,5 +1,5 @@
 """A Lex console export (.zip) works as the bot file in local mode too: the dev server reads its
-locales and the code hook its intents and hooks, with the handlers beside the zip."""
+locales, checks the handlers beside the zip against it, and gives the code hook the bot as JSON."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from devserver import lambda_env
+from devserver.app import _check_handlers, _json_definition
 from devserver.settings import ConfigError, DevServerSettings
-from lambda_codehook.bot_model import BotModel, BotModelError
-from lambda_codehook.check import check
+from lambda_codehook.bot_model import BotModel
 from tests.lex_export import export_zip
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "coffee_shop"
@@ -24,14 +25,20 @@ def exported(tmp_path: Path) -> Path:
     return export_zip(properties, tmp_path / "CoffeeShop-export.zip", bot_name="CoffeeShop")
 
 
-def test_the_code_hook_reads_intents_and_hooks_from_a_console_export(exported: Path) -> None:
-    bot = BotModel.from_file(exported)
+def test_the_code_hook_gets_the_export_as_json_with_its_intents_and_hooks(exported: Path) -> None:
+    settings = DevServerSettings.from_env({"BOT_DEFINITION": str(exported)}, port=0)
+    converted = _json_definition(settings)
+    assert converted is not None
+
+    env = lambda_env.lambda_environment(settings, {}, definition_file=converted)
+    bot = BotModel.from_file(Path(str(env["BOT_DEFINITION_FILE"])))
     order = bot.intent("ko_KR", "OrderCoffee")
 
     assert order is not None
     assert (order.dialog_hook, order.fulfillment_hook, order.failure_response) == (True, True, True)
     assert order.slots == {"Drink", "Quantity"}
-    assert check(exported) == ["OrderCoffee"]
+    assert _check_handlers(settings) == ["OrderCoffee"]
+    assert _json_definition(DevServerSettings.from_env({}, port=0)) is None
 
 
 def test_the_dev_server_reads_the_locales_of_a_console_export(exported: Path) -> None:
@@ -45,7 +52,5 @@ def test_a_broken_export_is_a_clear_error(tmp_path: Path) -> None:
     broken = tmp_path / "broken.zip"
     broken.write_bytes(b"not a zip")
 
-    with pytest.raises(BotModelError, match=r"broken\.zip cannot be read"):
-        BotModel.from_file(broken)
     with pytest.raises(ConfigError, match=r"broken\.zip"):
         DevServerSettings.from_env({"BOT_DEFINITION": str(broken)}, port=0)

@@ -70,10 +70,12 @@ def test_any_handler_answer_reaches_lex_valid(answer: Any) -> None:
         assert response["sessionState"]["intent"]["state"] == "Failed"
         assert response["messages"][0]["content"].startswith("Sorry")
     else:
-        # A valid answer goes to Lex as the handler wrote it (plus the answered-by marker when it speaks).
+        # A valid answer goes to Lex as the handler wrote it, plus the answered-by marker when it speaks
+        # and returns the session's attributes (a marker alone would replace them).
         attributes = response["sessionState"].get("sessionAttributes", {})
         marker = attributes.pop("x-chatbot-answered-by", None)
-        assert marker == ("t:handler" if response.get("messages") else None)
+        speaks = bool(response.get("messages")) and "sessionAttributes" in answer["sessionState"]
+        assert marker == ("t:handler" if speaks else None)
         if not attributes and "sessionAttributes" not in answer["sessionState"]:
             response["sessionState"].pop("sessionAttributes", None)
         assert response == answer

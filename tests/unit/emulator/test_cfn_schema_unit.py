@@ -16,9 +16,10 @@ import pytest
 from lex_emulator.cfn_schema import field_path, resource_schema, validate_bot_definition
 from lex_emulator.definition_loader import parse_bot_definition
 from lex_emulator.errors import BotDefinitionError
+from tests.bots import HELLO_WORLD
 
 REPO = Path(__file__).resolve().parents[3]
-BASE: dict[str, Any] = json.loads((REPO / "bot" / "bot.json").read_text(encoding="utf-8"))
+BASE: dict[str, Any] = json.loads(HELLO_WORLD.read_text(encoding="utf-8"))
 Mutation = Callable[[dict[str, Any]], None]
 
 
@@ -371,11 +372,16 @@ def test_a_400_line_bot_validates_in_a_few_milliseconds() -> None:
 def test_validating_does_not_import_cfn_lints_linter() -> None:
     code = (
         "import json, sys; from lex_emulator.cfn_schema import validate_bot_definition; "
-        "validate_bot_definition(json.load(open('bot/bot.json', encoding='utf-8'))); "
+        "validate_bot_definition(json.load(open(sys.argv[1], encoding='utf-8'))); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'cfnlint'))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True, timeout=60
+        [sys.executable, "-c", code, str(HELLO_WORLD)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
 
     assert result.stdout.strip() == "[]"

@@ -14,10 +14,11 @@ from lex_emulator.cfn_schema import validate_bot_definition
 from lex_emulator.console_export import convert_console_export, read_console_export
 from lex_emulator.definition_loader import load_bot_definition, parse_bot_definition
 from lex_emulator.errors import BotDefinitionError
+from tests.bots import HELLO_WORLD
 from tests.lex_export import canonical, export_files, export_zip, write_zip
 
 REPO = Path(__file__).resolve().parents[3]
-BOT_JSON: dict[str, Any] = json.loads((REPO / "bot" / "bot.json").read_text(encoding="utf-8"))
+BOT_JSON: dict[str, Any] = json.loads(HELLO_WORLD.read_text(encoding="utf-8"))
 
 
 def text(value: str) -> dict[str, Any]:

@@ -12,8 +12,9 @@ import pytest
 
 from lex_emulator.definition_loader import load_bot_definition, parse_bot_definition
 from lex_emulator.errors import BotDefinitionError
+from tests.bots import HELLO_WORLD
 
-BOT_JSON = Path(__file__).resolve().parents[3] / "bot" / "bot.json"
+BOT_JSON = HELLO_WORLD
 BASE: dict[str, Any] = json.loads(BOT_JSON.read_text(encoding="utf-8"))
 
 Mutation = Callable[[dict[str, Any]], None]

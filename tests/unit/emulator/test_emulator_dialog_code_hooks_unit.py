@@ -289,3 +289,103 @@ def test_with_the_dialog_hook_on_an_answer_that_fills_nothing_also_reaches_the_h
     assert conversation.events[1]["proposedNextState"]["prompt"] == {"attempt": "Retry1"}
     assert texts(plain) == ["How many pizzas?"]
     assert [event["inputTranscript"] for event in conversation.events] == ["I want pizza", "a lot", "many"]
+
+
+CONFIRMED_ORDER = {
+    **ORDER,
+    "DialogCodeHook": {"Enabled": False},
+    "FulfillmentCodeHook": {"Enabled": True},
+    "IntentConfirmationSetting": {
+        "PromptSpecification": {**say("{Count} pizzas of {Size} inches?"), "MaxRetries": 1},
+        "DeclinationResponse": say("Cancelled."),
+    },
+}
+
+
+@pytest.mark.parametrize("returned", ["Confirmed", "None", "Denied", "left out"])
+def test_the_fulfillment_hooks_close_reports_the_intent_the_hook_returned(returned: str) -> None:
+    # "AWS Lambda response format for Lex V2": Lex reports the intent the hook returns. A hook that
+    # leaves confirmationState out keeps the user's answer (the guide is silent; our choice).
+    def hook(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        current = {key: event["sessionState"]["intent"][key] for key in ("name", "slots")}
+        if returned != "left out":
+            current["confirmationState"] = returned
+        return {
+            "sessionState": {"dialogAction": {"type": "Close"}, "intent": {**current, "state": "Fulfilled"}},
+            "messages": [{"contentType": "PlainText", "content": "Baking."}],
+        }
+
+    conversation = Conversation(bot(CONFIRMED_ORDER), hook=hook)
+    conversation.say("I want 2 pizzas")
+    assert texts(conversation.say("12")) == ["2 pizzas of 12 inches?"]
+    done = conversation.say("yes")
+
+    assert conversation.events[0]["sessionState"]["intent"]["confirmationState"] == "Confirmed"
+    expected = "Confirmed" if returned == "left out" else returned
+    assert done.session_state["intent"]["confirmationState"] == expected
+    assert done.interpretations[0]["intent"]["confirmationState"] == expected
+    assert (texts(done), state(done)) == (["Baking."], ("Close", None, "OrderPizza", "Fulfilled"))
+
+
+@pytest.mark.parametrize("with_message", [True, False])
+def test_an_elicitation_hooks_elicit_slot_message_replaces_the_slots_own_prompt(with_message: bool) -> None:
+    # SlotCaptureSetting.ElicitationCodeHook runs when Lex does not capture a value; a Lambda's
+    # ElicitSlot with messages is what Lex says ("AWS Lambda response format for Lex V2": without
+    # messages Lex uses the bot's own prompt) - one or the other, never both.
+    checked = {
+        **ORDER,
+        "Slots": [
+            slot(
+                "Count",
+                "How many pizzas?",
+                SlotCaptureSetting={
+                    "ElicitationCodeHook": {"EnableCodeHookInvocation": True, "InvocationLabel": "count"}
+                },
+            ),
+            ORDER["Slots"][1],
+        ],
+    }
+
+    def hook(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if event.get("invocationLabel") != "count":
+            return delegate(event)
+        answer: dict[str, Any] = {
+            "sessionState": {
+                "dialogAction": {"type": "ElicitSlot", "slotToElicit": "Count"},
+                "intent": event["sessionState"]["intent"],
+            }
+        }
+        if with_message:
+            answer["messages"] = [{"contentType": "PlainText", "content": "Say a number, like 2."}]
+        return answer
+
+    conversation = Conversation(bot(checked), hook=hook)
+    conversation.say("I want pizza")
+    retry = conversation.say("lots")
+
+    assert conversation.events[-1]["invocationLabel"] == "count"
+    assert texts(retry) == (["Say a number, like 2."] if with_message else ["How many pizzas?"])
+    assert state(retry) == ("ElicitSlot", "Count", "OrderPizza", "InProgress")
+
+
+def test_a_hook_that_hands_back_an_ambiguous_time_unchanged_keeps_the_dialog_going() -> None:
+    # "AMAZON.Time": "10 o'clock" has a null interpretedValue and both times in resolvedValues.
+    alarm = intent(
+        "SetAlarm",
+        ["set an alarm"],
+        [
+            slot("At", "For what time?", "AMAZON.Time"),
+            slot("Label", "What should it say?", "AMAZON.AlphaNumeric"),
+        ],
+        DialogCodeHook={"Enabled": True},
+    )
+    conversation = Conversation(bot(alarm), hook=lambda event, context: delegate(event))
+    conversation.say("set an alarm")
+
+    answered = conversation.say("10 o'clock")
+
+    sent = conversation.events[-1]["sessionState"]["intent"]["slots"]["At"]["value"]
+    assert sent["interpretedValue"] is None
+    assert sorted(sent["resolvedValues"]) == ["10:00", "22:00"]
+    assert texts(answered) == ["What should it say?"]
+    assert answered.session_state["intent"]["slots"]["At"]["value"]["interpretedValue"] is None

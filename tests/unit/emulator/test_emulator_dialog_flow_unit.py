@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lex_emulator.recognition import Ranked
+
 from .dialog_support import Conversation, bot, intent, say, slot, slot_value, state, texts
 
 
@@ -301,8 +303,56 @@ def test_a_multi_value_slot_takes_a_list() -> None:
 
     value = done.session_state["intent"]["slots"]["Toppings"]
     assert value["shape"] == "List"
+    # The guide's example: the List's value is the phrase as said, in a prompt too.
+    assert value["value"] == {
+        "originalValue": "ham, olives and basil",
+        "interpretedValue": "ham, olives and basil",
+        "resolvedValues": ["ham, olives and basil"],
+    }
     assert [item["value"]["interpretedValue"] for item in value["values"]] == ["ham", "olives", "basil"]
-    assert texts(done) == ["With ham, olives, basil."]
+    assert texts(done) == ["With ham, olives and basil."]
+
+
+def test_a_condition_on_a_multi_value_slot_compares_the_comma_joined_values() -> None:
+    # "Add conditions to branch conversations": a multi-value slot compares as the comma-separated
+    # list of its interpreted values, not as the phrase the user said.
+    toppings = {
+        "Name": "Topping",
+        "SlotTypeValues": [
+            {"SampleValue": {"Value": "ham"}},
+            {"SampleValue": {"Value": "olives"}, "Synonyms": [{"Value": "black olives"}]},
+        ],
+        "ValueSelectionSetting": {"ResolutionStrategy": "TOP_RESOLUTION"},
+    }
+    capture = {
+        "CaptureConditional": {
+            "IsActive": True,
+            "ConditionalBranches": [
+                branch("Classic", '{Toppings} = "ham, olives"', step("EndConversation"), "The classic!"),
+                branch("Olives", '{Toppings} CONTAINS "olives"', step("EndConversation"), "Olives, then."),
+            ],
+            "DefaultBranch": {"Response": say("Noted."), "NextStep": step("EndConversation")},
+        }
+    }
+    pizza = intent(
+        "OrderPizza",
+        ["order a pizza"],
+        [
+            {
+                **slot("Toppings", "Which toppings?", "Topping", SlotCaptureSetting=capture),
+                "MultipleValuesSetting": {"AllowMultipleValues": True},
+            }
+        ],
+    )
+
+    def answer(said: str) -> list[str]:
+        conversation = Conversation(bot(pizza, slot_types=[toppings]))
+        conversation.say("order a pizza")
+        return texts(conversation.say(said))
+
+    assert answer("ham and black olives") == ["The classic!"]
+    assert answer("black olives") == ["Olives, then."]
+    assert answer("ham") == ["Noted."]
 
 
 def test_an_utterance_of_another_intent_during_elicitation_switches_intent() -> None:
@@ -323,6 +373,39 @@ def test_an_utterance_of_another_intent_during_elicitation_switches_intent() -> 
     assert texts(switched) == ["Cancelled."]
     assert switched.session_state["intent"]["name"] == "Cancel"
     assert switched.interpretations[0]["intent"]["name"] == "Cancel"
+
+
+def test_a_slot_answer_that_says_another_intents_sample_within_more_words_switches() -> None:
+    # The guide names no rule for intent switching; ours: no value for the slot, the best
+    # interpretation is another intent, and the input says one of its samples (two words or more).
+    tickets = intent("BuyTickets", ["buy tickets"], [slot("Count", "How many tickets?")])
+    cancel = intent(
+        "Cancel",
+        ["cancel my order"],
+        FulfillmentCodeHook={
+            "Enabled": False,
+            "PostFulfillmentStatusSpecification": {"SuccessResponse": say("Cancelled.")},
+        },
+    )
+
+    def cancel_first(text: str, resolver: object) -> list[Ranked]:  # an NLU's best guess
+        best = "BuyTickets" if text == "buy tickets" else "Cancel"
+        return [Ranked(best, 0.7), Ranked("FallbackIntent", None)]
+
+    conversation = Conversation(bot(tickets, cancel))
+    conversation.runtime._ranker.rank = cancel_first  # type: ignore[method-assign]
+    conversation.say("buy tickets")
+
+    switched = conversation.say("oh wait, cancel my order please")
+
+    assert texts(switched) == ["Cancelled."]
+    assert switched.session_state["intent"]["name"] == "Cancel"
+    stays = Conversation(bot(tickets, cancel))
+    stays.runtime._ranker.rank = cancel_first  # type: ignore[method-assign]
+    stays.say("buy tickets")
+    kept = stays.say("my order is large")  # the best guess, but none of Cancel's samples said
+    assert texts(kept) == ["How many tickets?"]
+    assert kept.session_state["intent"]["name"] == "BuyTickets"
 
 
 def test_ordered_prompts_use_the_next_variation_on_each_retry() -> None:

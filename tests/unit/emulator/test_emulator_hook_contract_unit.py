@@ -118,6 +118,10 @@ def state(action: str = "Close", **intent: Any) -> dict[str, Any]:
         (state(name="Greet", confirmationState="Maybe"), "sessionState.intent.confirmationState"),
         (state(name="Greet", slots={"Age": None}), "sessionState.intent.slots.Age"),
         (state(name="Greet", slots={"Name": {"value": {}}}), "interpretedValue"),
+        (
+            state(name="Greet", slots={"Name": {"value": {"interpretedValue": None, "resolvedValues": []}}}),
+            "null with resolvedValues",
+        ),
         (state(name="Greet", slots={"Name": {"shape": "List", "values": []}}), "shape"),
         (state(name="Greet", slots={"Name": {"shape": "Composite", "subSlots": {}}}), "Composite"),
         (close(messages="hi"), "messages must be a list"),
@@ -159,3 +163,19 @@ def test_a_list_slot_from_the_hook_keeps_its_values() -> None:
     assert value is not None
     assert value.interpreted_values == ["Ann", "Bo"]
     assert value.to_wire()["shape"] == "List"
+
+
+def test_a_null_interpreted_value_with_resolved_values_is_lexs_ambiguous_value_and_is_kept() -> None:
+    # "AMAZON.Time": an hour of either half of the day has a null interpretedValue and both times in
+    # resolvedValues; a hook that hands the event's slot back unchanged must not fail the turn.
+    ambiguous: dict[str, Any] = {
+        "shape": "Scalar",
+        "value": {"originalValue": "10", "interpretedValue": None, "resolvedValues": ["10:00", "22:00"]},
+    }
+
+    answer = validate_hook_response(state("Delegate", name="Greet", slots={"Name": ambiguous}), LOCALE)
+
+    assert answer.intent is not None
+    value = answer.intent.slots["Name"]
+    assert value is not None
+    assert value.to_wire(with_shape=True) == ambiguous  # handed on as Lex sent it

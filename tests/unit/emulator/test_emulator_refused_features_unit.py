@@ -6,7 +6,6 @@ import copy
 import json
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,10 +13,9 @@ import pytest
 from lex_emulator.definition_loader import parse_bot_definition
 from lex_emulator.errors import BotDefinitionError
 from lex_emulator.refused import REFUSED_FEATURES
+from tests.bots import HELLO_WORLD
 
-BASE: dict[str, Any] = json.loads(
-    (Path(__file__).resolve().parents[3] / "bot" / "bot.json").read_text("utf-8")
-)
+BASE: dict[str, Any] = json.loads(HELLO_WORLD.read_text("utf-8"))
 
 
 def _hello(d: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +11,9 @@ import pytest
 from lex_emulator.definition_loader import parse_bot_definition
 from lex_emulator.errors import BotDefinitionError
 from lex_emulator.locales import LEX_V2_LOCALES, SUPPORTED_LOCALES, locale_problem, region_of
+from tests.bots import HELLO_WORLD
 
-BOT_JSON = Path(__file__).resolve().parents[3] / "bot" / "bot.json"
+BOT_JSON = HELLO_WORLD
 BASE: dict[str, Any] = json.loads(BOT_JSON.read_text(encoding="utf-8"))
 
 

@@ -1,7 +1,8 @@
 """AMAZON.Date, AMAZON.Time and AMAZON.Duration in Lex V2's value formats, with today pinned.
 
 Expected values follow the developer guide's "AMAZON.Date", "AMAZON.Time" and "AMAZON.Duration"
-pages: ISO dates (a week is its Monday, a month its last day, a year its 31 December), HH:MM times
+pages: ISO dates (a future week is the last day of the current week, a future month its last day, a
+future year its 31 December; the current or a past week, month or year its first day), HH:MM times
 (an hour that could be morning or evening is ambiguous: null interpretedValue, both resolutions),
 and ISO 8601 durations.
 """
@@ -33,7 +34,7 @@ def date(text: str, locale: str = "en_US", today: datetime.date = NEW_YEARS_EVE)
         ("en_US", "friday", "2027-01-01"),
         ("en_US", "thursday", "2026-12-31"),
         ("en_US", "this week", "2026-12-28"),
-        ("en_US", "next week", "2027-01-04"),
+        ("en_US", "next week", "2027-01-03"),
         ("en_US", "next month", "2027-01-31"),
         ("en_US", "next year", "2027-12-31"),
         ("en_US", "December 25", "2027-12-25"),
@@ -47,7 +48,7 @@ def date(text: str, locale: str = "en_US", today: datetime.date = NEW_YEARS_EVE)
         ("ko_KR", "다음 주 금요일", "2027-01-08"),
         ("ko_KR", "다음주 금요일에요", "2027-01-08"),
         ("ko_KR", "금요일", "2027-01-01"),
-        ("ko_KR", "다음 주", "2027-01-04"),
+        ("ko_KR", "다음 주", "2027-01-03"),
         ("ko_KR", "다음 달", "2027-01-31"),
         ("ko_KR", "내년", "2027-12-31"),
         ("ko_KR", "3월 5일", "2027-03-05"),
@@ -59,7 +60,7 @@ def date(text: str, locale: str = "en_US", today: datetime.date = NEW_YEARS_EVE)
         ("es_US", "pasado mañana", "2027-01-02"),
         ("es_419", "el próximo viernes", "2027-01-08"),
         ("es_ES", "25 de diciembre", "2027-12-25"),
-        ("es_ES", "la semana que viene", "2027-01-04"),
+        ("es_ES", "la semana que viene", "2027-01-03"),
         ("fr_FR", "demain", "2027-01-01"),
         ("fr_FR", "vendredi prochain", "2027-01-08"),
         ("fr_CA", "après-demain", "2027-01-02"),
@@ -96,6 +97,28 @@ def date(text: str, locale: str = "en_US", today: datetime.date = NEW_YEARS_EVE)
 )
 def test_dates_resolve_against_today(locale: str, said: str, expected: str) -> None:
     assert date(said, locale) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # The guide's own examples, today 2020-11-25 (a Wednesday).
+        ("next week", "2020-11-29"),
+        ("last week", "2020-11-16"),
+        ("this month", "2020-11-01"),
+        ("next month", "2020-12-31"),
+        ("next year", "2021-12-31"),
+        ("last year", "2019-01-01"),
+        # The same rules where the guide gives no example.
+        ("this week", "2020-11-23"),
+        ("last month", "2020-10-01"),
+        ("this year", "2020-01-01"),
+        # A later week: the Sunday before it starts (our reading; for next week the guide's own).
+        ("the week after next", "2020-12-06"),
+    ],
+)
+def test_weeks_months_and_years_as_the_built_in_slot_date_page_says(said: str, expected: str) -> None:
+    assert date(said, today=datetime.date(2020, 11, 25)) == expected
 
 
 def test_tomorrow_crosses_the_year_and_a_leap_day() -> None:

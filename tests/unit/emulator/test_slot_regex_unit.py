@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,8 +18,9 @@ from lex_emulator.definition_loader import parse_bot_definition
 from lex_emulator.errors import BotDefinitionError
 from lex_emulator.slot_types import resolve_slot_value
 from lex_emulator.slot_types.lex_regex import match_whole_input, regex_problem
+from tests.bots import HELLO_WORLD
 
-BOT_JSON = Path(__file__).resolve().parents[3] / "bot" / "bot.json"
+BOT_JSON = HELLO_WORLD
 BASE: dict[str, Any] = json.loads(BOT_JSON.read_text(encoding="utf-8"))
 PIN = CustomSlotType("Pin", parent="AMAZON.AlphaNumeric", regex="[0-9]{4}")
 

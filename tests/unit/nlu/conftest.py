@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from lex_emulator.nlu import IntentRecognizer, build_recognizer
+from tests.bots import HELLO_WORLD
 
 REPO = Path(__file__).resolve().parents[3]
-BOT_DEFINITION = REPO / "bot" / "bot.json"
+BOT_DEFINITION = HELLO_WORLD  # the frozen HelloWorld (tests/bots), not the user's bot/bot.json
 CLINC150_SUBSET = Path(__file__).resolve().parent / "data" / "clinc150_subset.json"
 
 SMALL_BOT_EN = {
@@ -42,7 +43,7 @@ SMALL_BOT_KO = {
 
 
 def bot_locale_intents(locale: str) -> dict[str, list[str]]:
-    """Intent name -> sample utterances of one locale of bot/bot.json, FallbackIntent left out."""
+    """Intent name -> sample utterances of one locale of the frozen HelloWorld, FallbackIntent left out."""
     definition = json.loads(BOT_DEFINITION.read_text(encoding="utf-8"))
     (bot_locale,) = [entry for entry in definition["BotLocales"] if entry["LocaleId"] == locale]
     return {

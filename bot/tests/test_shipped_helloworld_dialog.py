@@ -1,4 +1,9 @@
-"""The HelloWorld dialog of bot/bot.json through boto3 over HTTP, in Korean and English."""
+"""The shipped HelloWorld bot's dialog (bot/bot.json) through boto3 over HTTP, in Korean and English.
+
+These test the shipped bot, not the framework: its exact prompts, confirmations and closing lines.
+If you changed bot/bot.json on purpose, update or delete them (the framework's tests run on a
+frozen copy in tests/bots/ and do not depend on your bot).
+"""
 
 from __future__ import annotations
 
