@@ -95,7 +95,12 @@ class ChatbotStack(Stack):
         )
 
         CfnOutput(self, "WebUrl", value=web.url, description="The chat page")
-        CfnOutput(self, "ChatApiUrl", value=chat.url, description="POST /chat on API Gateway (direct)")
+        CfnOutput(
+            self,
+            "ChatApiUrl",
+            value=chat.url,
+            description="POST /chat on API Gateway; answers only through CloudFront",
+        )
         CfnOutput(self, "BotId", value=bot.bot_id, description="Lex V2 bot id")
         CfnOutput(self, "BotAliasId", value=bot.alias_id, description="Lex V2 alias 'live' id")
         CfnOutput(
