@@ -17,6 +17,12 @@
 - **Concurrency.** Reserved concurrency on the code hook (the LLM path): at most that many LLM
   turns at once; a turn over it is throttled, which Lex reports as a failed turn (502 on /chat).
 - **AWS Budgets** (optional): a monthly cost budget for the account with e-mail alerts.
+
+AWS's pages behind the subtle points: CloudFront Developer Guide "Add custom headers to origin
+requests" (a viewer header of the same name is overwritten); AWS WAF Developer Guide "Using
+forwarded IP addresses" (only the first address in the header is evaluated; a missing header means
+the rule does not apply) and "Sending custom responses for Block actions" (any response header name
+but content-type, not prefixed, unlike inserted request headers).
 """
 
 from __future__ import annotations
