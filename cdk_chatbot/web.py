@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from aws_cdk import Aws, DefaultStackSynthesizer, Duration, Fn, Names, RemovalPolicy, Stack
+from aws_cdk import Aws, CfnCondition, DefaultStackSynthesizer, Duration, Fn, Names, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
@@ -27,6 +27,10 @@ BOOTSTRAP_QUALIFIER_KEY = "@aws-cdk/core:bootstrapQualifier"
 MAX_REGION_CHARS = 16
 ROOT_OBJECT = "chat.html"
 CHAT_PATH = "/chat"
+ACCESS_LOG_PREFIX = "cloudfront/"
+# Regions (of those regions.py supports) whose buckets CloudFront's standard logging (legacy) does not
+# deliver to: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html
+NO_CLOUDFRONT_LOG_DELIVERY_REGIONS = ("af-south-1",)
 # The page loads its script, style and data only from its own origin and is never framed.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -99,10 +103,16 @@ class Web(Construct):
             ),
         )
 
+        access_logs = _access_log_bucket(self, log_retention_days)
         distribution = cloudfront.Distribution(
             self,
             "Distribution",
             comment="Lex + LLM chatbot",
+            # Standard logging (legacy) to a bucket of the stack's region. Standard logging v2 (to
+            # CloudWatch Logs) needs its delivery source in us-east-1, which a stack elsewhere cannot make.
+            enable_logging=True,
+            log_bucket=access_logs,
+            log_file_prefix=ACCESS_LOG_PREFIX,
             default_root_object=ROOT_OBJECT,
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             default_behavior=cloudfront.BehaviorOptions(
@@ -146,13 +156,11 @@ class Web(Construct):
                 "The page is static files; /chat's origin, the API, has its own regional web ACL "
                 "(CloudFront-only secret header, per-client rate rule; see limits.py).",
             ),
-            (
-                "AwsSolutions-CFR3",
-                "Standard logging needs an ACL-enabled log bucket; API access logs cover /chat.",
-            ),
             ("AwsSolutions-CFR4", "The default CloudFront certificate ignores the minimum TLS setting."),
         ):
             acknowledge(distribution, rule, reason)
+
+        _no_access_logs_where_cloudfront_cannot_deliver(self, distribution, access_logs)
 
         deployment = s3deploy.BucketDeployment(
             self,
@@ -215,3 +223,51 @@ class Web(Construct):
             ),
         ):
             acknowledge(handler, rule, reason)
+
+
+def _access_log_bucket(scope: Construct, retention_days: int) -> s3.Bucket:
+    """The bucket CloudFront writes its access logs to: ACLs on (CloudFront's log delivery writes with an
+    ACL grant, so Object Ownership must be BucketOwnerPreferred), private, TLS only, logs expire.
+
+    It is kept when the stack is deleted (access logs are audit records); its lifecycle empties it."""
+    bucket = s3.Bucket(
+        scope,
+        "AccessLogBucket",
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        enforce_ssl=True,
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+        lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(retention_days))],
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+    acknowledge(
+        bucket,
+        "AwsSolutions-S1",
+        "This bucket holds CloudFront's access logs; logging access to the log bucket would log itself.",
+    )
+    return bucket
+
+
+def _no_access_logs_where_cloudfront_cannot_deliver(
+    scope: Construct, distribution: cloudfront.Distribution, bucket: s3.Bucket
+) -> None:
+    """Drop the distribution's Logging in regions CloudFront delivers no standard logs to (decided at
+    deploy time: the template is region-agnostic)."""
+    regions = NO_CLOUDFRONT_LOG_DELIVERY_REGIONS
+    # What Distribution(enable_logging=True) writes, kept where CloudFront can deliver.
+    logging = {
+        "Bucket": bucket.bucket_regional_domain_name,
+        "Prefix": ACCESS_LOG_PREFIX,
+        "IncludeCookies": False,
+    }
+    no_delivery = CfnCondition(
+        scope,
+        "NoCloudFrontLogDelivery",
+        expression=Fn.condition_equals(Aws.REGION, regions[0])
+        if len(regions) == 1
+        else Fn.condition_or(*(Fn.condition_equals(Aws.REGION, region) for region in regions)),
+    )
+    cfn = cast(cloudfront.CfnDistribution, distribution.node.default_child)
+    cfn.add_property_override(
+        "DistributionConfig.Logging", Fn.condition_if(no_delivery.logical_id, Aws.NO_VALUE, logging)
+    )
