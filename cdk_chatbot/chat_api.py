@@ -101,6 +101,7 @@ class ChatApi(Construct):
         self.function = handler.function
 
         access_logs = log_group(self, "AccessLogs", retention_days=config.log_retention_days)
+        self.access_logs = access_logs
         self.api = apigw.RestApi(
             self,
             "Api",

@@ -26,6 +26,7 @@ LLM_PROVIDERS = ("openai", "bedrock")
 _LOCALE_RE = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
 _MODEL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$")
 _STACK_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}$")
+_EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 LlmProvider = Literal["openai", "bedrock"]
 
@@ -58,6 +59,8 @@ class ChatbotConfig:
     bundle: bool
     api_gateway_cloud_watch_role: bool
     limits: LimitsConfig
+    # Where the alarms e-mail to (empty: no SNS topic, alarms only show in the console).
+    alarm_email: str = ""
 
     @property
     def budgets(self) -> TurnBudgets:
@@ -104,6 +107,7 @@ class ChatbotConfig:
             bundle=r.boolean("bundle"),
             api_gateway_cloud_watch_role=r.boolean("apiGatewayCloudWatchRole"),
             limits=LimitsConfig.read(r),
+            alarm_email=r.optional_email("alarmEmail"),
         )
 
     @classmethod
@@ -267,6 +271,12 @@ class _Reader:
         except BudgetError as error:
             raise ConfigError(f"cdk context {key!r}: {error}") from None
         return seconds
+
+    def optional_email(self, key: str) -> str:
+        value = self.text(key, allow_empty=True).strip()
+        if value and not _EMAIL_RE.fullmatch(value):
+            raise ConfigError(f"cdk context {key!r} must be an e-mail address or empty, got {value!r}")
+        return value
 
     def boolean(self, key: str) -> bool:
         value = self._raw(key)

@@ -15,6 +15,7 @@ from .code_hook import CodeHook
 from .config import ChatbotConfig, ConfigError
 from .lex_bot import LexBot
 from .limits import Limits
+from .observability import LlmTarget, Observability
 from .packaging import pinned_requirements
 from .page_config import page_config
 from .web import Web
@@ -92,6 +93,19 @@ class ChatbotStack(Stack):
             log_retention_days=config.log_retention_days,
             chat_origin_headers=limits.origin_headers,
             chat_viewer_request=limits.viewer_request_function,
+        )
+        # Metrics in a namespace named after the stack (a second copy gets its own), dashboard, alarms.
+        Observability(
+            self,
+            "Observability",
+            namespace=config.stack_name,
+            chat_function=chat.function,
+            code_hook_function=cast(lambda_.Function, code_hook.function),
+            api=chat.api,
+            access_logs=chat.access_logs,
+            llm=LlmTarget(config.llm_provider, config.llm_model, config.llm_deadline_seconds),
+            locale_ids=bot.locale_ids,
+            alarm_email=config.alarm_email,
         )
 
         CfnOutput(self, "WebUrl", value=web.url, description="The chat page")

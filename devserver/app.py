@@ -25,6 +25,7 @@ from typing import Any
 from cdk_chatbot.page_config import PAGE_CONFIG_NAME, PageConfigError, page_config
 
 from . import lambda_env
+from . import metrics as local_metrics
 from .http_server import ChatHandler, DevServer
 from .limits import LocalLimits
 from .settings import (
@@ -54,6 +55,13 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--port", type=int, default=None, help="port on 127.0.0.1 (overrides PORT; 0: any free)"
     )
     parser.add_argument("--quiet", action="store_true", help="no access log line per request")
+    parser.add_argument(
+        "--metrics-every",
+        type=int,
+        default=local_metrics.DEFAULT_SUMMARY_EVERY,
+        metavar="N",
+        help="print a metrics summary line every N turns (0: only at shutdown); all figures: GET /metrics",
+    )
     return parser.parse_args(argv)
 
 
@@ -95,6 +103,7 @@ def _banner(
             f"  LLM:      {settings.llm.describe(_default_model())}",
             *([f"  limits:   {limits.describe()}"] if limits is not None else []),
             f"  Lex V2 runtime emulator: {emulator_url}",
+            f"  metrics:  {url}metrics (JSON; ?format=text for a summary)",
             "Press Ctrl-C to stop.",
         ]
     )
@@ -196,6 +205,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         lambda_env.lambda_environment(settings, os.environ, definition_file=converted), os.environ
     )
     lambda_env.apply(limits.lambda_environment(), os.environ)
+    store = local_metrics.MetricsStore(
+        summary_every=args.metrics_every, on_summary=lambda line: print(line, flush=True)
+    )
+    server.metrics = store
     emulator = None
     try:
         try:
@@ -210,6 +223,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             return _fail(f"the Lex V2 emulator could not start: {error}")
         lambda_env.apply(lambda_env.emulator_endpoint(emulator.url), os.environ)
         try:
+            local_metrics.install(store)
             server.chat_handler = _load_chat_handler()
         except Exception as error:
             return _fail(f"cannot load lambda_lex.handler: {type(error).__name__}: {error}")
@@ -223,6 +237,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         print("Shutting down...", flush=True)
         server.shutdown()
         thread.join(timeout=5)
+        print(store.summary_line(), flush=True)
         print("Stopped.", flush=True)
         return 0
     finally:

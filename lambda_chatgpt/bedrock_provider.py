@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
@@ -34,6 +35,8 @@ from .llm import (
     LlmTimeoutError,
     LlmUnavailableError,
     Message,
+    TokenUsage,
+    token_count,
 )
 from .retrying import RetryableError, RetryPolicy, call_with_retries
 
@@ -78,19 +81,29 @@ class BedrockConverseProvider:
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
         self._jitter = jitter
+        self._usage = threading.local()
+
+    def last_usage(self) -> TokenUsage | None:
+        """The usage fields of this thread's last answer (Converse `usage.inputTokens/outputTokens`)."""
+        usage: TokenUsage | None = getattr(self._usage, "last", None)
+        return usage
 
     def complete(self, messages: Sequence[Message], deadline: Deadline) -> str:
+        self._usage.last = None
         system = [{"text": m.content} for m in messages if m.role == "system"]
         conversation = [
             {"role": m.role, "content": [{"text": m.content}]} for m in messages if m.role != "system"
         ]
-        return call_with_retries(
+        text, usage = call_with_retries(
             lambda seconds: self._attempt(system, conversation, seconds),
             deadline,
             self._policy,
             sleep=self._sleep,
             jitter=self._jitter,
         )
+        self._usage.last = usage
+        token_usage.record(usage)  # the budgets' meter (token_usage.metering)
+        return text
 
     def _client(self, seconds: float) -> BedrockRuntimeClient:
         bucket = max(1, math.floor(seconds))
@@ -98,7 +111,9 @@ class BedrockConverseProvider:
             self._clients[bucket] = self._client_factory(float(bucket))
         return self._clients[bucket]
 
-    def _attempt(self, system: list[Any], conversation: list[Any], seconds: float) -> str:
+    def _attempt(
+        self, system: list[Any], conversation: list[Any], seconds: float
+    ) -> tuple[str, TokenUsage | None]:
         client = self._client(seconds)
         try:
             response = client.converse(
@@ -115,9 +130,7 @@ class BedrockConverseProvider:
             raise RetryableError(LlmUnavailableError(f"connection failed: {type(error).__name__}")) from None
         except BotoCoreError as error:
             raise LlmUnavailableError(f"request failed: {type(error).__name__}") from None
-        answer = converse_text(response)
-        token_usage.record(token_usage.bedrock_usage(response))
-        return answer
+        return converse_text(response), converse_usage(response)
 
 
 def _translate(error: ClientError) -> Exception:
@@ -146,3 +159,12 @@ def converse_text(response: Any) -> str:
     if not text.strip():
         raise LlmBadResponseError("the answer is empty")
     return text.strip()
+
+
+def converse_usage(response: Any) -> TokenUsage | None:
+    """`usage.inputTokens` / `usage.outputTokens` of a Converse answer, None when absent."""
+    usage = response.get("usage") if isinstance(response, dict) else None
+    if not isinstance(usage, dict):
+        return None
+    found = TokenUsage(token_count(usage.get("inputTokens")), token_count(usage.get("outputTokens")))
+    return None if found == TokenUsage(None, None) else found

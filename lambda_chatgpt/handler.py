@@ -23,6 +23,7 @@ from .codehook import FALLBACK_INTENT, Turn, close_response, fitted_response, pa
 from .deadline import Deadline
 from .fallback import answer_turn
 from .llm import LlmProvider
+from .metrics import MeteredProvider
 from .settings import Settings, SettingsError, safe_log_level
 from .texts import say
 from .wiring import build_provider
@@ -67,7 +68,12 @@ def container() -> Container:
 
 def _build_container() -> Container:
     settings = Settings.from_env(os.environ)
-    built = Container(settings, build_provider(settings), TokenBudget(BudgetLimits.from_env(os.environ)))
+    # Every LLM call (fallback turns and handlers' ask_llm) is recorded as metrics (lambda_chatgpt.metrics).
+    built = Container(
+        settings,
+        MeteredProvider(build_provider(settings)),
+        TokenBudget(BudgetLimits.from_env(os.environ)),
+    )
     logger.setLevel(settings.log_level)
     raw_level = os.environ.get("LOG_LEVEL", "").strip()
     if raw_level and raw_level.upper() != settings.log_level:

@@ -23,6 +23,21 @@ class Message:
     content: str
 
 
+@dataclass(frozen=True)
+class TokenUsage:
+    """Tokens one answer took, as the provider's usage fields reported them (None: not reported)."""
+
+    input_tokens: int | None
+    output_tokens: int | None
+
+
+def token_count(value: object) -> int | None:
+    """A usage field as a token count: a non-negative whole number, else None."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
 class LlmProvider(Protocol):
     """Answers a conversation before the deadline, or raises an LlmError."""
 

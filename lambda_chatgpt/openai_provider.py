@@ -15,13 +15,12 @@ when the server stops sending or a single read times out).
 
 from __future__ import annotations
 
-import contextvars
 import json
 import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 
@@ -35,6 +34,8 @@ from .llm import (
     LlmTimeoutError,
     LlmUnavailableError,
     Message,
+    TokenUsage,
+    token_count,
 )
 from .retrying import (
     MAX_RETRY_AFTER_SECONDS,
@@ -46,6 +47,7 @@ from .retrying import (
 
 CONNECT_TIMEOUT_SECONDS = 3.0
 RETRYABLE_STATUSES = frozenset({408, 409, 500, 502, 503, 504})
+T = TypeVar("T")
 
 
 class OpenAIChatProvider:
@@ -74,26 +76,40 @@ class OpenAIChatProvider:
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
         self._jitter = jitter
+        self._usage = threading.local()
 
     def complete(self, messages: Sequence[Message], deadline: Deadline) -> str:
+        self._usage.last = None
         key = self._keys.get()
         wire_messages = [{"role": m.role, "content": m.content} for m in messages]
-        return call_with_retries(
+        text, usage = call_with_retries(
             lambda seconds: self._attempt(wire_messages, key, seconds),
             deadline,
             self._policy,
             sleep=self._sleep,
             jitter=self._jitter,
         )
+        self._usage.last = usage
+        token_usage.record(usage)  # the budgets' meter (token_usage.metering)
+        return text
 
-    def _attempt(self, messages: list[dict[str, str]], key: str | None, seconds: float) -> str:
+    def last_usage(self) -> TokenUsage | None:
+        """The usage fields of this thread's last answer (`usage.prompt_tokens/completion_tokens`)."""
+        usage: TokenUsage | None = getattr(self._usage, "last", None)
+        return usage
+
+    def _attempt(
+        self, messages: list[dict[str, str]], key: str | None, seconds: float
+    ) -> tuple[str, TokenUsage | None]:
         payload = {"model": self.model, "messages": messages, self._length_param: self._max_tokens}
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if key:
             headers["Authorization"] = f"Bearer {key}"
         return within(seconds, lambda: self._exchange(payload, headers, seconds))
 
-    def _exchange(self, payload: dict[str, Any], headers: dict[str, str], seconds: float) -> str:
+    def _exchange(
+        self, payload: dict[str, Any], headers: dict[str, str], seconds: float
+    ) -> tuple[str, TokenUsage | None]:
         try:
             response = self._session.post(
                 self._url,
@@ -112,12 +128,10 @@ class OpenAIChatProvider:
         with response:
             return self._read(response)
 
-    def _read(self, response: requests.Response) -> str:
+    def _read(self, response: requests.Response) -> tuple[str, TokenUsage | None]:
         status = response.status_code
         if status == 200:
-            answer = answer_text(response.content)
-            token_usage.record(token_usage.openai_usage(response.content))
-            return answer
+            return answer_text(response.content), usage_of(response.content)
         retry_after = _retry_after(response.headers)
         if status == 429:
             raise RetryableError(LlmRateLimitedError("HTTP 429"), retry_after)
@@ -135,7 +149,7 @@ class OpenAIChatProvider:
         raise LlmUnavailableError(f"HTTP {status}" + (f" ({kind})" if isinstance(kind, str) else ""))
 
 
-def within(seconds: float, call: Callable[[], str]) -> str:
+def within(seconds: float, call: Callable[[], T]) -> T:
     """`call()` in a daemon thread; its result or exception if it ends within `seconds`, else
     LlmTimeoutError (the thread is left to finish on its own)."""
     done = threading.Event()
@@ -149,14 +163,12 @@ def within(seconds: float, call: Callable[[], str]) -> str:
         finally:
             done.set()
 
-    # In a copy of the caller's context, so what the exchange records reaches the caller's meter.
-    context = contextvars.copy_context()
-    threading.Thread(target=context.run, args=(run,), name="llm-exchange", daemon=True).start()
+    threading.Thread(target=run, name="llm-exchange", daemon=True).start()
     if not done.wait(seconds):
         raise LlmTimeoutError("no complete answer before the deadline")
     if "error" in outcome:
         raise outcome["error"]
-    answer: str = outcome["answer"]
+    answer: T = outcome["answer"]
     return answer
 
 
@@ -180,6 +192,18 @@ def answer_text(body: bytes) -> str:
     if not isinstance(content, str) or not content.strip():
         raise LlmBadResponseError("the answer is empty")
     return content.strip()
+
+
+def usage_of(body: bytes) -> TokenUsage | None:
+    """`usage.prompt_tokens` / `usage.completion_tokens` of a chat completion, None when absent."""
+    try:
+        usage = json.loads(body).get("usage")
+    except (ValueError, RecursionError, AttributeError):
+        return None
+    if not isinstance(usage, dict):
+        return None
+    found = TokenUsage(token_count(usage.get("prompt_tokens")), token_count(usage.get("completion_tokens")))
+    return None if found == TokenUsage(None, None) else found
 
 
 def _retry_after(headers: Any) -> float | None:

@@ -1,38 +1,25 @@
-"""How many tokens an LLM call used: the provider's own usage fields when it sends them.
+"""How many tokens a turn's LLM calls used, for the token budgets: the providers' usage fields.
 
-Providers report what they read (`record`) without changing their `complete(...) -> str` port; a
-caller that wants the figures wraps its call in `metering()`. The meter lives in a context
-variable, so concurrent turns (local mode runs many in one process) never mix their counts; the
-OpenAI provider's worker thread runs in a copy of the caller's context, which shares the meter.
-When a provider sends no usage, `estimate_tokens` stands in.
+Providers parse their usage fields (`llm.TokenUsage`) and `record` them without changing their
+`complete(...) -> str` port; a caller that wants the total wraps its calls in `metering()`. The
+meter lives in a context variable, so concurrent turns (local mode runs many in one process) never
+mix their counts. When a provider reports no usage, `estimate_tokens` stands in.
 """
 
 from __future__ import annotations
 
 import contextvars
-import json
 import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+
+from .llm import TokenUsage
 
 # About four bytes of UTF-8 per token for English; Korean runs near one token per syllable (three
 # bytes), so three bytes per token errs on the side of counting more. Plus a few tokens per message.
 _BYTES_PER_TOKEN = 3
 _TOKENS_PER_MESSAGE = 4
-
-
-@dataclass(frozen=True)
-class TokenUsage:
-    """One LLM call's usage as the provider reported it."""
-
-    input_tokens: int
-    output_tokens: int
-
-    @property
-    def total(self) -> int:
-        return self.input_tokens + self.output_tokens
 
 
 @dataclass
@@ -43,8 +30,10 @@ class UsageMeter:
 
     @property
     def total(self) -> int | None:
-        """Tokens of every recorded call; None when no provider reported usage."""
-        return sum(call.total for call in self.calls) if self.calls else None
+        """Tokens of every recorded call (a missing field counts 0); None when none was recorded."""
+        if not self.calls:
+            return None
+        return sum((call.input_tokens or 0) + (call.output_tokens or 0) for call in self.calls)
 
 
 _meter: contextvars.ContextVar[UsageMeter | None] = contextvars.ContextVar("llm_usage_meter", default=None)
@@ -66,38 +55,6 @@ def record(usage: TokenUsage | None) -> None:
     meter = _meter.get()
     if meter is not None and usage is not None:
         meter.calls.append(usage)
-
-
-def openai_usage(body: bytes) -> TokenUsage | None:
-    """`usage.prompt_tokens` / `usage.completion_tokens` of a chat completion body, when present."""
-    try:
-        document = json.loads(body)
-    except (ValueError, RecursionError):
-        return None
-    usage = document.get("usage") if isinstance(document, dict) else None
-    if not isinstance(usage, dict):
-        return None
-    return _usage(usage.get("prompt_tokens"), usage.get("completion_tokens"))
-
-
-def bedrock_usage(response: Any) -> TokenUsage | None:
-    """`usage.inputTokens` / `usage.outputTokens` of a Bedrock Converse answer, when present."""
-    usage = response.get("usage") if isinstance(response, dict) else None
-    if not isinstance(usage, dict):
-        return None
-    return _usage(usage.get("inputTokens"), usage.get("outputTokens"))
-
-
-def _usage(inputs: object, outputs: object) -> TokenUsage | None:
-    def count(value: object) -> int | None:
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return value
-        return None
-
-    read, written = count(inputs), count(outputs)
-    if read is None and written is None:
-        return None
-    return TokenUsage(read or 0, written or 0)
 
 
 def estimate_tokens(texts: Iterable[str]) -> int:

@@ -18,6 +18,7 @@ from typing import Any
 
 from aws_lambda_powertools.logging.logger import Logger
 
+from . import metrics
 from .chat import converse
 from .client_key import SALT_VARIABLE, client_key
 from .errors import ApiError, internal_error
@@ -101,6 +102,7 @@ def handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         return _handle(event, context, started)
     except Exception:
         logger.exception("unexpected failure", extra=_timing(started))
+        metrics.record_error("internal_error")
         return error_response(internal_error())
 
 
@@ -109,6 +111,7 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
         app = container()
     except SettingsError as error:
         logger.error("the /chat Lambda is misconfigured", extra={"problem": str(error), **_timing(started)})
+        metrics.record_error("internal_error")
         return error_response(internal_error())
     settings = app.settings
     try:
@@ -117,6 +120,7 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
         logger.info(
             "request rejected", extra={"status": error.status, "code": error.code, **_timing(started)}
         )
+        metrics.record_error(error.code)
         return error_response(error)
 
     client = client_key(event, os.environ.get(SALT_VARIABLE, ""))
@@ -137,6 +141,7 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
         api_error = api_error_for(failure)
         extra = {**fields, "status": api_error.status, "code": api_error.code, "lex_error": failure.detail}
         _log_lex_failure(failure, {**extra, **_timing(started)})
+        metrics.record_error(api_error.code)
         return error_response(api_error)
 
     if reply.memory_error is not None:
@@ -169,6 +174,7 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
             **_timing(started),
         },
     )
+    metrics.record_turn(locale=request.locale, source=reply.source, intent=reply.intent)
     return json_response(200, reply.to_body())
 
 

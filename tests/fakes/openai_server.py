@@ -9,6 +9,8 @@ It answers ``POST {base}/chat/completions`` (``base`` is ``/v1``) and can be tol
         llm.default = Behaviour.slow(5.0)          # every request after the script
         client_base_url = llm.base_url             # "http://127.0.0.1:PORT/v1"
         llm.requests                               # what it received, in order
+        llm.usage = (120, 30)                      # the answer's usage.prompt_tokens/completion_tokens
+        llm.usage = None                           # or no usage field at all
 
 Behaviours: ``ok``, ``slow``, ``rate_limited`` (429 + Retry-After), ``server_error`` (500),
 ``malformed`` (200 with a body that is not JSON), ``wrong_shape`` (JSON without choices), ``big``
@@ -34,6 +36,7 @@ from types import TracebackType
 from typing import Any
 
 Reply = str | Callable[[dict[str, Any]], str]
+DEFAULT_USAGE = (1, 1)
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,8 @@ class FakeOpenAIServer:
         self.reply: Reply = reply
         self.model = model
         self.default = Behaviour.ok()
+        # (prompt_tokens, completion_tokens) of every answer; None leaves the usage field out.
+        self.usage: tuple[int, int] | None = DEFAULT_USAGE
         self.requests: list[ReceivedRequest] = []
         self._script: deque[Behaviour] = deque()
         self._lock = threading.Lock()
@@ -165,6 +170,7 @@ class FakeOpenAIServer:
             self._script.clear()
             self.requests.clear()
             self.default = Behaviour.ok()
+            self.usage = DEFAULT_USAGE
 
     def _next_behaviour(self) -> Behaviour:
         with self._lock:
@@ -180,7 +186,7 @@ class FakeOpenAIServer:
         return self.reply(body) if callable(self.reply) else self.reply
 
     def _completion(self, text: str) -> dict[str, Any]:
-        return {
+        completion: dict[str, Any] = {
             "id": "chatcmpl-fake",
             "object": "chat.completion",
             "created": int(time.time()),
@@ -188,8 +194,15 @@ class FakeOpenAIServer:
             "choices": [
                 {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
             ],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
         }
+        if self.usage is not None:
+            prompt, answer = self.usage
+            completion["usage"] = {
+                "prompt_tokens": prompt,
+                "completion_tokens": answer,
+                "total_tokens": prompt + answer,
+            }
+        return completion
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
