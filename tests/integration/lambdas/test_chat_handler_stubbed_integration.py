@@ -130,7 +130,7 @@ def test_a_fallback_answer_the_code_hook_marked_is_the_llms(lex: Stubber) -> Non
             "localeId": "en_US",
             "sessionId": "abc-123",
             "text": "what is lex",
-            "requestAttributes": {"x-chatbot-turn": FIXED_TURN.hex},
+            "requestAttributes": {"x-chatbot-turn": FIXED_TURN.hex, "x-chatbot-client": ANY},
         },
     )
     body = body_of(post({"text": "what is lex", "sessionId": "abc-123", "locale": "en_US"}))
