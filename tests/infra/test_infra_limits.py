@@ -58,13 +58,13 @@ def rule(synth: Synth, name: str) -> dict[str, Any]:
     return found[0]
 
 
-def chat_behaviour(synth: Synth) -> dict[str, Any]:
+def chat_behaviour(synth: Synth) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The distribution's /chat behaviour and its origin (read only: the template is shared)."""
     config = props(only(synth.template, "AWS::CloudFront::Distribution")[1])["DistributionConfig"]
     behaviours: list[dict[str, Any]] = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/chat"]
     assert len(behaviours) == 1
-    behaviour = behaviours[0]
-    behaviour["_origin"] = next(o for o in config["Origins"] if o["Id"] == behaviour["TargetOriginId"])
-    return behaviour
+    origin = next(o for o in config["Origins"] if o["Id"] == behaviours[0]["TargetOriginId"])
+    return behaviours[0], origin
 
 
 def origin_secret_reference(synth: Synth) -> dict[str, Any]:
@@ -90,7 +90,7 @@ def test_the_origin_secret_is_generated_at_deploy_time_not_written_in_the_templa
 
 
 def test_cloudfront_sends_the_secret_header_the_web_acl_requires(synth: Synth) -> None:
-    headers = chat_behaviour(synth)["_origin"]["OriginCustomHeaders"]
+    headers = chat_behaviour(synth)[1]["OriginCustomHeaders"]
     assert headers == [{"HeaderName": ORIGIN_VERIFY_HEADER, "HeaderValue": origin_secret_reference(synth)}]
     only_cloudfront = rule(synth, "OnlyThroughCloudFront")
     match = only_cloudfront["Statement"]["NotStatement"]["Statement"]["ByteMatchStatement"]
@@ -128,7 +128,7 @@ def test_a_limited_client_gets_429_with_retry_after_in_the_chat_error_shape(synt
 
 
 def test_cloudfront_writes_the_viewer_address_into_the_header_on_chat(synth: Synth) -> None:
-    [association] = chat_behaviour(synth)["FunctionAssociations"]
+    [association] = chat_behaviour(synth)[0]["FunctionAssociations"]
     assert association["EventType"] == "viewer-request"
     function_id, function = only(synth.template, "AWS::CloudFront::Function")
     assert association["FunctionARN"] == {"Fn::GetAtt": [function_id, "FunctionARN"]}
