@@ -3,7 +3,7 @@ counted from the provider's usage fields when it reports them, else estimated.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import pytest
 
@@ -32,6 +32,9 @@ class MeteredProvider:
         self.calls += 1
         token_usage.record(self.usage)
         return "An answer."
+
+    def complete_stream(self, messages: Sequence[Message], deadline: Deadline) -> Iterator[str]:
+        raise AssertionError("the budget tests never stream")
 
 
 class BrokenStore:
