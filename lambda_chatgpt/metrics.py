@@ -29,7 +29,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .deadline import Deadline
@@ -174,3 +174,7 @@ class MeteredProvider:
             usage=usage if isinstance(usage, TokenUsage) else None,
         )
         return text
+
+    def complete_stream(self, messages: Sequence[Message], deadline: Deadline) -> Iterator[str]:
+        """Not metered yet (streaming is not wired into the turn): the inner provider's stream."""
+        return self.inner.complete_stream(messages, deadline)
