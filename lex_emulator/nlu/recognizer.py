@@ -18,7 +18,9 @@ decision is mapped to [0, 1] by a logistic curve and capped by a gate: the large
 one on the centroid similarity and one on the nearest-sample TF-IDF similarity, so an intent
 never scores high for text unlike its samples in both meaning and wording. That gate is what
 keeps unrelated questions ("tell me a joke") on FallbackIntent however few intents a bot has.
-Without embeddings the score is the SVM curve capped by the TF-IDF gate alone. With one intent
+Without embeddings the score is the SVM curve capped by the TF-IDF gate alone; in larger bots
+that score stands, and the input is not embedded, when it is already confident
+(`CONFIDENT_TEXT_SCORE`): embedding is most of a turn's time. With one intent
 (a discriminative model cannot learn from one class) the gate is the score.
 
 An utterance that matches one of an intent's templates entirely (`{Slot}` as a wildcard, see
@@ -91,6 +93,13 @@ intent would take in farewells and small talk, which USE places near greetings (
 0.49 from HelloWorld's samples); those belong to FallbackIntent."""
 _EMBEDDED_TEXT_GATE_CURVE = (9.0, 0.45)
 """With embeddings: gate on the nearest-sample TF-IDF similarity (the embedding gate does most work)."""
+CONFIDENT_TEXT_SCORE: float | None = 0.7
+"""In bots too large for the SVMs to learn on embeddings: when the TF-IDF score of the best intent
+(SVM curve capped by the TF-IDF gate) reaches this, the sentence is not embedded and the TF-IDF
+scores stand. Most in-scope input of a large bot is worded like its samples, and embedding costs
+most of a turn's time. None embeds every input. Chosen on CLINC150's tuning split (held-out train):
+from 0.95 down to 0.7 in-scope accuracy rose (92.1% embedding everything, 93.6% at 0.7) at the
+same out-of-scope recall, and below 0.7 recall fell; 0.7 stays well above usual thresholds."""
 _LOCALE = re.compile(r"^[a-z]{2,3}_[A-Z0-9]{2,3}$")
 _DEFAULT = object()
 
@@ -247,6 +256,15 @@ class _Recognizer:
                 _curve(self._linear.decisions(vector), _SVM_CURVE),
                 lambda intent: float(_curve(np.array(text_similarity(intent)), _GATE_CURVE)),
             )
+        if self._linear is not None and not self._centroids.joint:
+            decisions = self._linear.decisions(vector)
+            if CONFIDENT_TEXT_SCORE is not None:
+                worded = _capped(
+                    _curve(decisions, _SVM_CURVE),
+                    lambda intent: float(_curve(np.array(text_similarity(intent)), _GATE_CURVE)),
+                )
+                if worded.max() >= CONFIDENT_TEXT_SCORE:
+                    return worded
         embedding = self._centroids.embed(text)
         meaning = self._centroids.rows @ embedding
         gates = _curve(meaning, _EMBEDDING_GATE_CURVE if self._linear else _ONE_INTENT_EMBEDDING_CURVE)
@@ -260,7 +278,7 @@ class _Recognizer:
         if self._centroids.joint:
             decisions = self._linear.decisions(vector, embedding * _JOINT_EMBEDDING_SCALE)
             return _capped(_curve(decisions, _JOINT_CURVE), gate)
-        fused = self._linear.decisions(vector) + self._centroids.weight * meaning
+        fused = decisions + self._centroids.weight * meaning
         return _capped(_curve(fused, self._centroids.fused_curve), gate)
 
 
