@@ -178,11 +178,6 @@ class ChatApi(Construct):
         stage = self.api.deployment_stage
         acknowledge(
             stage,
-            "AwsSolutions-APIG3",
-            "A demo chatbot: throttling limits abuse; a WAF web ACL would add a fixed monthly cost.",
-        )
-        acknowledge(
-            stage,
             "AwsSolutions-APIG6",
             "Execution logs would go to a log group API Gateway creates without retention; "
             "access logs plus the Lambda's own logs cover each request.",

@@ -14,6 +14,7 @@ from .chat_api import ChatApi
 from .code_hook import CodeHook
 from .config import ChatbotConfig, ConfigError
 from .lex_bot import LexBot
+from .limits import Limits
 from .observability import LlmTarget, Observability
 from .packaging import pinned_requirements
 from .page_config import page_config
@@ -71,6 +72,14 @@ class ChatbotStack(Stack):
             bot_alias_arn=bot.alias_arn,
             locale_ids=bot.locale_ids,
         )
+        limits = Limits(
+            self,
+            "Limits",
+            config=config.limits,
+            api=chat.api,
+            chat_function=chat.function,
+            code_hook=cast(lambda_.Function, code_hook.function),
+        )
         web = Web(
             self,
             "Web",
@@ -82,6 +91,8 @@ class ChatbotStack(Stack):
             ),
             chat_api=chat.api,
             log_retention_days=config.log_retention_days,
+            chat_origin_headers=limits.origin_headers,
+            chat_viewer_request=limits.viewer_request_function,
         )
         # Metrics in a namespace named after the stack (a second copy gets its own), dashboard, alarms.
         Observability(
@@ -98,7 +109,12 @@ class ChatbotStack(Stack):
         )
 
         CfnOutput(self, "WebUrl", value=web.url, description="The chat page")
-        CfnOutput(self, "ChatApiUrl", value=chat.url, description="POST /chat on API Gateway (direct)")
+        CfnOutput(
+            self,
+            "ChatApiUrl",
+            value=chat.url,
+            description="POST /chat on API Gateway; answers only through CloudFront",
+        )
         CfnOutput(self, "BotId", value=bot.bot_id, description="Lex V2 bot id")
         CfnOutput(self, "BotAliasId", value=bot.alias_id, description="Lex V2 alias 'live' id")
         CfnOutput(

@@ -59,8 +59,12 @@ class Web(Construct):
         page_config: Mapping[str, Any],
         chat_api: apigw.RestApi,
         log_retention_days: int,
+        chat_origin_headers: Mapping[str, str] | None = None,
+        chat_viewer_request: cloudfront.IFunction | None = None,
     ) -> None:
-        """`page_config` becomes the deployed `config.json` (the checked-in one is left out)."""
+        """`page_config` becomes the deployed `config.json` (the checked-in one is left out).
+        `chat_origin_headers` go with every /chat request to the API; `chat_viewer_request` runs on
+        each /chat request before it (see limits.py)."""
         super().__init__(scope, id)
         bucket = s3.Bucket(
             self,
@@ -128,12 +132,20 @@ class Web(Construct):
             ),
             additional_behaviors={
                 CHAT_PATH: cloudfront.BehaviorOptions(
-                    origin=origins.RestApiOrigin(chat_api),
+                    origin=origins.RestApiOrigin(chat_api, custom_headers=dict(chat_origin_headers or {})),
                     viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
                     allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
                     cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
                     origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
                     response_headers_policy=headers,
+                    function_associations=[
+                        cloudfront.FunctionAssociation(
+                            function=chat_viewer_request,
+                            event_type=cloudfront.FunctionEventType.VIEWER_REQUEST,
+                        )
+                    ]
+                    if chat_viewer_request is not None
+                    else None,
                 )
             },
         )
@@ -141,7 +153,8 @@ class Web(Construct):
             ("AwsSolutions-CFR1", "A public chatbot with no country restriction by design."),
             (
                 "AwsSolutions-CFR2",
-                "A demo chatbot: API throttling limits abuse; WAF adds a fixed monthly cost.",
+                "The page is static files; /chat's origin, the API, has its own regional web ACL "
+                "(CloudFront-only secret header, per-client rate rule; see limits.py).",
             ),
             ("AwsSolutions-CFR4", "The default CloudFront certificate ignores the minimum TLS setting."),
         ):

@@ -27,6 +27,7 @@ from cdk_chatbot.page_config import PAGE_CONFIG_NAME, PageConfigError, page_conf
 from . import lambda_env
 from . import metrics as local_metrics
 from .http_server import ChatHandler, DevServer
+from .limits import LocalLimits
 from .settings import (
     BOT_ALIAS_ID,
     BOT_ALIAS_NAME,
@@ -80,7 +81,13 @@ def _default_model() -> str | None:
         return None
 
 
-def _banner(settings: DevServerSettings, url: str, emulator_url: str, handled: Sequence[str] = ()) -> str:
+def _banner(
+    settings: DevServerSettings,
+    url: str,
+    emulator_url: str,
+    handled: Sequence[str] = (),
+    limits: LocalLimits | None = None,
+) -> str:
     locales = ", ".join(
         f"{locale} (default)" if locale == settings.bot.default_locale else locale
         for locale in settings.bot.locales
@@ -94,6 +101,7 @@ def _banner(settings: DevServerSettings, url: str, emulator_url: str, handled: S
             f"  intent handlers: {handlers}",
             f"  locales:  {locales}",
             f"  LLM:      {settings.llm.describe(_default_model())}",
+            *([f"  limits:   {limits.describe()}"] if limits is not None else []),
             f"  Lex V2 runtime emulator: {emulator_url}",
             f"  metrics:  {url}metrics (JSON; ?format=text for a summary)",
             "Press Ctrl-C to stop.",
@@ -165,6 +173,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     try:
         settings = DevServerSettings.from_env(os.environ, port=args.port)
+        limits = LocalLimits.from_env(os.environ)
         config_json = json.dumps(
             page_config(
                 settings.site_dir, locale_ids=settings.bot.locales, default_locale=settings.bot.default_locale
@@ -180,6 +189,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             site_dir=settings.site_dir,
             access_log=not args.quiet,
             generated_files={f"/{PAGE_CONFIG_NAME}": config_json},
+            rate_limiter=limits.rate_limiter(),
         )
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
@@ -194,6 +204,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     lambda_env.apply(
         lambda_env.lambda_environment(settings, os.environ, definition_file=converted), os.environ
     )
+    lambda_env.apply(limits.lambda_environment(), os.environ)
     store = local_metrics.MetricsStore(
         summary_every=args.metrics_every, on_summary=lambda line: print(line, flush=True)
     )
@@ -220,7 +231,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         thread = threading.Thread(target=server.serve_forever, name="devserver-http", daemon=True)
         thread.start()
         url = f"http://{settings.host}:{server.port}/"
-        print(_banner(settings, url, emulator.url, handled), flush=True)
+        print(_banner(settings, url, emulator.url, handled, limits), flush=True)
         while not stop.wait(timeout=1.0):
             pass
         print("Shutting down...", flush=True)

@@ -30,10 +30,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import static_files
 from .apigw import LambdaContext, proxy_event
+from .limits import THROTTLED_CODE, THROTTLED_MESSAGE, ClientRateLimiter
 from .metrics import MetricsStore
 
 CHAT_PATH = "/chat"
 METRICS_PATH = "/metrics"
+# As cdk_chatbot.limits.VIEWER_IP_HEADER (lambda_lex.client_key reads it).
+VIEWER_IP_HEADER = "x-chatbot-viewer-ip"
 # Far above the handler's own 16 KB limit: anything bigger is refused without being read.
 MAX_BODY_BYTES = 1024 * 1024
 IDLE_CONNECTION_SECONDS = 60
@@ -69,6 +72,7 @@ class DevServer(ThreadingHTTPServer):
         chat_handler: ChatHandler | None = None,
         access_log: bool = True,
         generated_files: Mapping[str, bytes] | None = None,
+        rate_limiter: ClientRateLimiter | None = None,
         metrics: MetricsStore | None = None,
     ) -> None:
         self.site_dir = site_dir.resolve()
@@ -78,6 +82,8 @@ class DevServer(ThreadingHTTPServer):
         self.generated_files = dict(generated_files or {})
         self.chat_handler = chat_handler
         self.access_log = access_log
+        # Per client IP, like the stack's web ACL (devserver/limits.py); None = no limit.
+        self.rate_limiter = rate_limiter
         super().__init__(address, DevRequestHandler)
 
     @property
@@ -204,9 +210,18 @@ class DevRequestHandler(BaseHTTPRequestHandler):
                 HTTPStatus.SERVICE_UNAVAILABLE, "starting", "The chatbot is still starting."
             )
             return
+        limiter = self.server.rate_limiter
+        wait = limiter.acquire(self.client_address[0]) if limiter is not None else None
+        if wait is not None:
+            self._send_error_json(
+                HTTPStatus.TOO_MANY_REQUESTS, THROTTLED_CODE, THROTTLED_MESSAGE, [("Retry-After", str(wait))]
+            )
+            return
         split = urlsplit(self.path)
         host = self.headers.get("Host") or f"127.0.0.1:{self.server.port}"
-        headers = list(self.headers.items())
+        # As CloudFront's viewer-request function does: the client's address, whatever it sent.
+        headers = [(n, v) for n, v in self.headers.items() if n.lower() != VIEWER_IP_HEADER]
+        headers.append((VIEWER_IP_HEADER, self.client_address[0]))
         names = {name.lower() for name, _ in headers}
         for name, value in (
             ("X-Forwarded-For", self.client_address[0]),

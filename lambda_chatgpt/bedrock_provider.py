@@ -33,6 +33,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from . import token_usage
 from .deadline import Deadline
 from .llm import (
     LlmBadResponseError,
@@ -108,6 +109,7 @@ class BedrockConverseProvider:
             jitter=self._jitter,
         )
         self._usage.last = usage
+        token_usage.record(usage)  # the budgets' meter (token_usage.metering)
         return text
 
     def complete_stream(self, messages: Sequence[Message], deadline: Deadline) -> DeltaStream:

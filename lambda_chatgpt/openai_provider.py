@@ -36,6 +36,7 @@ from typing import Any, NoReturn, TypeVar
 
 import requests
 
+from . import token_usage
 from .api_key import KeySource
 from .deadline import Deadline
 from .llm import (
@@ -106,6 +107,7 @@ class OpenAIChatProvider:
             jitter=self._jitter,
         )
         self._usage.last = usage
+        token_usage.record(usage)  # the budgets' meter (token_usage.metering)
         return text
 
     def complete_stream(self, messages: Sequence[Message], deadline: Deadline) -> DeltaStream:

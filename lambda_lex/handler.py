@@ -20,6 +20,7 @@ from aws_lambda_powertools.logging.logger import Logger
 
 from . import metrics
 from .chat import converse
+from .client_key import SALT_VARIABLE, client_key
 from .errors import ApiError, internal_error
 from .lex_gateway import (
     SESSION_WRITE_READ_TIMEOUT_SECONDS,
@@ -122,7 +123,8 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
         metrics.record_error(error.code)
         return error_response(error)
 
-    fields: dict[str, Any] = {"session_id": request.session_id, "locale": request.locale}
+    client = client_key(event, os.environ.get(SALT_VARIABLE, ""))
+    fields: dict[str, Any] = {"session_id": request.session_id, "locale": request.locale, "client": client}
     if settings.log_user_text:
         fields["user_text"] = request.text
     try:
@@ -133,6 +135,7 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
             bot_alias_id=settings.bot_alias_id,
             history_messages=settings.history_messages,
             time_left=_time_left(context),
+            client=client,
         )
     except LexCallError as failure:
         api_error = api_error_for(failure)

@@ -84,7 +84,7 @@ def test_a_multi_message_answer_is_returned_whole(lex: Stubber) -> None:
             "localeId": "ko_KR",
             "sessionId": "web-3f2a9c1e-visitor",
             "text": "Lex에 대해 설명해줘",
-            "requestAttributes": {"x-chatbot-turn": ANY},
+            "requestAttributes": {"x-chatbot-turn": ANY, "x-chatbot-client": ANY},
         },
     )
     response = chat_handler.handler(load_event("apigw_chat_post_ko.json"), FakeLambdaContext())
@@ -130,7 +130,7 @@ def test_a_fallback_answer_the_code_hook_marked_is_the_llms(lex: Stubber) -> Non
             "localeId": "en_US",
             "sessionId": "abc-123",
             "text": "what is lex",
-            "requestAttributes": {"x-chatbot-turn": FIXED_TURN.hex},
+            "requestAttributes": {"x-chatbot-turn": FIXED_TURN.hex, "x-chatbot-client": ANY},
         },
     )
     body = body_of(post({"text": "what is lex", "sessionId": "abc-123", "locale": "en_US"}))
