@@ -86,7 +86,7 @@ def test_a_failing_sink_is_logged_and_does_not_raise(
     monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
     metrics.set_sink(broken)
     try:
-        with caplog.at_level(logging.WARNING, logger="lambda_lex.metrics"):
+        with caplog.at_level(logging.WARNING, logger="chat_metrics"):
             metrics.record_turn(locale="en_US", source="lex", intent=None)
     finally:
         metrics.set_sink(None)
