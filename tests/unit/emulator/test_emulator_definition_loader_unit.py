@@ -1,4 +1,5 @@
-"""Loading bot/bot.json: what the emulator implements, what it accepts as harmless, and clear refusals."""
+"""Loading HelloWorld (the frozen copy in tests/bots): what the emulator implements, what it accepts as
+harmless, and clear refusals."""
 
 from __future__ import annotations
 
