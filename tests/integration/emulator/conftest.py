@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from lex_emulator import BotDeployment, LexEmulator, RunningEmulator
+from tests.aws_offline import offline_aws_env
 from tests.integration.emulator import emulator_hooks
 from tests.integration.emulator.emulator_support import ALIAS_ID, BOT_ID, BOT_JSON, HOOK, Served
 
@@ -16,14 +17,7 @@ from tests.integration.emulator.emulator_support import ALIAS_ID, BOT_ID, BOT_JS
 @pytest.fixture(autouse=True)
 def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Dummy credentials and region, no profile or shared config: nothing can reach AWS."""
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_LEX_RUNTIME_V2"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    offline_aws_env(monkeypatch, tmp_path)
     emulator_hooks.reset()
 
 
