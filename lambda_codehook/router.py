@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from lambda_chatgpt.answered_by import Source, mark_response
+from lambda_chatgpt.budget import CLIENT_ATTRIBUTE
 from lambda_chatgpt.deadline import Deadline, latency_fields, remaining_millis
 from lexhook import IntentRequest, LlmUnavailableError, Response, to_lex
 
@@ -57,6 +58,8 @@ class LlmPort(Protocol):
         locale: str,
         attributes: Mapping[str, str],
         deadline: Deadline,
+        session_id: str = "",
+        client: str | None = None,
     ) -> str: ...
 
 
@@ -192,6 +195,9 @@ class Router:
             if isinstance(k, str) and isinstance(v, str)
         }
 
+        session_id = event.get("sessionId")
+        client = _mapping(event.get("requestAttributes")).get(CLIENT_ATTRIBUTE)
+
         def ask(prompt: str, instructions: str | None) -> str:
             try:
                 return llm.ask(
@@ -200,6 +206,8 @@ class Router:
                     locale=locale if isinstance(locale, str) else "en_US",
                     attributes=attributes,
                     deadline=deadline,
+                    session_id=session_id if isinstance(session_id, str) else "",
+                    client=client if isinstance(client, str) and client else None,
                 )
             except LlmUnavailableError:
                 raise
