@@ -11,6 +11,7 @@ import pytest
 import lambda_chatgpt.handler as fallback_handler
 import lambda_lex.handler as chat_handler
 from tests.aws_offline import offline_aws_env
+from tests.fakes.openai_server import FakeOpenAIServer
 from tests.integration.lambdas.lambda_support import LogCapture
 
 
@@ -77,3 +78,18 @@ def chat_logs() -> Iterator[LogCapture]:
 def fallback_logs() -> Iterator[LogCapture]:
     """The fallback handler's JSON log lines."""
     yield from _capture(fallback_handler.logger)
+
+
+@pytest.fixture(scope="module")
+def llm_server() -> Iterator[FakeOpenAIServer]:
+    """A fake chat-completions server on 127.0.0.1, one per test module."""
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_llm(llm_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAIServer:
+    """The module's fake server, reset, with the fallback's LLM_BASE_URL aimed at it."""
+    llm_server.reset()
+    monkeypatch.setenv("LLM_BASE_URL", llm_server.base_url)
+    return llm_server
