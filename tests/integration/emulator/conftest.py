@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from lex_emulator import BotDeployment, LexEmulator, RunningEmulator
+from lex_emulator import RunningEmulator
 from tests.aws_offline import offline_aws_env
 from tests.integration.emulator import emulator_hooks
-from tests.integration.emulator.emulator_support import ALIAS_ID, BOT_ID, BOT_JSON, HOOK, Served
+from tests.integration.emulator.emulator_support import Served, start_served
 
 
 @pytest.fixture(autouse=True)
@@ -26,21 +26,10 @@ def serve() -> Iterator[Callable[..., Served]]:
     """Start emulators on 127.0.0.1:0 for the test: serve(definition_path=..., code_hook=..., **options)."""
     started: list[RunningEmulator] = []
 
-    def start(*, definition_path: Path = BOT_JSON, code_hook: Any = HOOK, **options: Any) -> Served:
-        emulator = LexEmulator(**options)
-        emulator.add_bot(
-            BotDeployment(
-                bot_id=BOT_ID,
-                alias_id=ALIAS_ID,
-                alias_name="live",
-                bot_name="HelloWorldBot",
-                definition_path=definition_path,
-                code_hook=code_hook,
-            )
-        )
-        running = emulator.serve(host="127.0.0.1", port=0)
-        started.append(running)
-        return Served(emulator, running)
+    def start(**options: Any) -> Served:
+        served = start_served(**options)
+        started.append(served.running)
+        return served
 
     yield start
     emulator_hooks.GATE.set()  # let any held hook thread finish
