@@ -18,7 +18,7 @@ BOT_CDK_ARGS := $(if $(BOT),-c botDefinition=$(BOT))
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: serve test lint fmt typecheck synth bootstrap deploy destroy bench clean system-deps browser node js-test-deps
+.PHONY: serve test lint fmt typecheck synth bootstrap deploy destroy bench clean system-deps browser node js-test-deps lock
 
 ## serve: run the whole chatbot locally on http://127.0.0.1:$(PORT) (BOT=path/to/bot.json picks the bot)
 serve: $(RUNTIME_STAMP)
@@ -81,6 +81,10 @@ $(CDK_STAMP): | node
 ## synth: print the CloudFormation template (cdk-nag runs in app.py; CDK_ARGS="-c bundle=false" skips pip)
 synth: $(CDK_DEPS_STAMP) $(CDK_STAMP)
 	@PATH="$(CURDIR)/$(BIN):$$PATH" $(CDK) synth $(BOT_CDK_ARGS) $(CDK_ARGS)
+
+## lock: re-resolve the Lambda assets' hashed dependency locks (lambda-locks/; with BOT=..., its handlers' lock too)
+lock: $(DEV_STAMP)
+	$(BIN)/python -m cdk_chatbot.locks $(if $(BOT),--bot $(BOT))
 
 ## bootstrap: prepare the AWS account and region in your environment for CDK (once per account/region)
 bootstrap: $(CDK_DEPS_STAMP) $(CDK_STAMP)

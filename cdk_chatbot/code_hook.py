@@ -31,13 +31,14 @@ from constructs import Construct
 
 from .bot_definition import BotDefinition
 from .config import ChatbotConfig, ConfigError
+from .locks import handlers_lock, project_lock
 from .nag import acknowledge
 from .packaging import AssetPart
 from .python_function import PythonPackageFunction
 
 ROUTER_PACKAGE = "lambda_codehook"
 # Packages beside the router in the asset; conversation_memory only once it exists in the project.
-SHARED_PACKAGES = ("lambda_chatgpt", "lexhook", "conversation_memory")
+SHARED_PACKAGES = ("lambda_chatgpt", "lexhook", "conversation_memory", "usage_store")
 HANDLERS_PACKAGE = "intent_handlers"
 DEFINITION_FILE = "bot_definition.json"
 SECRET_LOGICAL_ID = "LlmFallbackApiKeySecret96A1D00E"  # noqa: S105 - a resource id, not a secret
@@ -107,13 +108,21 @@ class CodeHook(Construct):
         if config.llm_system_prompt:
             environment["LLM_SYSTEM_PROMPT"] = config.llm_system_prompt
 
+        # The handlers' packages and the code hook's own are locked together beside the handlers.
+        extra_requirements = handler_requirements(handlers_dir)
+        lock_file = (
+            handlers_lock(handlers_dir)
+            if handlers_dir is not None and extra_requirements
+            else project_lock(project_root, ROUTER_PACKAGE)
+        )
         handler = PythonPackageFunction(
             self,
             "Handler",
+            lock_file=lock_file,
             package_dir=project_root / ROUTER_PACKAGE,
             description="Lex code hook: intent handlers, and an LLM answer for FallbackIntent",
             extra_parts=parts,
-            requirements=[*requirements, *handler_requirements(handlers_dir)],
+            requirements=[*requirements, *extra_requirements],
             bundle=config.bundle,
             environment=environment,
             timeout=Duration.seconds(config.fallback_timeout_seconds),

@@ -26,6 +26,7 @@ LLM_PROVIDERS = ("openai", "bedrock")
 _LOCALE_RE = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
 _MODEL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$")
 _STACK_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}$")
+_EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 LlmProvider = Literal["openai", "bedrock"]
 
@@ -57,6 +58,9 @@ class ChatbotConfig:
     lambda_memory_mb: int
     bundle: bool
     api_gateway_cloud_watch_role: bool
+    limits: LimitsConfig
+    # Where the alarms e-mail to (empty: no SNS topic, alarms only show in the console).
+    alarm_email: str = ""
 
     @property
     def budgets(self) -> TurnBudgets:
@@ -102,12 +106,76 @@ class ChatbotConfig:
             lambda_memory_mb=r.integer("lambdaMemoryMb", 128, 10_240),
             bundle=r.boolean("bundle"),
             api_gateway_cloud_watch_role=r.boolean("apiGatewayCloudWatchRole"),
+            limits=LimitsConfig.read(r),
+            alarm_email=r.optional_email("alarmEmail"),
         )
 
     @classmethod
     def from_mapping(cls, context: Mapping[str, Any]) -> ChatbotConfig:
         """Build from a plain mapping (tests; cdk.json's "context" object)."""
         return cls.from_context(context.get)
+
+
+# A WAF rate-based rule counts requests over one of these windows, and refuses limits below 10.
+RATE_WINDOW_SECONDS = (60, 120, 300, 600)
+MIN_RATE_LIMIT = 10
+NO_RESERVATION = "none"
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LimitsConfig:
+    """Fairness and cost limits (see `limits.py` and the README's "Limits" section)."""
+
+    client_rate_limit: int
+    client_rate_window_seconds: int
+    llm_tokens_per_conversation: int
+    llm_tokens_per_client_day: int
+    code_hook_reserved_concurrency: int | None
+    budget_monthly_usd: float | None
+    budget_email: str | None
+
+    @classmethod
+    def read(cls, r: _Reader) -> LimitsConfig:
+        return cls(
+            client_rate_limit=r.integer("clientRateLimit", MIN_RATE_LIMIT, 2_000_000_000),
+            client_rate_window_seconds=r.choice_int("clientRateWindowSeconds", RATE_WINDOW_SECONDS),
+            llm_tokens_per_conversation=r.integer("llmTokensPerConversation", 0, 1_000_000_000),
+            llm_tokens_per_client_day=r.integer("llmTokensPerClientDay", 0, 1_000_000_000),
+            code_hook_reserved_concurrency=_reserved_concurrency(r),
+            budget_monthly_usd=r.optional_number("budgetMonthlyUsd", 0.0, 1_000_000.0),
+            budget_email=_budget_email(r),
+        )
+
+
+def _reserved_concurrency(r: _Reader) -> int | None:
+    key = "codeHookReservedConcurrency"
+    raw = r.raw(key)
+    if isinstance(raw, str) and raw.strip().lower() == NO_RESERVATION:
+        return None
+    if not isinstance(raw, bool) and raw in (0, "0"):
+        raise ConfigError(
+            f"cdk context {key!r} is 0, which would stop the code hook from ever running (every turn would "
+            f"fail); give at least 1, or {NO_RESERVATION!r} for no reserved concurrency"
+        )
+    return r.integer(key, 1, 10_000)
+
+
+def _budget_email(r: _Reader) -> str | None:
+    amount, email = r.optional_raw("budgetMonthlyUsd"), r.optional_raw("budgetEmail")
+    if email is None or email == "":
+        if amount is not None:
+            raise ConfigError(
+                "cdk context 'budgetMonthlyUsd' is set, so 'budgetEmail' must name who is alerted"
+            )
+        return None
+    if amount is None:
+        raise ConfigError(
+            "cdk context 'budgetEmail' is set, so 'budgetMonthlyUsd' must give the monthly amount"
+        )
+    if not isinstance(email, str) or not _EMAIL_RE.fullmatch(email.strip()):
+        raise ConfigError(f"cdk context 'budgetEmail' must be an e-mail address, got {email!r}")
+    return email.strip()
 
 
 class _Reader:
@@ -121,6 +189,18 @@ class _Reader:
         if value is None:
             raise ConfigError(f"cdk context {key!r} is missing; cdk.json defines its default")
         return value
+
+    def raw(self, key: str) -> Any:
+        return self._raw(key)
+
+    def optional_raw(self, key: str) -> Any:
+        """The value, or None when the key is absent (optional keys have no default in cdk.json)."""
+        return self._get(key)
+
+    def optional_number(self, key: str, low_exclusive: float, high: float) -> float | None:
+        if self._get(key) in (None, ""):
+            return None
+        return self.number(key, low_exclusive, high)
 
     def text(self, key: str, *, allow_empty: bool = False) -> str:
         value = self._raw(key)
@@ -191,6 +271,12 @@ class _Reader:
         except BudgetError as error:
             raise ConfigError(f"cdk context {key!r}: {error}") from None
         return seconds
+
+    def optional_email(self, key: str) -> str:
+        value = self.text(key, allow_empty=True).strip()
+        if value and not _EMAIL_RE.fullmatch(value):
+            raise ConfigError(f"cdk context {key!r} must be an e-mail address or empty, got {value!r}")
+        return value
 
     def boolean(self, key: str) -> bool:
         value = self._raw(key)

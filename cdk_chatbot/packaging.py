@@ -4,7 +4,8 @@ Each Lambda folder is shipped as a package (`lambda_lex/` -> `lambda_lex.handler
 the other parts its asset needs (`AssetPart`: more packages, such as `lexhook/`, a folder shipped
 under another package name, such as the user's handlers as `intent_handlers/`, or a generated
 file, such as the bot definition) and its third-party dependencies, which `pip install --target`
-fetches as wheels for the Lambda's platform (Linux arm64, the runtime's CPython). With `bundle` off
+installs as wheels for the Lambda's platform (Linux arm64, the runtime's CPython) from the asset's
+hashed lock (locks.py: `--require-hashes --no-deps`, the lock's bytes in the fingerprint). With `bundle` off
 only the packages and parts are copied: no pip, no network. That mode is for tests and offline
 synths; such an asset lacks its dependencies.
 """
@@ -109,15 +110,17 @@ def lambda_package_code(
     runtime: lambda_.Runtime,
     bundle: bool,
     extra_parts: Sequence[AssetPart] = (),
+    lock_file: Path | None = None,
 ) -> lambda_.Code:
-    """An asset holding `package_dir` as a package and `extra_parts`, plus `requirements` when
-    `bundle` is on."""
+    """An asset holding `package_dir` as a package and `extra_parts`, plus `requirements` installed
+    from `lock_file` (which must pin them, with hashes) when `bundle` is on."""
     python_version = runtime.name.removeprefix("python")
     bundler = _PackageBundler(
         package_dir=package_dir,
         requirements=tuple(requirements) if bundle else (),
         python_version=python_version,
         extra_parts=tuple(extra_parts),
+        lock_file=lock_file if bundle else None,
     )
     return lambda_.Code.from_asset(
         str(package_dir),
@@ -138,7 +141,16 @@ class _PackageBundler:
         requirements: tuple[str, ...],
         python_version: str,
         extra_parts: tuple[AssetPart, ...] = (),
+        lock_file: Path | None = None,
     ) -> None:
+        if requirements:
+            from .locks import check_lock  # locks.py imports this module's BundlingError
+
+            if lock_file is None:
+                raise BundlingError(
+                    f"{package_dir.name}: requirements {', '.join(requirements)} need a hashed lock file"
+                )
+            check_lock(lock_file, requirements)
         if not (package_dir / "__init__.py").is_file():
             raise BundlingError(f"{package_dir} is not a Python package (it has no __init__.py)")
         names = [package_dir.name, *(part.name for part in extra_parts)]
@@ -148,11 +160,14 @@ class _PackageBundler:
         self._requirements = requirements
         self._python_version = python_version
         self._extra_parts = extra_parts
+        self._lock_file = lock_file if requirements else None
 
     def fingerprint(self) -> str:
-        """Changes whenever a shipped file of any part, a requirement or the target Python changes."""
+        """Changes whenever a shipped file of any part, a requirement, the lock or the Python changes."""
         digest = hashlib.sha256()
         header = [self._package_dir.name, self._python_version, LAMBDA_PLATFORM, *self._requirements]
+        if self._lock_file is not None:
+            header.append("lock:" + hashlib.sha256(self._lock_file.read_bytes()).hexdigest())
         digest.update("|".join(header).encode())
         for path in package_files(self._package_dir):
             digest.update(str(path.relative_to(self._package_dir)).encode())
@@ -174,15 +189,18 @@ class _PackageBundler:
                 target = out / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
-        if self._requirements:
-            self._pip_install(out)
+        if self._requirements and self._lock_file is not None:
+            self._pip_install(out, self._lock_file)
         return True
 
-    def _pip_install(self, out: Path) -> None:
+    def _pip_install(self, out: Path, lock_file: Path) -> None:
+        # Exactly the locked packages (--no-deps: the lock already holds the whole tree), each checked
+        # against its hash.
         command = [
             sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--disable-pip-version-check",
-            "--target", str(out), "--platform", LAMBDA_PLATFORM, "--implementation", "cp",
-            "--python-version", self._python_version, "--only-binary=:all:", *self._requirements,
+            "--require-hashes", "--no-deps", "--target", str(out), "--platform", LAMBDA_PLATFORM,
+            "--implementation", "cp", "--python-version", self._python_version, "--only-binary=:all:",
+            "-r", str(lock_file),
         ]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
         if result.returncode != 0:

@@ -38,6 +38,7 @@ class PythonPackageFunction(Construct):
         memory_mb: int,
         log_retention_days: int,
         extra_parts: Sequence[AssetPart] = (),
+        lock_file: Path | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.log_group = log_group(self, "LogGroup", retention_days=log_retention_days)
@@ -61,6 +62,7 @@ class PythonPackageFunction(Construct):
                 runtime=RUNTIME,
                 bundle=bundle,
                 extra_parts=extra_parts,
+                lock_file=lock_file,
             ),
             environment=dict(environment),
             timeout=timeout,

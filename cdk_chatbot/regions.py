@@ -58,10 +58,24 @@ def check_region(region: str | None) -> None:
         return
     if region not in SUPPORTED_REGIONS:
         raise ConfigError(
-            f"the target region {region} cannot run this stack: it lacks Amazon Lex V2 "
-            f"(AWS::Lex::Bot) or CloudFront origin access control. Deploy to one of: "
-            f"{', '.join(SUPPORTED_REGIONS)} (set AWS_REGION or your profile's region)"
+            f"the target region {region} cannot run this stack: {_what_is_missing(region)}. Deploy to "
+            f"one of: {', '.join(SUPPORTED_REGIONS)} (set AWS_REGION or your profile's region)"
         )
+
+
+def _what_is_missing(region: str) -> str:
+    """The required resource types cfn-lint's data lacks in `region`, or a general reason."""
+    general = "it lacks Amazon Lex V2 (AWS::Lex::Bot) or CloudFront origin access control"
+    try:
+        available = resource_types_by_region(cfn_lint_providers_dir()).get(region)
+    except (OSError, RuntimeError, ValueError):
+        return general
+    if available is None:
+        return "it is not a region this stack knows"
+    missing = [t for t in REQUIRED_RESOURCE_TYPES if t not in available]
+    if not missing:  # in the data but outside the partitions cdk.json targets
+        return f"it is outside the partitions this app targets ({TARGET_PARTITIONS_KEY} in cdk.json)"
+    return f"CloudFormation has no {', '.join(missing)} there"
 
 
 def target_region(environ: Mapping[str, str] = os.environ) -> str | None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from .bot_definition import BotDefinition
@@ -13,6 +14,8 @@ from .chat_api import ChatApi
 from .code_hook import CodeHook
 from .config import ChatbotConfig, ConfigError
 from .lex_bot import LexBot
+from .limits import Limits
+from .observability import LlmTarget, Observability
 from .packaging import pinned_requirements
 from .page_config import page_config
 from .web import Web
@@ -69,6 +72,14 @@ class ChatbotStack(Stack):
             bot_alias_arn=bot.alias_arn,
             locale_ids=bot.locale_ids,
         )
+        limits = Limits(
+            self,
+            "Limits",
+            config=config.limits,
+            api=chat.api,
+            chat_function=chat.function,
+            code_hook=cast(lambda_.Function, code_hook.function),
+        )
         web = Web(
             self,
             "Web",
@@ -80,10 +91,30 @@ class ChatbotStack(Stack):
             ),
             chat_api=chat.api,
             log_retention_days=config.log_retention_days,
+            chat_origin_headers=limits.origin_headers,
+            chat_viewer_request=limits.viewer_request_function,
+        )
+        # Metrics in a namespace named after the stack (a second copy gets its own), dashboard, alarms.
+        Observability(
+            self,
+            "Observability",
+            namespace=config.stack_name,
+            chat_function=chat.function,
+            code_hook_function=cast(lambda_.Function, code_hook.function),
+            api=chat.api,
+            access_logs=chat.access_logs,
+            llm=LlmTarget(config.llm_provider, config.llm_model, config.llm_deadline_seconds),
+            locale_ids=bot.locale_ids,
+            alarm_email=config.alarm_email,
         )
 
         CfnOutput(self, "WebUrl", value=web.url, description="The chat page")
-        CfnOutput(self, "ChatApiUrl", value=chat.url, description="POST /chat on API Gateway (direct)")
+        CfnOutput(
+            self,
+            "ChatApiUrl",
+            value=chat.url,
+            description="POST /chat on API Gateway; answers only through CloudFront",
+        )
         CfnOutput(self, "BotId", value=bot.bot_id, description="Lex V2 bot id")
         CfnOutput(self, "BotAliasId", value=bot.alias_id, description="Lex V2 alias 'live' id")
         CfnOutput(

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from aws_cdk import Aws, DefaultStackSynthesizer, Duration, Fn, Names, RemovalPolicy, Stack
+from aws_cdk import Aws, CfnCondition, DefaultStackSynthesizer, Duration, Fn, Names, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
@@ -27,6 +27,10 @@ BOOTSTRAP_QUALIFIER_KEY = "@aws-cdk/core:bootstrapQualifier"
 MAX_REGION_CHARS = 16
 ROOT_OBJECT = "chat.html"
 CHAT_PATH = "/chat"
+ACCESS_LOG_PREFIX = "cloudfront/"
+# Regions (of those regions.py supports) whose buckets CloudFront's standard logging (legacy) does not
+# deliver to: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html
+NO_CLOUDFRONT_LOG_DELIVERY_REGIONS = ("af-south-1",)
 # The page loads its script, style and data only from its own origin and is never framed.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -55,8 +59,12 @@ class Web(Construct):
         page_config: Mapping[str, Any],
         chat_api: apigw.RestApi,
         log_retention_days: int,
+        chat_origin_headers: Mapping[str, str] | None = None,
+        chat_viewer_request: cloudfront.IFunction | None = None,
     ) -> None:
-        """`page_config` becomes the deployed `config.json` (the checked-in one is left out)."""
+        """`page_config` becomes the deployed `config.json` (the checked-in one is left out).
+        `chat_origin_headers` go with every /chat request to the API; `chat_viewer_request` runs on
+        each /chat request before it (see limits.py)."""
         super().__init__(scope, id)
         bucket = s3.Bucket(
             self,
@@ -95,10 +103,16 @@ class Web(Construct):
             ),
         )
 
+        access_logs = _access_log_bucket(self, log_retention_days)
         distribution = cloudfront.Distribution(
             self,
             "Distribution",
             comment="Lex + LLM chatbot",
+            # Standard logging (legacy) to a bucket of the stack's region. Standard logging v2 (to
+            # CloudWatch Logs) needs its delivery source in us-east-1, which a stack elsewhere cannot make.
+            enable_logging=True,
+            log_bucket=access_logs,
+            log_file_prefix=ACCESS_LOG_PREFIX,
             default_root_object=ROOT_OBJECT,
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             default_behavior=cloudfront.BehaviorOptions(
@@ -118,12 +132,20 @@ class Web(Construct):
             ),
             additional_behaviors={
                 CHAT_PATH: cloudfront.BehaviorOptions(
-                    origin=origins.RestApiOrigin(chat_api),
+                    origin=origins.RestApiOrigin(chat_api, custom_headers=dict(chat_origin_headers or {})),
                     viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
                     allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
                     cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
                     origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
                     response_headers_policy=headers,
+                    function_associations=[
+                        cloudfront.FunctionAssociation(
+                            function=chat_viewer_request,
+                            event_type=cloudfront.FunctionEventType.VIEWER_REQUEST,
+                        )
+                    ]
+                    if chat_viewer_request is not None
+                    else None,
                 )
             },
         )
@@ -131,15 +153,14 @@ class Web(Construct):
             ("AwsSolutions-CFR1", "A public chatbot with no country restriction by design."),
             (
                 "AwsSolutions-CFR2",
-                "A demo chatbot: API throttling limits abuse; WAF adds a fixed monthly cost.",
-            ),
-            (
-                "AwsSolutions-CFR3",
-                "Standard logging needs an ACL-enabled log bucket; API access logs cover /chat.",
+                "The page is static files; /chat's origin, the API, has its own regional web ACL "
+                "(CloudFront-only secret header, per-client rate rule; see limits.py).",
             ),
             ("AwsSolutions-CFR4", "The default CloudFront certificate ignores the minimum TLS setting."),
         ):
             acknowledge(distribution, rule, reason)
+
+        _no_access_logs_where_cloudfront_cannot_deliver(self, distribution, access_logs)
 
         deployment = s3deploy.BucketDeployment(
             self,
@@ -202,3 +223,51 @@ class Web(Construct):
             ),
         ):
             acknowledge(handler, rule, reason)
+
+
+def _access_log_bucket(scope: Construct, retention_days: int) -> s3.Bucket:
+    """The bucket CloudFront writes its access logs to: ACLs on (CloudFront's log delivery writes with an
+    ACL grant, so Object Ownership must be BucketOwnerPreferred), private, TLS only, logs expire.
+
+    It is kept when the stack is deleted (access logs are audit records); its lifecycle empties it."""
+    bucket = s3.Bucket(
+        scope,
+        "AccessLogBucket",
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        enforce_ssl=True,
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+        lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(retention_days))],
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+    acknowledge(
+        bucket,
+        "AwsSolutions-S1",
+        "This bucket holds CloudFront's access logs; logging access to the log bucket would log itself.",
+    )
+    return bucket
+
+
+def _no_access_logs_where_cloudfront_cannot_deliver(
+    scope: Construct, distribution: cloudfront.Distribution, bucket: s3.Bucket
+) -> None:
+    """Drop the distribution's Logging in regions CloudFront delivers no standard logs to (decided at
+    deploy time: the template is region-agnostic)."""
+    regions = NO_CLOUDFRONT_LOG_DELIVERY_REGIONS
+    # What Distribution(enable_logging=True) writes, kept where CloudFront can deliver.
+    logging = {
+        "Bucket": bucket.bucket_regional_domain_name,
+        "Prefix": ACCESS_LOG_PREFIX,
+        "IncludeCookies": False,
+    }
+    no_delivery = CfnCondition(
+        scope,
+        "NoCloudFrontLogDelivery",
+        expression=Fn.condition_equals(Aws.REGION, regions[0])
+        if len(regions) == 1
+        else Fn.condition_or(*(Fn.condition_equals(Aws.REGION, region) for region in regions)),
+    )
+    cfn = cast(cloudfront.CfnDistribution, distribution.node.default_child)
+    cfn.add_property_override(
+        "DistributionConfig.Logging", Fn.condition_if(no_delivery.logical_id, Aws.NO_VALUE, logging)
+    )

@@ -25,7 +25,9 @@ from typing import Any
 from cdk_chatbot.page_config import PAGE_CONFIG_NAME, PageConfigError, page_config
 
 from . import lambda_env
+from . import metrics as local_metrics
 from .http_server import ChatHandler, DevServer
+from .limits import LocalLimits
 from .settings import (
     BOT_ALIAS_ID,
     BOT_ALIAS_NAME,
@@ -53,6 +55,13 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--port", type=int, default=None, help="port on 127.0.0.1 (overrides PORT; 0: any free)"
     )
     parser.add_argument("--quiet", action="store_true", help="no access log line per request")
+    parser.add_argument(
+        "--metrics-every",
+        type=int,
+        default=local_metrics.DEFAULT_SUMMARY_EVERY,
+        metavar="N",
+        help="print a metrics summary line every N turns (0: only at shutdown); all figures: GET /metrics",
+    )
     return parser.parse_args(argv)
 
 
@@ -72,7 +81,13 @@ def _default_model() -> str | None:
         return None
 
 
-def _banner(settings: DevServerSettings, url: str, emulator_url: str, handled: Sequence[str] = ()) -> str:
+def _banner(
+    settings: DevServerSettings,
+    url: str,
+    emulator_url: str,
+    handled: Sequence[str] = (),
+    limits: LocalLimits | None = None,
+) -> str:
     locales = ", ".join(
         f"{locale} (default)" if locale == settings.bot.default_locale else locale
         for locale in settings.bot.locales
@@ -86,7 +101,9 @@ def _banner(settings: DevServerSettings, url: str, emulator_url: str, handled: S
             f"  intent handlers: {handlers}",
             f"  locales:  {locales}",
             f"  LLM:      {settings.llm.describe(_default_model())}",
+            *([f"  limits:   {limits.describe()}"] if limits is not None else []),
             f"  Lex V2 runtime emulator: {emulator_url}",
+            f"  metrics:  {url}metrics (JSON; ?format=text for a summary)",
             "Press Ctrl-C to stop.",
         ]
     )
@@ -156,6 +173,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     try:
         settings = DevServerSettings.from_env(os.environ, port=args.port)
+        limits = LocalLimits.from_env(os.environ)
         config_json = json.dumps(
             page_config(
                 settings.site_dir, locale_ids=settings.bot.locales, default_locale=settings.bot.default_locale
@@ -171,6 +189,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             site_dir=settings.site_dir,
             access_log=not args.quiet,
             generated_files={f"/{PAGE_CONFIG_NAME}": config_json},
+            rate_limiter=limits.rate_limiter(),
         )
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
@@ -185,6 +204,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     lambda_env.apply(
         lambda_env.lambda_environment(settings, os.environ, definition_file=converted), os.environ
     )
+    lambda_env.apply(limits.lambda_environment(), os.environ)
+    store = local_metrics.MetricsStore(
+        summary_every=args.metrics_every, on_summary=lambda line: print(line, flush=True)
+    )
+    server.metrics = store
     emulator = None
     try:
         try:
@@ -199,6 +223,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             return _fail(f"the Lex V2 emulator could not start: {error}")
         lambda_env.apply(lambda_env.emulator_endpoint(emulator.url), os.environ)
         try:
+            local_metrics.install(store)
             server.chat_handler = _load_chat_handler()
         except Exception as error:
             return _fail(f"cannot load lambda_lex.handler: {type(error).__name__}: {error}")
@@ -206,12 +231,13 @@ def run(argv: Sequence[str] | None = None) -> int:
         thread = threading.Thread(target=server.serve_forever, name="devserver-http", daemon=True)
         thread.start()
         url = f"http://{settings.host}:{server.port}/"
-        print(_banner(settings, url, emulator.url, handled), flush=True)
+        print(_banner(settings, url, emulator.url, handled, limits), flush=True)
         while not stop.wait(timeout=1.0):
             pass
         print("Shutting down...", flush=True)
         server.shutdown()
         thread.join(timeout=5)
+        print(store.summary_line(), flush=True)
         print("Stopped.", flush=True)
         return 0
     finally:

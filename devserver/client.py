@@ -251,7 +251,7 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--url",
         help=f"the page's origin, its URL, or the /chat URL (default http://{LOCAL_HOST}:$PORT, "
-        f"PORT being {DEFAULT_PORT} when unset; for a deployed stack its WebUrl or ChatApiUrl)",
+        f"PORT being {DEFAULT_PORT} when unset; for a deployed stack its WebUrl's address)",
     )
     parser.add_argument("--session", help="session id to continue (default: a new one, printed)")
     parser.add_argument("--locale", help="bot locale, e.g. ko_KR or en_US (default: the bot's)")

@@ -30,8 +30,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import static_files
 from .apigw import LambdaContext, proxy_event
+from .limits import THROTTLED_CODE, THROTTLED_MESSAGE, ClientRateLimiter
+from .metrics import MetricsStore
 
 CHAT_PATH = "/chat"
+METRICS_PATH = "/metrics"
+# As cdk_chatbot.limits.VIEWER_IP_HEADER (lambda_lex.client_key reads it).
+VIEWER_IP_HEADER = "x-chatbot-viewer-ip"
 # Far above the handler's own 16 KB limit: anything bigger is refused without being read.
 MAX_BODY_BYTES = 1024 * 1024
 IDLE_CONNECTION_SECONDS = 60
@@ -67,12 +72,18 @@ class DevServer(ThreadingHTTPServer):
         chat_handler: ChatHandler | None = None,
         access_log: bool = True,
         generated_files: Mapping[str, bytes] | None = None,
+        rate_limiter: ClientRateLimiter | None = None,
+        metrics: MetricsStore | None = None,
     ) -> None:
         self.site_dir = site_dir.resolve()
+        # The handlers' metrics, served at GET /metrics (None: nothing served there).
+        self.metrics = metrics
         # URL path -> JSON body served instead of the file of that name (e.g. the page's config.json).
         self.generated_files = dict(generated_files or {})
         self.chat_handler = chat_handler
         self.access_log = access_log
+        # Per client IP, like the stack's web ACL (devserver/limits.py); None = no limit.
+        self.rate_limiter = rate_limiter
         super().__init__(address, DevRequestHandler)
 
     @property
@@ -166,6 +177,9 @@ class DevRequestHandler(BaseHTTPRequestHandler):
             else:
                 self._method_not_allowed("POST")
             return
+        if path == METRICS_PATH and self.server.metrics is not None:
+            self._metrics(self.server.metrics)
+            return
         generated = self.server.generated_files.get(path)
         if generated is not None and self.command in {"GET", "HEAD"}:
             self._send(
@@ -196,9 +210,18 @@ class DevRequestHandler(BaseHTTPRequestHandler):
                 HTTPStatus.SERVICE_UNAVAILABLE, "starting", "The chatbot is still starting."
             )
             return
+        limiter = self.server.rate_limiter
+        wait = limiter.acquire(self.client_address[0]) if limiter is not None else None
+        if wait is not None:
+            self._send_error_json(
+                HTTPStatus.TOO_MANY_REQUESTS, THROTTLED_CODE, THROTTLED_MESSAGE, [("Retry-After", str(wait))]
+            )
+            return
         split = urlsplit(self.path)
         host = self.headers.get("Host") or f"127.0.0.1:{self.server.port}"
-        headers = list(self.headers.items())
+        # As CloudFront's viewer-request function does: the client's address, whatever it sent.
+        headers = [(n, v) for n, v in self.headers.items() if n.lower() != VIEWER_IP_HEADER]
+        headers.append((VIEWER_IP_HEADER, self.client_address[0]))
         names = {name.lower() for name, _ in headers}
         for name, value in (
             ("X-Forwarded-For", self.client_address[0]),
@@ -333,6 +356,20 @@ class DevRequestHandler(BaseHTTPRequestHandler):
         """Requests answered without reading their body must not leave it in the connection."""
         if self.headers.get("Transfer-Encoding") or (self.headers.get("Content-Length") or "0") != "0":
             self.close_connection = True
+
+    # --- /metrics ------------------------------------------------------------------------------
+
+    def _metrics(self, store: MetricsStore) -> None:
+        """The figures the handlers' metrics add up to: JSON, or text with `?format=text`."""
+        if self.command not in {"GET", "HEAD"}:
+            self._method_not_allowed("GET, HEAD")
+            return
+        if parse_qs(urlsplit(self.path).query).get("format") == ["text"]:
+            body, content_type = store.text().encode("utf-8"), "text/plain; charset=utf-8"
+        else:
+            body, content_type = json.dumps(store.snapshot()).encode("utf-8"), "application/json"
+        headers = [("Content-Type", content_type), ("Cache-Control", "no-store")]
+        self._send(HTTPStatus.OK, headers, b"" if self.command == "HEAD" else body, length=len(body))
 
     # --- static files --------------------------------------------------------------------------
 

@@ -23,6 +23,8 @@ LOCAL_REGION = "us-east-1"
 EMULATOR_ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_LEX_RUNTIME_V2"
 # /chat's memory bound follows the LLM's (the shared protocol); lambda_chatgpt's default is 10.
 DEFAULT_HISTORY_MESSAGES = "10"
+# The deployed stack's default namespace (its stack name), so local figures carry the same names.
+LOCAL_METRICS_NAMESPACE = "LexLlmChatbot"
 
 
 def emulator_endpoint(url: str) -> dict[str, str | None]:
@@ -63,6 +65,8 @@ def lambda_environment(
         "LLM_SECRET_NAME": None,
         "LLM_BASE_URL": settings.llm.base_url,
         "LOG_LEVEL": environ.get("LOG_LEVEL") or "WARNING",
+        # The handlers' metrics go to the dev server's MetricsStore (devserver.metrics), not stdout.
+        "METRICS_NAMESPACE": (environ.get("METRICS_NAMESPACE") or "").strip() or LOCAL_METRICS_NAMESPACE,
     }
     return changes
 

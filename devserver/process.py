@@ -29,7 +29,10 @@ from .app import BANNER_PREFIX
 from .settings import REPO_ROOT
 
 _URL = re.compile(re.escape(BANNER_PREFIX) + r"(http://\S+?)/?$")
-_SCRUBBED_PREFIXES = ("OPENAI_", "LLM_", "AWS_", "BOT_")
+_SCRUBBED_PREFIXES = ("OPENAI_", "LLM_", "AWS_", "BOT_", "CLIENT_RATE_")
+# Tests and benchmarks send many requests from 127.0.0.1: the per-client limits are off unless the
+# caller's `env` sets them (make serve has cdk.json's).
+_LIMITS_OFF = {"CLIENT_RATE_LIMIT": "0", "LLM_TOKENS_PER_CONVERSATION": "0", "LLM_TOKENS_PER_CLIENT_DAY": "0"}
 _SCRUBBED = {"PORT", "DEFAULT_LOCALE", "LOG_LEVEL", "LOG_USER_TEXT"}
 
 
@@ -61,6 +64,7 @@ class DevServerProcess:
         base = {
             k: v for k, v in os.environ.items() if not k.startswith(_SCRUBBED_PREFIXES) and k not in _SCRUBBED
         }
+        base.update(_LIMITS_OFF)
         base.update(env or {})
         base["PYTHONUNBUFFERED"] = "1"
         self._env = base

@@ -34,6 +34,7 @@ class Turn:
     attributes: dict[str, str]
     intent: dict[str, Any] = field(default_factory=dict)
     active_contexts: list[Any] | None = None
+    request_attributes: dict[str, str] = field(default_factory=dict)
 
 
 def clean_text(text: str) -> str:
@@ -54,6 +55,11 @@ def parse_event(event: object) -> Turn:
     if not isinstance(intent.get("name"), str) or not intent.get("name"):
         intent = {"name": FALLBACK_INTENT}
     contexts = state.get("activeContexts")
+    request_attributes = {
+        key: value
+        for key, value in _mapping(data.get("requestAttributes")).items()
+        if isinstance(key, str) and isinstance(value, str)
+    }
     return Turn(
         session_id=_text(data.get("sessionId")),
         locale=_text(bot.get("localeId")) or "en_US",
@@ -62,6 +68,7 @@ def parse_event(event: object) -> Turn:
         attributes=attributes,
         intent=intent,
         active_contexts=contexts if isinstance(contexts, list) else None,
+        request_attributes=request_attributes,
     )
 
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from usage_store import UsageStoreError
+
+from . import token_usage
+from .budget import CLIENT_ATTRIBUTE, TokenBudget
 from .codehook import Turn, clean_text
 from .deadline import Deadline
 from .llm import LlmError, LlmProvider, Message
@@ -28,6 +32,8 @@ class Outcome:
     history_messages: int = 0
     memory_note: str | None = None
     answer_chars: int = 0
+    tokens: int = 0
+    budget_note: str | None = None
 
 
 def system_message(prompt: str, locale: str) -> Message:
@@ -45,16 +51,29 @@ def answer_turn(
     history_limit: int,
     secret_name: str | None,
     deadline: Deadline,
+    budget: TokenBudget | None = None,
 ) -> Outcome:
-    """Ask the provider about the turn's transcript, with the remembered conversation."""
+    """Ask the provider about the turn's transcript, with the remembered conversation; with a
+    `budget`, only when neither budget of the turn is spent (checked before the call)."""
     history, memory_note = load_history(turn.attributes)
     question = turn.transcript.strip()
     if not question:
         return Outcome([say("empty_input", turn.locale)], dict(turn.attributes), "empty_input")
     recent = alternating(history[-history_limit:]) if history_limit > 0 else []
     messages = [system_message(system_prompt, turn.locale), *recent, Message("user", question)]
+    client = turn.request_attributes.get(CLIENT_ATTRIBUTE) or None
+    budget_note = None
+    if budget is not None and budget.limits.enabled:
+        try:
+            spent = budget.exhausted(turn.session_id, client)
+        except UsageStoreError as error:
+            spent, budget_note = None, f"budget not checked: {error}"
+        if spent is not None:
+            text = say(f"budget_{spent}", turn.locale)
+            return Outcome([text], dict(turn.attributes), "budget_spent", f"{spent} budget spent")
     try:
-        answer = clean_text(provider.complete(messages, deadline))
+        with token_usage.metering() as meter:
+            answer = clean_text(provider.complete(messages, deadline))
     except LlmError as error:
         return Outcome(
             [failure_text(error.kind, turn.locale, secret_name=secret_name)],
@@ -66,4 +85,14 @@ def answer_turn(
         )
     contents = split_answer(answer, say("truncated", turn.locale))
     attributes = remember(turn.attributes, history, question, answer, max_messages=history_limit)
-    return Outcome(contents, attributes, "answered", "", len(recent), memory_note, len(answer))
+    tokens = meter.total
+    if tokens is None:
+        tokens = token_usage.estimate_tokens([*(m.content for m in messages), answer])
+    if budget is not None and budget.limits.enabled:
+        try:
+            budget.charge(turn.session_id, client, tokens)
+        except UsageStoreError as error:
+            budget_note = f"tokens not counted: {error}"
+    return Outcome(
+        contents, attributes, "answered", "", len(recent), memory_note, len(answer), tokens, budget_note
+    )

@@ -18,10 +18,12 @@ from typing import Any
 from aws_lambda_powertools.logging.logger import Logger
 
 from .answered_by import Source, mark_response
+from .budget import BudgetLimits, TokenBudget
 from .codehook import FALLBACK_INTENT, Turn, close_response, fitted_response, parse_event
 from .deadline import Deadline
 from .fallback import answer_turn
 from .llm import LlmProvider
+from .metrics import MeteredProvider
 from .settings import Settings, SettingsError, safe_log_level
 from .texts import say
 from .wiring import build_provider
@@ -36,7 +38,7 @@ logger = Logger(service="llm-fallback", level=safe_log_level(os.environ.get("LOG
 
 # Outcomes that are part of normal life (a slow or busy provider, a bot nobody configured yet) are
 # warnings; the rest (rejected key, unreadable secret, provider errors) need someone's attention.
-_WARNING_OUTCOMES = frozenset({"timeout", "rate_limited", "bad_response", "not_configured"})
+_WARNING_OUTCOMES = frozenset({"timeout", "rate_limited", "bad_response", "not_configured", "budget_spent"})
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Container:
 
     settings: Settings
     provider: LlmProvider
+    budget: TokenBudget
 
 
 _container: Container | None = None
@@ -65,7 +68,12 @@ def container() -> Container:
 
 def _build_container() -> Container:
     settings = Settings.from_env(os.environ)
-    built = Container(settings, build_provider(settings))
+    # Every LLM call (fallback turns and handlers' ask_llm) is recorded as metrics (lambda_chatgpt.metrics).
+    built = Container(
+        settings,
+        MeteredProvider(build_provider(settings)),
+        TokenBudget(BudgetLimits.from_env(os.environ)),
+    )
     logger.setLevel(settings.log_level)
     raw_level = os.environ.get("LOG_LEVEL", "").strip()
     if raw_level and raw_level.upper() != settings.log_level:
@@ -120,6 +128,7 @@ def _answer(turn: Turn, context: Any, started: float) -> tuple[dict[str, Any], S
         history_limit=app.settings.history_messages,
         secret_name=app.settings.secret_name,
         deadline=deadline,
+        budget=app.budget,
     )
     response = fitted_response(turn, outcome.contents, outcome.attributes, turn.attributes, marker=marker)
     fields.update(
@@ -135,6 +144,10 @@ def _answer(turn: Turn, context: Any, started: float) -> tuple[dict[str, Any], S
         fields["detail"] = outcome.detail
     if outcome.memory_note:
         fields["memory_note"] = outcome.memory_note
+    if outcome.tokens:
+        fields["tokens"] = outcome.tokens
+    if outcome.budget_note:
+        fields["budget_note"] = outcome.budget_note
     fields.update(_timing(started))
     if outcome.kind in ("answered", "empty_input"):
         logger.info("fallback turn", extra=fields)

@@ -6,7 +6,7 @@ language. None of them carries the API key or the user's text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -23,6 +23,21 @@ class Message:
     content: str
 
 
+@dataclass(frozen=True)
+class TokenUsage:
+    """Tokens one answer took, as the provider's usage fields reported them (None: not reported)."""
+
+    input_tokens: int | None
+    output_tokens: int | None
+
+
+def token_count(value: object) -> int | None:
+    """A usage field as a token count: a non-negative whole number, else None."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
 class LlmProvider(Protocol):
     """Answers a conversation before the deadline, or raises an LlmError."""
 
@@ -31,11 +46,19 @@ class LlmProvider(Protocol):
 
     def complete(self, messages: Sequence[Message], deadline: Deadline) -> str: ...
 
+    def complete_stream(self, messages: Sequence[Message], deadline: Deadline) -> Iterator[str]:
+        """The answer as text deltas, in order, before the deadline, or an LlmError (raised at the call
+        or while iterating; a failure after some text carries it in `partial`). Closing the iterator
+        cancels the request. Providers return an `llm_stream.DeltaStream`."""
+        ...
+
 
 class LlmError(Exception):
     """Base of every provider failure. `detail` is for logs: short, no key, no user text."""
 
     kind = "error"
+    # What a streamed answer had delivered before it failed (empty for a non-streamed answer).
+    partial = ""
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.kind)

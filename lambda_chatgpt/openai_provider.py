@@ -11,29 +11,46 @@ what is left of the turn's deadline. `requests` applies the read timeout per soc
 (or proxy) that trickles its answer a few bytes at a time would never trip it: the exchange therefore
 runs in a worker thread that the turn waits for only until the deadline (an abandoned thread ends
 when the server stops sending or a single read times out).
+
+`complete_stream` asks for the same answer with `"stream": true` and reads the server-sent events
+(`sse.SseDecoder`) of `chat.completion.chunk`s in a `llm_stream.DeltaStream` worker: a 429 or 5xx
+before the stream starts is retried like any turn; once deltas flow there is no retry. Event data
+that is not JSON, an error event, or content after the finish is LlmBadResponseError or
+LlmUnavailableError; a stream that ends before its finish (no `finish_reason`, no `[DONE]`) is
+LlmUnavailableError, with what arrived in `partial`. Deltas arrive as the server sends its HTTP
+chunks (every OpenAI-compatible server streams with chunked transfer encoding); a server that
+streams without it is read to the end first. `stream_options.include_usage` is not sent (not every
+compatible server accepts it), so streamed answers report no usage yet.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 import requests
 
+from . import token_usage
 from .api_key import KeySource
 from .deadline import Deadline
 from .llm import (
     LlmAuthError,
     LlmBadResponseError,
+    LlmError,
     LlmRateLimitedError,
     LlmTimeoutError,
     LlmUnavailableError,
     Message,
+    TokenUsage,
+    token_count,
 )
+from .llm_stream import DEFAULT_IDLE_SECONDS, DeltaSink, DeltaStream
 from .retrying import (
     MAX_RETRY_AFTER_SECONDS,
     RetryableError,
@@ -41,9 +58,11 @@ from .retrying import (
     call_with_retries,
     parse_retry_after,
 )
+from .sse import SseDecoder, SseEvent
 
 CONNECT_TIMEOUT_SECONDS = 3.0
 RETRYABLE_STATUSES = frozenset({408, 409, 500, 502, 503, 504})
+T = TypeVar("T")
 
 
 class OpenAIChatProvider:
@@ -62,6 +81,7 @@ class OpenAIChatProvider:
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
+        stream_idle_seconds: float = DEFAULT_IDLE_SECONDS,
     ) -> None:
         self.model = model
         self._url = base_url.rstrip("/") + "/chat/completions"
@@ -72,26 +92,96 @@ class OpenAIChatProvider:
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
         self._jitter = jitter
+        self._stream_idle_seconds = stream_idle_seconds
+        self._usage = threading.local()
 
     def complete(self, messages: Sequence[Message], deadline: Deadline) -> str:
+        self._usage.last = None
         key = self._keys.get()
         wire_messages = [{"role": m.role, "content": m.content} for m in messages]
-        return call_with_retries(
+        text, usage = call_with_retries(
             lambda seconds: self._attempt(wire_messages, key, seconds),
             deadline,
             self._policy,
             sleep=self._sleep,
             jitter=self._jitter,
         )
+        self._usage.last = usage
+        token_usage.record(usage)  # the budgets' meter (token_usage.metering)
+        return text
 
-    def _attempt(self, messages: list[dict[str, str]], key: str | None, seconds: float) -> str:
+    def complete_stream(self, messages: Sequence[Message], deadline: Deadline) -> DeltaStream:
+        """The answer's text deltas (see the module docstring); the key is read now, in the caller."""
+        key = self._keys.get()
+        wire_messages = [{"role": m.role, "content": m.content} for m in messages]
+        return DeltaStream(
+            lambda sink: self._stream(sink, wire_messages, key, deadline),
+            deadline,
+            idle_seconds=self._stream_idle_seconds,
+        )
+
+    def last_usage(self) -> TokenUsage | None:
+        """The usage fields of this thread's last answer (`usage.prompt_tokens/completion_tokens`)."""
+        usage: TokenUsage | None = getattr(self._usage, "last", None)
+        return usage
+
+    def _attempt(
+        self, messages: list[dict[str, str]], key: str | None, seconds: float
+    ) -> tuple[str, TokenUsage | None]:
         payload = {"model": self.model, "messages": messages, self._length_param: self._max_tokens}
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if key:
-            headers["Authorization"] = f"Bearer {key}"
-        return within(seconds, lambda: self._exchange(payload, headers, seconds))
+        return within(seconds, lambda: self._exchange(payload, _headers(key, "application/json"), seconds))
 
-    def _exchange(self, payload: dict[str, Any], headers: dict[str, str], seconds: float) -> str:
+    def _stream(
+        self, sink: DeltaSink, messages: list[dict[str, str]], key: str | None, deadline: Deadline
+    ) -> str | None:
+        """The worker side of complete_stream: open (with retries), then read the events."""
+
+        def open_attempt(seconds: float) -> requests.Response:
+            payload = {
+                "model": self.model,
+                "messages": messages,
+                self._length_param: self._max_tokens,
+                "stream": True,
+            }
+            return self._open_stream(sink, payload, _headers(key, "text/event-stream"), seconds)
+
+        response = call_with_retries(
+            open_attempt, deadline, self._policy, sleep=self._sleep, jitter=self._jitter
+        )
+        with response:
+            return _read_stream(response, sink)
+
+    def _open_stream(
+        self, sink: DeltaSink, payload: dict[str, Any], headers: dict[str, str], seconds: float
+    ) -> requests.Response:
+        if sink.cancelled:
+            raise LlmUnavailableError("cancelled")
+        read_timeout = min(seconds, self._stream_idle_seconds)
+        try:
+            response = self._session.post(
+                self._url,
+                data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+                headers=headers,
+                timeout=(min(CONNECT_TIMEOUT_SECONDS, seconds), read_timeout),
+                stream=True,
+            )
+        except requests.exceptions.ConnectTimeout:
+            raise RetryableError(LlmUnavailableError("connect timeout")) from None
+        except requests.exceptions.ReadTimeout:
+            raise LlmTimeoutError("no answer before the deadline") from None
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
+            raise RetryableError(LlmUnavailableError(f"connection failed: {type(error).__name__}")) from None
+        except requests.exceptions.RequestException as error:
+            raise LlmUnavailableError(f"request failed: {type(error).__name__}") from None
+        sink.on_abort(lambda: _abort(response))
+        if response.status_code != 200:
+            with response:
+                self._fail(response)
+        return response
+
+    def _exchange(
+        self, payload: dict[str, Any], headers: dict[str, str], seconds: float
+    ) -> tuple[str, TokenUsage | None]:
         try:
             response = self._session.post(
                 self._url,
@@ -110,10 +200,14 @@ class OpenAIChatProvider:
         with response:
             return self._read(response)
 
-    def _read(self, response: requests.Response) -> str:
+    def _read(self, response: requests.Response) -> tuple[str, TokenUsage | None]:
+        if response.status_code == 200:
+            return answer_text(response.content), usage_of(response.content)
+        self._fail(response)
+
+    def _fail(self, response: requests.Response) -> NoReturn:
+        """Raise what a non-200 answer means (retryable or not)."""
         status = response.status_code
-        if status == 200:
-            return answer_text(response.content)
         retry_after = _retry_after(response.headers)
         if status == 429:
             raise RetryableError(LlmRateLimitedError("HTTP 429"), retry_after)
@@ -131,7 +225,95 @@ class OpenAIChatProvider:
         raise LlmUnavailableError(f"HTTP {status}" + (f" ({kind})" if isinstance(kind, str) else ""))
 
 
-def within(seconds: float, call: Callable[[], str]) -> str:
+def _headers(key: str | None, accept: str) -> dict[str, str]:
+    headers = {"Content-Type": "application/json", "Accept": accept}
+    if key:
+        headers["Authorization"] = f"Bearer {key}"
+    return headers
+
+
+def _read_stream(response: requests.Response, sink: DeltaSink) -> str | None:
+    """Emit the content deltas of a 200 event stream; return its finish reason."""
+    decoder = SseDecoder()
+    reader = _ChunkReader()
+    try:
+        for data in response.iter_content(chunk_size=None):
+            for event in decoder.feed(data):
+                if reader.take(event, sink):
+                    return reader.finish_reason
+            if sink.cancelled:
+                raise LlmUnavailableError("cancelled")
+    except LlmError:
+        raise
+    except requests.exceptions.ConnectionError as error:
+        if sink.cancelled:
+            raise LlmUnavailableError("cancelled") from None
+        if "timed out" in str(error).lower():  # urllib3's ReadTimeoutError, wrapped by requests
+            raise LlmTimeoutError("the stream went silent") from None
+        raise LlmUnavailableError(f"the stream broke: {type(error).__name__}") from None
+    except (requests.exceptions.RequestException, OSError, ValueError) as error:
+        if sink.cancelled:
+            raise LlmUnavailableError("cancelled") from None
+        raise LlmUnavailableError(f"the stream broke: {type(error).__name__}") from None
+    if reader.finish_reason is None:
+        raise LlmUnavailableError("the stream ended before the answer was complete")
+    return reader.finish_reason
+
+
+class _ChunkReader:
+    """Follows one chat.completion.chunk stream: which deltas to emit, when it is over."""
+
+    def __init__(self) -> None:
+        self.finish_reason: str | None = None
+        self.delivered = False
+
+    def take(self, event: SseEvent, sink: DeltaSink) -> bool:
+        """Handle one event; True when the stream is over ([DONE])."""
+        if event.data.strip() == "[DONE]":
+            if not self.delivered:
+                raise LlmBadResponseError("the answer is empty")
+            return True
+        try:
+            chunk = json.loads(event.data)
+        except (ValueError, RecursionError):
+            raise LlmBadResponseError("a streamed event is not JSON") from None
+        if not isinstance(chunk, dict):
+            raise LlmBadResponseError("a streamed event is not a JSON object")
+        if "error" in chunk or event.event == "error":
+            error = chunk.get("error")
+            kind = error.get("type") or error.get("code") if isinstance(error, dict) else None
+            raise LlmUnavailableError("error event" + (f" ({kind})" if isinstance(kind, str) else ""))
+        choices = chunk.get("choices")
+        if not isinstance(choices, list):
+            raise LlmBadResponseError("a streamed chunk has no choices list")
+        for choice in choices:
+            if not isinstance(choice, dict) or choice.get("index", 0) != 0:
+                continue
+            delta = choice.get("delta") or {}
+            content = delta.get("content") if isinstance(delta, dict) else None
+            if isinstance(content, str) and content:
+                if self.finish_reason is not None:
+                    raise LlmBadResponseError("content arrived after finish_reason")
+                sink.emit(content)
+                self.delivered = True
+            reason = choice.get("finish_reason")
+            if isinstance(reason, str) and self.finish_reason is None:
+                self.finish_reason = reason
+        return False
+
+
+def _abort(response: requests.Response) -> None:
+    """Close a streamed response now, even while another thread is blocked reading it: shutting the
+    socket down wakes that read and tells the server at once (a plain close waits for the read)."""
+    connection = getattr(response.raw, "connection", None)
+    sock = getattr(connection, "sock", None)
+    if isinstance(sock, socket.socket):
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    response.close()
+
+
+def within(seconds: float, call: Callable[[], T]) -> T:
     """`call()` in a daemon thread; its result or exception if it ends within `seconds`, else
     LlmTimeoutError (the thread is left to finish on its own)."""
     done = threading.Event()
@@ -150,7 +332,7 @@ def within(seconds: float, call: Callable[[], str]) -> str:
         raise LlmTimeoutError("no complete answer before the deadline")
     if "error" in outcome:
         raise outcome["error"]
-    answer: str = outcome["answer"]
+    answer: T = outcome["answer"]
     return answer
 
 
@@ -174,6 +356,18 @@ def answer_text(body: bytes) -> str:
     if not isinstance(content, str) or not content.strip():
         raise LlmBadResponseError("the answer is empty")
     return content.strip()
+
+
+def usage_of(body: bytes) -> TokenUsage | None:
+    """`usage.prompt_tokens` / `usage.completion_tokens` of a chat completion, None when absent."""
+    try:
+        usage = json.loads(body).get("usage")
+    except (ValueError, RecursionError, AttributeError):
+        return None
+    if not isinstance(usage, dict):
+        return None
+    found = TokenUsage(token_count(usage.get("prompt_tokens")), token_count(usage.get("completion_tokens")))
+    return None if found == TokenUsage(None, None) else found
 
 
 def _retry_after(headers: Any) -> float | None:

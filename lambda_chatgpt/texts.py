@@ -62,6 +62,14 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "ko": "LLM 서비스가 API 키를 거부했어요. OPENAI_API_KEY 값을 확인해 주세요.",
         "en": "The LLM service rejected the API key. Please check OPENAI_API_KEY.",
     },
+    "budget_conversation": {
+        "ko": "이 대화에서 답변할 수 있는 양을 모두 썼어요. '새 대화'를 눌러 새로 시작해 주세요.",
+        "en": "This conversation has used up its share of answers. Press 'New chat' to start a new one.",
+    },
+    "budget_client_day": {
+        "ko": "오늘 답변할 수 있는 양을 모두 썼어요. 내일 다시 이용해 주세요.",
+        "en": "You've reached today's limit for answers. Please come back tomorrow.",
+    },
     "truncated": {
         "ko": "…(답변이 너무 길어 나머지는 생략했어요)",
         "en": "… (the answer was too long, so the rest was cut)",

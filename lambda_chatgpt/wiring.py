@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from .api_key import KeySource, SecretsManagerKey, StaticKey
 from .bedrock_provider import BedrockConverseProvider
@@ -10,6 +10,8 @@ from .deadline import Deadline
 from .llm import LlmNotConfiguredError, LlmProvider, Message
 from .openai_provider import OpenAIChatProvider
 from .settings import Settings
+
+NOT_CONFIGURED = "no OPENAI_API_KEY, no LLM_SECRET_NAME and no LLM_BASE_URL"
 
 
 class NoProvider:
@@ -19,7 +21,10 @@ class NoProvider:
     model = "none"
 
     def complete(self, messages: Sequence[Message], deadline: Deadline) -> str:
-        raise LlmNotConfiguredError("no OPENAI_API_KEY, no LLM_SECRET_NAME and no LLM_BASE_URL")
+        raise LlmNotConfiguredError(NOT_CONFIGURED)
+
+    def complete_stream(self, messages: Sequence[Message], deadline: Deadline) -> Iterator[str]:
+        raise LlmNotConfiguredError(NOT_CONFIGURED)
 
 
 def build_provider(settings: Settings) -> LlmProvider:

@@ -30,6 +30,7 @@ from lexhook import IntentRequest, LlmUnavailableError, Response, to_lex
 from .bot_model import FALLBACK_INTENT, BotModel
 from .contract import ContractError, check_response
 from .discovery import IntentHandlers
+from .metrics import record_handler_call
 from .runner import run_with_timeout
 from .texts import apology
 
@@ -103,7 +104,11 @@ class Router:
         }
         if self._broken is not None:
             return self._failed(
-                data, source, {**fields, "route": "handler"}, f"handlers not loaded: {self._broken}"
+                data,
+                source,
+                {**fields, "route": "handler"},
+                f"handlers not loaded: {self._broken}",
+                error_type="not_loaded",
             )
         handlers = self._handlers.get(name)
         function = None
@@ -133,10 +138,16 @@ class Router:
         run = run_with_timeout(function, request, timeout)
         if run.timed_out:
             return self._failed(
-                event, source, fields, f"the handler did not answer within {max(timeout, 0):.1f} s"
+                event,
+                source,
+                fields,
+                f"the handler did not answer within {max(timeout, 0):.1f} s",
+                error_type="timed_out",
             )
         if run.error is not None:
-            return self._failed(event, source, fields, f"the handler raised {_described(run.error)}")
+            return self._failed(
+                event, source, fields, f"the handler raised {_described(run.error)}", error_type="raised"
+            )
         answer = run.value
         if isinstance(answer, Response):
             try:
@@ -159,6 +170,7 @@ class Router:
                 event, source, fields, f"the handler's answer breaks the code-hook contract: {error}"
             )
         response = mark_response(response, event, "handler")
+        record_handler_call(intent=str(fields["intent"]), invocation_source=source)
         action = response["sessionState"]["dialogAction"]["type"]
         self._log.info(
             "code hook turn",
@@ -197,7 +209,13 @@ class Router:
         return ask
 
     def _failed(
-        self, event: Mapping[str, Any], source: str, fields: dict[str, Any], reason: str
+        self,
+        event: Mapping[str, Any],
+        source: str,
+        fields: dict[str, Any],
+        reason: str,
+        *,
+        error_type: str = "invalid_response",
     ) -> dict[str, Any]:
         locale = str(fields.get("locale") or "en_US")
         info = self._bot.intent(locale, str(fields["intent"]))
@@ -206,6 +224,7 @@ class Router:
         self._log.error(
             "intent handler failed", extra={**fields, "outcome": "failed", "reason": reason[:500]}
         )
+        record_handler_call(intent=str(fields["intent"]), invocation_source=source, error_type=error_type)
         source_kind: Source = "notice"
         return mark_response(response, event, source_kind)
 

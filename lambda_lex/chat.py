@@ -24,6 +24,8 @@ from .request import ChatRequest
 FALLBACK_INTENT = "FallbackIntent"
 MESSAGE_SEPARATOR = "\n\n"
 TURN_ATTRIBUTE = "x-chatbot-turn"
+# The caller's pseudonymous key (client_key.py), for the code hook's per-client LLM budget.
+CLIENT_ATTRIBUTE = "x-chatbot-client"
 ANSWERED_BY_ATTRIBUTE = "x-chatbot-answered-by"
 # Who answered a turn: Lex itself, or (as the code hook reports it) the LLM, an intent's handler,
 # or the fallback's own fixed message.
@@ -114,6 +116,7 @@ def converse(
     history_messages: int = 0,
     time_left: Callable[[], float] | None = None,
     turn_id: Callable[[], str] = new_turn_id,
+    client: str | None = None,
 ) -> ChatReply:
     """Send the turn to Lex and describe its answer; Lex errors propagate as LexCallError.
 
@@ -126,7 +129,7 @@ def converse(
         locale_id=request.locale,
         session_id=request.session_id,
         text=request.text,
-        request_attributes={TURN_ATTRIBUTE: turn},
+        request_attributes={TURN_ATTRIBUTE: turn, **({CLIENT_ATTRIBUTE: client} if client else {})},
         time_left=time_left,
     )
     reply = reply_from_lex(response, session_id=request.session_id, locale=request.locale, turn=turn)

@@ -18,7 +18,9 @@ from typing import Any
 
 from aws_lambda_powertools.logging.logger import Logger
 
+from . import metrics
 from .chat import converse
+from .client_key import SALT_VARIABLE, client_key
 from .errors import ApiError, internal_error
 from .lex_gateway import (
     SESSION_WRITE_READ_TIMEOUT_SECONDS,
@@ -100,6 +102,7 @@ def handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         return _handle(event, context, started)
     except Exception:
         logger.exception("unexpected failure", extra=_timing(started))
+        metrics.record_error("internal_error")
         return error_response(internal_error())
 
 
@@ -108,6 +111,7 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
         app = container()
     except SettingsError as error:
         logger.error("the /chat Lambda is misconfigured", extra={"problem": str(error), **_timing(started)})
+        metrics.record_error("internal_error")
         return error_response(internal_error())
     settings = app.settings
     try:
@@ -116,9 +120,11 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
         logger.info(
             "request rejected", extra={"status": error.status, "code": error.code, **_timing(started)}
         )
+        metrics.record_error(error.code)
         return error_response(error)
 
-    fields: dict[str, Any] = {"session_id": request.session_id, "locale": request.locale}
+    client = client_key(event, os.environ.get(SALT_VARIABLE, ""))
+    fields: dict[str, Any] = {"session_id": request.session_id, "locale": request.locale, "client": client}
     if settings.log_user_text:
         fields["user_text"] = request.text
     try:
@@ -129,11 +135,13 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
             bot_alias_id=settings.bot_alias_id,
             history_messages=settings.history_messages,
             time_left=_time_left(context),
+            client=client,
         )
     except LexCallError as failure:
         api_error = api_error_for(failure)
         extra = {**fields, "status": api_error.status, "code": api_error.code, "lex_error": failure.detail}
         _log_lex_failure(failure, {**extra, **_timing(started)})
+        metrics.record_error(api_error.code)
         return error_response(api_error)
 
     if reply.memory_error is not None:
@@ -166,6 +174,7 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
             **_timing(started),
         },
     )
+    metrics.record_turn(locale=request.locale, source=reply.source, intent=reply.intent)
     return json_response(200, reply.to_body())
 
 

@@ -31,6 +31,7 @@ NluConfidenceThreshold and our bot's, is a good boundary. Callers apply their th
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -40,7 +41,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from .embeddings import SentenceEncoder, default_encoder, embedding_text
+from .embeddings import (
+    SentenceEncoder,
+    default_encoder,
+    default_encoder_loaded,
+    embedding_text,
+    embeddings_enabled,
+)
 from .features import SparseRow, TfidfSpace
 from .linear import OneVsRest, train_one_vs_rest
 from .templates import Template, TemplateError, best_template_match, parse_template
@@ -312,6 +319,31 @@ def _centroids(
     return _Centroids(encoder, rows, weight, fused_curve, joint)
 
 
+class _BuildingInBackground:
+    """A recognizer being built on another thread; `recognize` waits for it (then costs nothing more)."""
+
+    def __init__(self, build: Callable[[], IntentRecognizer]) -> None:
+        self._done = threading.Event()
+        self._built: IntentRecognizer | None = None
+        self._error: BaseException | None = None
+        # not a daemon: a process that exits at once waits for the build rather than killing it mid-way
+        threading.Thread(target=self._run, args=(build,), name="nlu-build").start()
+
+    def _run(self, build: Callable[[], IntentRecognizer]) -> None:
+        try:
+            self._built = build()
+        except BaseException as error:  # handed to the caller of recognize
+            self._error = error
+        finally:
+            self._done.set()
+
+    def recognize(self, text: str) -> list[IntentScore]:
+        self._done.wait()
+        if self._built is None:
+            raise RuntimeError("building the intent recognizer failed") from self._error
+        return self._built.recognize(text)
+
+
 def build_recognizer(
     intents: Mapping[str, Sequence[str]], *, locale: str, encoder: object = _DEFAULT
 ) -> IntentRecognizer:
@@ -322,15 +354,24 @@ def build_recognizer(
     is a `SentenceEncoder`, None for TF-IDF features alone, or by default the shared encoder when
     installed (`embeddings.default_encoder`). Raises `NluBuildError` (a ValueError) with a clear
     message on bad input. Deterministic.
+
+    While the shared encoder is still to be loaded (the first bot locale of a process), the input
+    is checked here and the rest is built on a background thread, so a server starts at once;
+    a `recognize` call that comes before the build is done waits for it.
     """
     if not isinstance(locale, str) or not _LOCALE.match(locale):
         raise NluBuildError(f"locale must look like 'en_US' or 'ko_KR', got {locale!r}")
     parsed = _parse_intents(intents)
-    chosen_encoder = default_encoder() if encoder is _DEFAULT else encoder
-    if chosen_encoder is not None and (
-        isinstance(chosen_encoder, str | bytes) or not isinstance(chosen_encoder, SentenceEncoder)
-    ):
-        raise NluBuildError(f"encoder must have an encode(texts) method, got {chosen_encoder!r}")
+    if encoder is _DEFAULT:
+        if embeddings_enabled() and not default_encoder_loaded():
+            return _BuildingInBackground(lambda: _build(parsed, default_encoder()))
+        return _build(parsed, default_encoder())
+    if encoder is not None and (isinstance(encoder, str | bytes) or not isinstance(encoder, SentenceEncoder)):
+        raise NluBuildError(f"encoder must have an encode(texts) method, got {encoder!r}")
+    return _build(parsed, encoder)
+
+
+def _build(parsed: Sequence[_Intent], chosen_encoder: SentenceEncoder | None) -> IntentRecognizer:
     documents: list[list[str]] = []
     sources: list[str] = []
     labels: list[int] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 Template = dict[str, Any]
@@ -72,3 +74,18 @@ def role_of(function: dict[str, Any]) -> str:
     role = props(function)["Role"]
     assert "Fn::GetAtt" in role, role
     return str(role["Fn::GetAtt"][0])
+
+
+def dynamically_referenced_secrets(template: Template) -> set[str]:
+    """Logical ids of the secrets whose value the template resolves (`{{resolve:secretsmanager:...}}`)."""
+    text = json.dumps(template)
+    return set(re.findall(r'"\{\{resolve:secretsmanager:", \{"Ref": "([A-Za-z0-9]+)"\}', text))
+
+
+def llm_key_secret(template: Template) -> tuple[str, dict[str, Any]]:
+    """The LLM API key's secret: the one secret whose value the template never resolves (the other,
+    the origin-verify header value, is resolved into CloudFront and the web ACL)."""
+    resolved = dynamically_referenced_secrets(template)
+    found = {k: v for k, v in resources(template, "AWS::SecretsManager::Secret").items() if k not in resolved}
+    assert len(found) == 1, f"expected one LLM key secret, found {sorted(found)}"
+    return next(iter(found.items()))

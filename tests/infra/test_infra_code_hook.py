@@ -13,7 +13,7 @@ import pytest
 from cdk_chatbot.app_factory import PROJECT_ROOT
 from cdk_chatbot.code_hook import check_handlers
 from cdk_chatbot.config import ConfigError
-from tests.infra.cfn import function_by_handler, only, props
+from tests.infra.cfn import function_by_handler, llm_key_secret, only, props
 from tests.infra.conftest import EXAMPLE_BOT, Synth
 
 CODE_HOOK_HANDLER = "lambda_codehook.handler.handler"
@@ -144,7 +144,7 @@ def test_the_api_key_secret_keeps_its_logical_id_across_the_rename_so_an_update_
 ) -> None:
     from cdk_chatbot.code_hook import SECRET_LOGICAL_ID
 
-    secret_id, _ = only(synth.template, "AWS::SecretsManager::Secret")
+    secret_id, _ = llm_key_secret(synth.template)
 
     # The id CloudFormation knew when the construct was LlmFallback: a new id would replace the secret.
     assert secret_id == SECRET_LOGICAL_ID == "LlmFallbackApiKeySecret96A1D00E"

@@ -13,13 +13,22 @@ import pytest
 from cdk_chatbot.app_factory import PROJECT_ROOT
 from cdk_chatbot.config import API_GATEWAY_TIMEOUT_SECONDS
 from cdk_chatbot.stack import CHAT_REQUIREMENTS, CODE_HOOK_REQUIREMENTS
-from tests.infra.cfn import as_list, function_by_handler, only, props, render, role_of, role_statements
+from tests.infra.cfn import (
+    as_list,
+    function_by_handler,
+    llm_key_secret,
+    only,
+    props,
+    render,
+    role_of,
+    role_statements,
+)
 from tests.infra.conftest import VARIANT_MODEL, Synth
 
 CHAT_HANDLER = "lambda_lex.handler.handler"
 CODE_HOOK_HANDLER = "lambda_codehook.handler.handler"
 # What the code hook's asset holds besides its own package (bundling off: no dependencies).
-CODE_HOOK_PARTS = {"lambda_codehook", "lambda_chatgpt", "lexhook", "bot_definition.json"}
+CODE_HOOK_PARTS = {"lambda_codehook", "lambda_chatgpt", "lexhook", "usage_store", "bot_definition.json"}
 LEX_HOOK_TIMEOUT_SECONDS = 30
 LOG_STATEMENT_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
 
@@ -92,9 +101,14 @@ def test_draft_test_alias_appears_nowhere(synth: Synth) -> None:
 
 
 def test_code_hook_reads_only_its_own_secret(synth: Synth) -> None:
-    secret_id = only(synth.template, "AWS::SecretsManager::Secret")[0]
-    assert _app_statements(synth, CODE_HOOK_HANDLER) == [
+    secret_id = llm_key_secret(synth.template)[0]
+    statements = _app_statements(synth, CODE_HOOK_HANDLER)
+    assert [s for s in statements if str(s["Action"]).startswith("secretsmanager:")] == [
         {"Action": "secretsmanager:GetSecretValue", "Effect": "Allow", "Resource": {"Ref": secret_id}}
+    ]
+    # Besides its secret, only the budgets' table (test_infra_limits.py).
+    assert [s for s in statements if not str(s["Action"]).startswith("secretsmanager:")] == [
+        s for s in statements if "dynamodb:GetItem" in as_list(s["Action"])
     ]
 
 
@@ -108,7 +122,7 @@ def test_code_hook_environment_comes_from_context(synth: Synth) -> None:
     assert env["LLM_MAX_TOKENS"] == str(ctx["llmMaxTokens"])
     assert env["LLM_DEADLINE_SECONDS"] == str(ctx["llmDeadlineSeconds"])
     assert env["LLM_HISTORY_MESSAGES"] == str(ctx["llmHistoryMessages"])
-    secret_id = only(synth.template, "AWS::SecretsManager::Secret")[0]
+    secret_id = llm_key_secret(synth.template)[0]
     # The secret's generated name, cut from its ARN: the same value the stack outputs for put-secret-value.
     assert env["LLM_SECRET_NAME"] == synth.template["Outputs"]["LlmSecretName"]["Value"]
     assert json.dumps({"Ref": secret_id}) in json.dumps(env["LLM_SECRET_NAME"])
@@ -116,7 +130,11 @@ def test_code_hook_environment_comes_from_context(synth: Synth) -> None:
 
 
 def test_bedrock_provider_may_invoke_only_the_configured_model(variant: Synth) -> None:
-    statements = _app_statements(variant, CODE_HOOK_HANDLER)
+    statements = [
+        s
+        for s in _app_statements(variant, CODE_HOOK_HANDLER)
+        if not all(a.startswith("dynamodb:") for a in as_list(s["Action"]))
+    ]
     assert len(statements) == 1
     (statement,) = statements
     assert statement["Action"] == "bedrock:InvokeModel"
@@ -161,6 +179,10 @@ def _shared_packages() -> set[str]:
     return (
         {"conversation_memory"} if (PROJECT_ROOT / "conversation_memory" / "__init__.py").is_file() else set()
     )
+
+
+# The code hook's asset also carries the budgets' store (cdk_chatbot/code_hook.py SHARED_PACKAGES).
+CODE_HOOK_SHARED = {"usage_store"}
 
 
 @pytest.mark.parametrize(
@@ -215,6 +237,8 @@ def _third_party_imports(*package_dirs: Path) -> set[str]:
         for path in package_dir.rglob("*.py"):
             visitor.visit(ast.parse(path.read_text(encoding="utf-8")))
     first_party = {d.name for d in package_dirs} | _shared_packages()
+    if any(d.name == "lambda_chatgpt" for d in package_dirs):
+        first_party |= CODE_HOOK_SHARED
     return visitor.found - set(sys.stdlib_module_names) - first_party - {"__future__"}
 
 

@@ -55,10 +55,12 @@ def test_bundling_without_dependencies_copies_the_package_as_a_package(tmp_path:
 
 def test_fingerprint_follows_sources_and_requirements_not_caches(tmp_path: Path) -> None:
     package = _package(tmp_path)
+    lock = tmp_path / "lock.txt"
+    lock.write_text("requests==2.0.0 \\\n    --hash=sha256:" + "0" * 64 + "\n")
 
     def fingerprint(requirements: tuple[str, ...] = ()) -> str:
         return _PackageBundler(
-            package_dir=package, requirements=requirements, python_version="3.14"
+            package_dir=package, requirements=requirements, python_version="3.14", lock_file=lock
         ).fingerprint()
 
     before = fingerprint()

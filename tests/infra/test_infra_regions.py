@@ -58,8 +58,15 @@ def test_an_unsupported_region_is_refused_with_the_list(region: str) -> None:
         check_region(region)
     message = str(caught.value)
     assert region in message
-    assert "AWS::Lex::Bot" in message
     assert ", ".join(SUPPORTED_REGIONS) in message
+    assert "CloudFormation has no AWS::Lex::Bot" in message
+    if region.startswith("cn-"):  # China lacks CloudFront's origin access control as well
+        assert "AWS::CloudFront::OriginAccessControl" in message
+
+
+def test_an_unknown_region_is_refused_too() -> None:
+    with pytest.raises(ConfigError, match="mars-north-1 cannot run this stack: it is not a region"):
+        check_region("mars-north-1")
 
 
 @pytest.mark.parametrize("region", SUPPORTED_REGIONS)
@@ -88,5 +95,5 @@ def test_app_py_prints_one_line_and_exits_1(
     monkeypatch.setenv(REGION_ENV, "sa-east-1")
     assert cdk_app.main() == 1
     err = capsys.readouterr().err.strip()
-    assert err.startswith("error: the target region sa-east-1 cannot run this stack")
+    assert err.startswith("error: the target region sa-east-1 cannot run this stack: CloudFormation has no")
     assert "\n" not in err

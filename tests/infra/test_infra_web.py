@@ -24,8 +24,15 @@ def _distribution(synth: Synth) -> tuple[str, dict[str, Any]]:
     return distribution_id, props(distribution)["DistributionConfig"]
 
 
+def _site_bucket(synth: Synth) -> tuple[str, dict[str, Any]]:
+    """The page's bucket (the one the BucketDeployment writes to; the other holds access logs)."""
+    (deployment,) = resources(synth.template, "Custom::CDKBucketDeployment").values()
+    bucket_id = props(deployment)["DestinationBucketName"]["Ref"]
+    return bucket_id, synth.template["Resources"][bucket_id]
+
+
 def test_bucket_is_private_and_unnamed(synth: Synth) -> None:
-    _, bucket = only(synth.template, "AWS::S3::Bucket")
+    _, bucket = _site_bucket(synth)
     p = props(bucket)
     assert p["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True,
@@ -39,9 +46,13 @@ def test_bucket_is_private_and_unnamed(synth: Synth) -> None:
 
 
 def test_bucket_policy_denies_plain_http_and_admits_only_this_distribution(synth: Synth) -> None:
-    bucket_id, _ = only(synth.template, "AWS::S3::Bucket")
+    bucket_id, _ = _site_bucket(synth)
     distribution_id, _ = _distribution(synth)
-    _, policy = only(synth.template, "AWS::S3::BucketPolicy")
+    (policy,) = [
+        p
+        for p in resources(synth.template, "AWS::S3::BucketPolicy").values()
+        if props(p)["Bucket"] == {"Ref": bucket_id}
+    ]
     assert props(policy)["Bucket"] == {"Ref": bucket_id}
     statements = props(policy)["PolicyDocument"]["Statement"]
     tls = [s for s in statements if s["Effect"] == "Deny"]
@@ -110,7 +121,7 @@ def test_chat_behavior_forwards_everything_to_the_rest_api_uncached(synth: Synth
 
 
 def test_page_files_are_deployed_and_removed_with_the_stack(synth: Synth) -> None:
-    bucket_id, bucket = only(synth.template, "AWS::S3::Bucket")
+    bucket_id, bucket = _site_bucket(synth)
     distribution_id, _ = _distribution(synth)
     (deployment,) = resources(synth.template, "Custom::CDKBucketDeployment").values()
     p = props(deployment)

@@ -84,7 +84,7 @@ def test_a_multi_message_answer_is_returned_whole(lex: Stubber) -> None:
             "localeId": "ko_KR",
             "sessionId": "web-3f2a9c1e-visitor",
             "text": "Lex에 대해 설명해줘",
-            "requestAttributes": {"x-chatbot-turn": ANY},
+            "requestAttributes": {"x-chatbot-turn": ANY, "x-chatbot-client": ANY},
         },
     )
     response = chat_handler.handler(load_event("apigw_chat_post_ko.json"), FakeLambdaContext())
@@ -104,10 +104,43 @@ def test_a_multi_message_answer_is_returned_whole(lex: Stubber) -> None:
     assert (body["intentState"], body["dialogAction"], body["source"]) == ("Fulfilled", "Close", "lex")
 
 
-def test_a_fallback_answer_is_marked_llm(lex: Stubber) -> None:
-    lex.add_response("recognize_text", lex_answer("Lex is a service for chatbots.", intent="FallbackIntent"))
+FIXED_TURN = uuid.UUID("00000000-0000-4000-8000-00000000abcd")
+
+
+def llm_marked(answer: dict[str, Any]) -> dict[str, Any]:
+    """The answer as Lex returns it after the code hook marked this turn as the LLM's (protocol: the
+    x-chatbot-answered-by session attribute names the turn id /chat sent)."""
+    answer["sessionState"]["sessionAttributes"]["x-chatbot-answered-by"] = f"{FIXED_TURN.hex}:llm"
+    return answer
+
+
+@pytest.fixture
+def fixed_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(uuid, "uuid4", lambda: FIXED_TURN)
+
+
+@pytest.mark.usefixtures("fixed_turn")
+def test_a_fallback_answer_the_code_hook_marked_is_the_llms(lex: Stubber) -> None:
+    lex.add_response(
+        "recognize_text",
+        llm_marked(lex_answer("Lex is a service for chatbots.", intent="FallbackIntent")),
+        expected_params={
+            "botId": "ABCDEFGHIJ",
+            "botAliasId": "LIVEALIAS1",
+            "localeId": "en_US",
+            "sessionId": "abc-123",
+            "text": "what is lex",
+            "requestAttributes": {"x-chatbot-turn": FIXED_TURN.hex, "x-chatbot-client": ANY},
+        },
+    )
     body = body_of(post({"text": "what is lex", "sessionId": "abc-123", "locale": "en_US"}))
     assert (body["source"], body["intent"], body["locale"]) == ("llm", "FallbackIntent", "en_US")
+
+
+def test_a_fallback_answer_without_the_marker_is_lexs_own(lex: Stubber) -> None:
+    lex.add_response("recognize_text", lex_answer("Sorry, I did not get that.", intent="FallbackIntent"))
+    body = body_of(post({"text": "what is lex", "sessionId": "abc-124", "locale": "en_US"}))
+    assert (body["source"], body["intent"]) == ("lex", "FallbackIntent")
 
 
 def test_a_base64_body_without_session_id_gets_a_fresh_uuid4_session(lex: Stubber) -> None:
@@ -209,8 +242,9 @@ def test_a_misconfigured_lambda_answers_500_json_and_logs_the_problem(
     assert any("BOT_ID='not-a-bot-id'" in line.get("problem", "") for line in chat_logs.lines())
 
 
+@pytest.mark.usefixtures("fixed_turn")
 def test_one_structured_log_line_per_turn_without_the_users_text(lex: Stubber, chat_logs: LogCapture) -> None:
-    lex.add_response("recognize_text", lex_answer("ok", intent="FallbackIntent"))
+    lex.add_response("recognize_text", llm_marked(lex_answer("ok", intent="FallbackIntent")))
     post({"text": "my secret diary entry", "sessionId": "sess-42"})
     [line] = [line for line in chat_logs.lines() if line["message"] == "chat turn"]
     assert (line["session_id"], line["intent"], line["source"], line["status"]) == (
@@ -252,6 +286,7 @@ def test_with_memory_on_a_lex_turn_is_written_back_with_a_put_session_botocore_a
             "theme": "dark",
             "llmHistory": '{"v":1,"messages":[{"role":"user","content":"minah"},'
             '{"role":"assistant","content":"Is your name Minah?"}]}',
+            "x-chatbot-dialog-step": "HelloWorld|ConfirmIntent|",
         },
     }
     with Stubber(gateway.client) as turns, Stubber(gateway.session_client) as sessions:

@@ -204,5 +204,5 @@ def test_a_failing_hook_without_failure_responses_is_502_and_the_next_turn_works
 def test_with_the_bots_failure_responses_the_user_gets_them_as_a_200(trouble: str, message: str) -> None:
     answer, _ = say(trouble, f"hook-fault-{uuid.uuid4()}")
     assert answer.status == 200
-    assert answer.body["source"] == "llm"
+    assert answer.body["source"] == "lex"  # the bot's own failure/timeout response, played by Lex
     assert answer.body["msg"] == message

@@ -54,17 +54,19 @@ def chain(llm: FaultyOpenAIServer, offline: None, monkeypatch: pytest.MonkeyPatc
     fallback_handler.reset_container()
 
 
-def ask(session: str, locale: str, text: str = QUESTION) -> ChatAnswer:
+def ask(session: str, locale: str, text: str = QUESTION, *, source: str = "notice") -> ChatAnswer:
     answer = post_chat({"text": text, "sessionId": session, "locale": locale})
     assert answer.status == 200, answer.body
-    assert answer.body["source"] == "llm"
+    assert answer.body["source"] == source
     assert answer.body["intentState"] == "Fulfilled"
     return answer
 
 
-def assert_answered_afresh(session: str, locale: str) -> None:
-    echo = parse_echo(ask(session, locale).body["msg"])
-    assert echo["n"] == 2  # the system prompt and this question: the failed turn left no memory
+def assert_answered_with_the_failed_turn_remembered(session: str, locale: str) -> None:
+    echo = parse_echo(ask(session, locale, source="llm").body["msg"])
+    # the system prompt, the failed turn (question and the fallback's notice, remembered like every
+    # turn of the conversation) and this question
+    assert echo["n"] == 4
 
 
 def secrets() -> Any:
@@ -79,7 +81,7 @@ def test_a_missing_secret_says_how_to_set_it_then_works_once_set(locale: str) ->
     assert answer.body["msg"] == say("not_configured_secret", locale, secret_name=SECRET)
     assert f"--secret-id {SECRET}" in answer.body["msg"]
     secrets().create_secret(Name=SECRET, SecretString="sk-now-configured")
-    assert_answered_afresh(session, locale)
+    assert_answered_with_the_failed_turn_remembered(session, locale)
 
 
 @pytest.mark.usefixtures("chain")
@@ -89,7 +91,7 @@ def test_the_placeholder_value_says_how_to_set_it_then_works_once_replaced(llm: 
     assert ask(session, "en_US").body["msg"] == say("not_configured_secret", "en_US", secret_name=SECRET)
     assert llm.requests == []
     secrets().put_secret_value(SecretId=SECRET, SecretString="sk-real-value")
-    assert_answered_afresh(session, "en_US")
+    assert_answered_with_the_failed_turn_remembered(session, "en_US")
 
 
 @pytest.mark.usefixtures("chain")
@@ -116,5 +118,5 @@ def test_access_denied_is_a_friendly_message_then_works_when_allowed(
         denied = ask(session, "ko_KR")
         assert denied.body["msg"] == say("key_unavailable", "ko_KR")
         assert llm.requests == []
-        assert_answered_afresh(session, "ko_KR")
+        assert_answered_with_the_failed_turn_remembered(session, "ko_KR")
         stubber.assert_no_pending_responses()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import pytest
 
@@ -37,6 +37,9 @@ class FakeProvider:
         if isinstance(self.answer, LlmError):
             raise self.answer
         return self.answer
+
+    def complete_stream(self, messages: Sequence[Message], deadline: Deadline) -> Iterator[str]:
+        raise NotImplementedError("the fallback turn does not stream yet")
 
 
 def turn(text: str = "What is Lex?", locale: str = "en_US", attributes: dict[str, str] | None = None) -> Turn:

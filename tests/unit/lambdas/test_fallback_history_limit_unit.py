@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import pytest
 
@@ -25,6 +25,9 @@ class RecordingProvider:
     def complete(self, messages: Sequence[Message], deadline: Deadline) -> str:
         self.prompts.append(list(messages))
         return "ok"
+
+    def complete_stream(self, messages: Sequence[Message], deadline: Deadline) -> Iterator[str]:
+        raise NotImplementedError("the fallback turn does not stream yet")
 
 
 def stored_memory(pairs: int) -> dict[str, str]:

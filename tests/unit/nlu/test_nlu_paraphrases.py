@@ -13,9 +13,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+import lex_emulator.nlu.recognizer as recognizer_module
 from lex_emulator.definition import IntentDef, LocaleDef
 from lex_emulator.nlu import IntentRecognizer, NluBuildError, build_recognizer
 from lex_emulator.nlu.embeddings import SWITCH, default_encoder, embedding_text
+from lex_emulator.nlu.recognizer import _BuildingInBackground
 from lex_emulator.recognition import IntentRanker, Ranked
 from lex_emulator.state import SlotValue
 
@@ -261,3 +263,28 @@ def test_other_locales_get_valid_scores(locale: str, intents: dict[str, list[str
     scores = build_recognizer(intents, locale=locale).recognize(text)
     assert {score.intent for score in scores} == set(intents)
     assert all(0.0 <= score.score <= 1.0 for score in scores)
+
+
+def test_a_recognizer_built_in_the_background_answers_once_built() -> None:
+    pending = _BuildingInBackground(lambda: build_recognizer(ASSISTANT_EN, locale="en_US", encoder=None))
+    assert pending.recognize("track my order")[0].intent == "TrackPackage"
+
+
+def test_a_failed_background_build_is_an_error_at_recognition() -> None:
+    def broken() -> IntentRecognizer:
+        raise MemoryError("no room")
+
+    pending = _BuildingInBackground(broken)
+    with pytest.raises(RuntimeError, match="building the intent recognizer failed") as raised:
+        pending.recognize("hello")
+    assert isinstance(raised.value.__cause__, MemoryError)
+
+
+def test_bad_samples_are_refused_at_once_even_while_the_encoder_loads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(recognizer_module, "default_encoder_loaded", lambda: False)
+    with pytest.raises(NluBuildError, match="unbalanced braces"):
+        build_recognizer({"Greeting": ["hello {Name"]}, locale="en_US")
+    background = build_recognizer({"Greeting": ["hello", "hi there"]}, locale="en_US")
+    assert background.recognize("hello")[0].score >= THRESHOLD
