@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -152,9 +153,10 @@ def run_one(
     threshold = pick_threshold([score for _, score in tune_oos_best], target_recall)
     del tuned
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     recognizer = build_recognizer(samples, locale="en_US", encoder=encoder)
     load_seconds = time.perf_counter() - started
+    load_cpu_seconds = time.process_time() - cpu_started
 
     eval_in, eval_oos = evaluation
     in_best, in_millis = top_predictions(recognizer, [text for text, _ in eval_in])
@@ -173,7 +175,9 @@ def run_one(
     print(f"{kind}.oos_recall_at_{BOT_THRESHOLD:.2f}: {oos_recall(oos_best, BOT_THRESHOLD):.4f}")
     print(f"{kind}.in_scope_accuracy_no_threshold: {in_scope_accuracy(in_best, gold, 0.0):.4f}")
     print(f"{kind}.load_seconds: {load_seconds:.2f}")
+    print(f"{kind}.load_cpu_seconds: {load_cpu_seconds:.2f} (all threads)")
     print(f"{kind}.classify_ms_p50: {statistics.median(millis):.3f}")
+    print(f"{kind}.load_average_1min: {os.getloadavg()[0]:.2f} (timings above are inflated by it)")
     print(f"{kind}.classify_ms_p99: {millis[min(len(millis) - 1, int(0.99 * len(millis)))]:.3f}")
 
 

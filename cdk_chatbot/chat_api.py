@@ -25,8 +25,9 @@ from .nag import acknowledge
 from .packaging import AssetPart
 from .python_function import PythonPackageFunction
 
-# Shared with the code hook: the conversation memory's format (bundled once it exists in the project).
-SHARED_PACKAGES = ("conversation_memory",)
+# Shared with the code hook: the conversation memory's format (bundled once it exists in the project)
+# and the EMF metrics machinery.
+SHARED_PACKAGES = ("conversation_memory", "chat_metrics")
 
 STAGE_NAME = "prod"
 # Errors API Gateway answers itself, in the /chat error shape the handler uses (same codes).

@@ -38,7 +38,7 @@ from .python_function import PythonPackageFunction
 
 ROUTER_PACKAGE = "lambda_codehook"
 # Packages beside the router in the asset; conversation_memory only once it exists in the project.
-SHARED_PACKAGES = ("lambda_chatgpt", "lexhook", "conversation_memory", "usage_store")
+SHARED_PACKAGES = ("lambda_chatgpt", "lexhook", "conversation_memory", "usage_store", "chat_metrics")
 HANDLERS_PACKAGE = "intent_handlers"
 DEFINITION_FILE = "bot_definition.json"
 SECRET_LOGICAL_ID = "LlmFallbackApiKeySecret96A1D00E"  # noqa: S105 - a resource id, not a secret

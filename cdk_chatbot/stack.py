@@ -45,7 +45,7 @@ class ChatbotStack(Stack):
                 f"cdk context 'defaultLocale' is {config.default_locale!r}, but the bot only has "
                 f"{', '.join(bot_definition.locale_ids)}"
             )
-        for folder in ("lambda_lex", "lambda_codehook", "lambda_chatgpt", "lexhook", "html"):
+        for folder in ("lambda_lex", "lambda_codehook", "lambda_chatgpt", "lexhook", "chat_metrics", "html"):
             if not (project_root / folder).is_dir():
                 raise ConfigError(f"project folder {folder}/ is missing (looked in {project_root})")
         requirements_file = project_root / "requirements.txt"

@@ -241,9 +241,7 @@ def _quantiles(values: list[float]) -> dict[str, float | None]:
 
 
 def install(store: MetricsStore) -> None:
-    """Make both Lambdas' metrics modules hand their records to `store` (local mode)."""
-    from lambda_chatgpt import metrics as llm_metrics
-    from lambda_lex import metrics as chat_metrics
+    """Hand both Lambdas' metrics records to `store` (local mode): they share `chat_metrics`' sink."""
+    import chat_metrics
 
     chat_metrics.set_sink(store.add)
-    llm_metrics.set_sink(store.add)

@@ -1,18 +1,24 @@
 """Free text from the bot's LLM for a user's intent handler (`IntentRequest.ask_llm` in lexhook).
 
 Same provider, settings and conversation memory as the FallbackIntent answer, under the turn's one
-deadline. It only reads the memory: `/chat` records the handler's turn in it like any other.
+deadline, and the same token budgets: checked before the call (a spent budget raises
+LlmBudgetSpentError), charged after it. It only reads the memory: `/chat` records the handler's turn
+in it like any other.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 
+from usage_store import UsageStoreError
+
+from . import token_usage
 from .codehook import clean_text
 from .deadline import Deadline
 from .fallback import system_message
-from .llm import LlmError, LlmNotConfiguredError, Message
+from .llm import LlmBudgetSpentError, LlmError, LlmNotConfiguredError, Message
 from .memory import alternating, load_history
 from .settings import DEFAULT_DEADLINE_SECONDS, Settings, SettingsError
 
@@ -37,6 +43,8 @@ def ask_llm(
     attributes: Mapping[str, str],
     deadline: Deadline,
     instructions: str | None = None,
+    session_id: str = "",
+    client: str | None = None,
 ) -> str:
     """The LLM's answer to `prompt` after the remembered conversation; raises `LlmError`.
 
@@ -57,4 +65,21 @@ def ask_llm(
     recent = history[-limit:] if limit > 0 else []
     conversation = alternating([*recent, Message("user", clean_text(text))])
     system = system_message((instructions or "").strip() or app.settings.system_prompt, locale)
-    return clean_text(app.provider.complete([system, *conversation], deadline)).strip()
+    messages = [system, *conversation]
+    budget = app.budget if app.budget.limits.enabled else None
+    if budget is not None:
+        try:
+            spent = budget.exhausted(session_id, client)
+        except UsageStoreError:
+            spent = None  # as for the fallback: an unreadable store does not stop the turn
+        if spent is not None:
+            raise LlmBudgetSpentError(f"{spent} budget spent")
+    with token_usage.metering() as meter:
+        answer = clean_text(app.provider.complete(messages, deadline)).strip()
+    if budget is not None:
+        tokens = meter.total
+        if tokens is None:
+            tokens = token_usage.estimate_tokens([*(m.content for m in messages), answer])
+        with contextlib.suppress(UsageStoreError):  # counted best effort, as for the fallback
+            budget.charge(session_id, client, tokens)
+    return answer

@@ -143,21 +143,7 @@ class BedrockConverseProvider:
         if sink.cancelled:
             raise LlmUnavailableError("cancelled")
         client = self._client(min(seconds, self._stream_idle_seconds))
-        try:
-            response = client.converse_stream(
-                modelId=self.model,
-                messages=conversation,
-                system=system,
-                inferenceConfig={"maxTokens": self._max_tokens},
-            )
-        except ClientError as error:
-            raise _translate(error) from None
-        except ReadTimeoutError:
-            raise LlmTimeoutError("no answer before the deadline") from None
-        except (ConnectTimeoutError, EndpointConnectionError, ConnectionClosedError) as error:
-            raise RetryableError(LlmUnavailableError(f"connection failed: {type(error).__name__}")) from None
-        except BotoCoreError as error:
-            raise LlmUnavailableError(f"request failed: {type(error).__name__}") from None
+        response = self._request(client.converse_stream, system, conversation)
         try:
             return response["stream"]
         except (KeyError, TypeError):
@@ -172,9 +158,13 @@ class BedrockConverseProvider:
     def _attempt(
         self, system: list[Any], conversation: list[Any], seconds: float
     ) -> tuple[str, TokenUsage | None]:
-        client = self._client(seconds)
+        response = self._request(self._client(seconds).converse, system, conversation)
+        return converse_text(response), converse_usage(response)
+
+    def _request(self, call: Callable[..., Any], system: list[Any], conversation: list[Any]) -> Any:
+        """One Converse or ConverseStream call (`call`), its failures as LlmErrors (retryable or not)."""
         try:
-            response = client.converse(
+            return call(
                 modelId=self.model,
                 messages=conversation,
                 system=system,
@@ -188,7 +178,6 @@ class BedrockConverseProvider:
             raise RetryableError(LlmUnavailableError(f"connection failed: {type(error).__name__}")) from None
         except BotoCoreError as error:
             raise LlmUnavailableError(f"request failed: {type(error).__name__}") from None
-        return converse_text(response), converse_usage(response)
 
 
 def _converse_messages(messages: Sequence[Message]) -> tuple[list[Any], list[Any]]:

@@ -20,7 +20,7 @@ from aws_lambda_powertools.logging.logger import Logger
 from .answered_by import Source, mark_response
 from .budget import BudgetLimits, TokenBudget
 from .codehook import FALLBACK_INTENT, Turn, close_response, fitted_response, parse_event
-from .deadline import Deadline
+from .deadline import Deadline, latency_fields, remaining_millis
 from .fallback import answer_turn
 from .llm import LlmProvider
 from .metrics import MeteredProvider
@@ -98,7 +98,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     except Exception:
         logger.exception(
             "unexpected failure; answering with a generic message",
-            extra={"session_id": turn.session_id if turn else None, **_timing(started)},
+            extra={"session_id": turn.session_id if turn else None, **latency_fields(started)},
         )
         return mark_response(_last_resort(turn), event, "notice")
 
@@ -119,7 +119,7 @@ def _answer(turn: Turn, context: Any, started: float) -> tuple[dict[str, Any], S
         contents = [say("misconfigured", turn.locale)]
         return fitted_response(turn, contents, turn.attributes, turn.attributes, marker=marker), "notice"
 
-    deadline = Deadline.for_turn(app.settings.deadline_seconds, _remaining_millis(context))
+    deadline = Deadline.for_turn(app.settings.deadline_seconds, remaining_millis(context))
     fields["deadline_s"] = round(deadline.remaining(), 2)
     outcome = answer_turn(
         turn,
@@ -148,7 +148,7 @@ def _answer(turn: Turn, context: Any, started: float) -> tuple[dict[str, Any], S
         fields["tokens"] = outcome.tokens
     if outcome.budget_note:
         fields["budget_note"] = outcome.budget_note
-    fields.update(_timing(started))
+    fields.update(latency_fields(started))
     if outcome.kind in ("answered", "empty_input"):
         logger.info("fallback turn", extra=fields)
     elif outcome.kind in _WARNING_OUTCOMES:
@@ -173,17 +173,3 @@ def _last_resort(turn: Turn | None) -> dict[str, Any]:
         },
         "messages": [{"contentType": "PlainText", "content": say("unavailable", locale)}],
     }
-
-
-def _remaining_millis(context: Any) -> int | None:
-    remaining = getattr(context, "get_remaining_time_in_millis", None)
-    if not callable(remaining):
-        return None
-    try:
-        return int(remaining())
-    except (TypeError, ValueError):
-        return None
-
-
-def _timing(started: float) -> dict[str, float]:
-    return {"latency_ms": round((time.perf_counter() - started) * 1000.0, 1)}

@@ -95,6 +95,12 @@ class LlmAuthError(LlmError):
     kind = "auth_failed"
 
 
+class LlmBudgetSpentError(LlmError):
+    """A token budget of the conversation or of the client's day is spent (checked before the call)."""
+
+    kind = "budget_spent"
+
+
 class LlmNotConfiguredError(LlmError):
     """No LLM is set up: the secret has no usable value, or local mode has no key and no base URL."""
 

@@ -17,28 +17,26 @@ model (one per deployment: low cardinality). `gen_ai.operation.name` (`chat`) an
 failure kind (`error.type`: auth_failed, unavailable, ...) are record properties, not dimensions.
 Every record has the `service` dimension (`code-hook`).
 
-`emit` writes one record (Powertools' EMF provider builds and validates it) to stdout, where
-CloudWatch Logs turns it into metrics: no API call on the hot path. Local mode gives a sink
-instead (`set_sink`). It mirrors `lambda_lex.metrics.emit` (each Lambda asset holds only its own
-packages) and never raises: a failure is logged and the record dropped.
+Records are written with the shared `chat_metrics.emit` (one EMF record to stdout, where CloudWatch
+Logs turns it into metrics; a sink in local mode, `set_sink`); it never raises.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
+
+from chat_metrics import Metric, emit
+
+# Re-exported: the LLM metrics' tests reach them here.
+from chat_metrics import namespace as namespace
+from chat_metrics import set_sink as set_sink
 
 from .deadline import Deadline
 from .llm import LlmError, LlmProvider, Message, TokenUsage
 
 SERVICE = "code-hook"
-NAMESPACE_VARIABLE = "METRICS_NAMESPACE"
-DEFAULT_NAMESPACE = "LexLlmChatbot"
-DISABLED_VARIABLE = "POWERTOOLS_METRICS_DISABLED"
 
 LLM_CALLS = "chatbot.llm.calls"
 OPERATION_DURATION = "gen_ai.client.operation.duration"
@@ -57,60 +55,6 @@ OUTCOMES = ("answered", "timeout", "rate_limited", "failed", "not_configured")
 _OWN_OUTCOMES = frozenset({"timeout", "rate_limited", "not_configured"})
 # The provider's name -> OTel's gen_ai.system value.
 GEN_AI_SYSTEMS: Mapping[str, str] = {"openai": "openai", "bedrock": "aws.bedrock"}
-
-Sink = Callable[[dict[str, Any]], None]
-Metric = tuple[str, str, float]  # name, CloudWatch unit, value
-
-_log = logging.getLogger(__name__)
-
-
-def _stdout_sink(record: dict[str, Any]) -> None:
-    print(json.dumps(record, separators=(",", ":"), ensure_ascii=False), flush=True)
-
-
-_sink: Sink = _stdout_sink
-
-
-def set_sink(sink: Sink | None) -> None:
-    """Send records to `sink` instead of stdout (local mode); None restores stdout."""
-    global _sink
-    _sink = sink or _stdout_sink
-
-
-def namespace(environ: Mapping[str, str] = os.environ) -> str:
-    return environ.get(NAMESPACE_VARIABLE, "").strip() or DEFAULT_NAMESPACE
-
-
-def emit(
-    service: str,
-    metrics: Sequence[Metric],
-    *,
-    dimensions: Mapping[str, str],
-    also_by: Sequence[Mapping[str, str]] = (),
-    metadata: Mapping[str, Any] | None = None,
-) -> None:
-    """One EMF record: `metrics` by `service` + `dimensions`, and again by each of `also_by`
-    (each with `service`). Never raises."""
-    try:
-        if os.environ.get(DISABLED_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on"):
-            return
-        from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import (
-            AmazonCloudWatchEMFProvider,
-        )
-
-        emf = AmazonCloudWatchEMFProvider(namespace=namespace(), service=service)
-        for name, value in dimensions.items():
-            emf.add_dimension(name=name, value=value)
-        for extra in also_by:
-            emf.add_dimensions(**{"service": service, **extra})
-        for metric, unit, figure in metrics:
-            emf.add_metric(name=metric, unit=unit, value=figure)
-        for key, item in (metadata or {}).items():
-            emf.add_metadata(key=key, value=item)
-        record: dict[str, Any] = dict(emf.serialize_metric_set())
-        _sink(record)
-    except Exception as error:  # metrics must never break a turn
-        _log.warning("metrics record dropped: %s: %s", type(error).__name__, error)
 
 
 def outcome_of(kind: str) -> str:

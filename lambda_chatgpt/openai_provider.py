@@ -157,22 +157,7 @@ class OpenAIChatProvider:
         if sink.cancelled:
             raise LlmUnavailableError("cancelled")
         read_timeout = min(seconds, self._stream_idle_seconds)
-        try:
-            response = self._session.post(
-                self._url,
-                data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-                headers=headers,
-                timeout=(min(CONNECT_TIMEOUT_SECONDS, seconds), read_timeout),
-                stream=True,
-            )
-        except requests.exceptions.ConnectTimeout:
-            raise RetryableError(LlmUnavailableError("connect timeout")) from None
-        except requests.exceptions.ReadTimeout:
-            raise LlmTimeoutError("no answer before the deadline") from None
-        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
-            raise RetryableError(LlmUnavailableError(f"connection failed: {type(error).__name__}")) from None
-        except requests.exceptions.RequestException as error:
-            raise LlmUnavailableError(f"request failed: {type(error).__name__}") from None
+        response = self._post(payload, headers, seconds, read_timeout=read_timeout, stream=True)
         sink.on_abort(lambda: _abort(response))
         if response.status_code != 200:
             with response:
@@ -182,12 +167,27 @@ class OpenAIChatProvider:
     def _exchange(
         self, payload: dict[str, Any], headers: dict[str, str], seconds: float
     ) -> tuple[str, TokenUsage | None]:
+        response = self._post(payload, headers, seconds, read_timeout=seconds, stream=False)
+        with response:
+            return self._read(response)
+
+    def _post(
+        self,
+        payload: dict[str, Any],
+        headers: dict[str, str],
+        seconds: float,
+        *,
+        read_timeout: float,
+        stream: bool,
+    ) -> requests.Response:
+        """POST the request; a failure to get an answer as an LlmError (retryable or not)."""
         try:
-            response = self._session.post(
+            return self._session.post(
                 self._url,
                 data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
                 headers=headers,
-                timeout=(min(CONNECT_TIMEOUT_SECONDS, seconds), seconds),
+                timeout=(min(CONNECT_TIMEOUT_SECONDS, seconds), read_timeout),
+                stream=stream,
             )
         except requests.exceptions.ConnectTimeout:
             raise RetryableError(LlmUnavailableError("connect timeout")) from None
@@ -197,8 +197,6 @@ class OpenAIChatProvider:
             raise RetryableError(LlmUnavailableError(f"connection failed: {type(error).__name__}")) from None
         except requests.exceptions.RequestException as error:
             raise LlmUnavailableError(f"request failed: {type(error).__name__}") from None
-        with response:
-            return self._read(response)
 
     def _read(self, response: requests.Response) -> tuple[str, TokenUsage | None]:
         if response.status_code == 200:

@@ -55,11 +55,19 @@ class ChatgptLlm:
         locale: str,
         attributes: Mapping[str, str],
         deadline: Deadline,
+        session_id: str = "",
+        client: str | None = None,
     ) -> str:
         from lambda_chatgpt.ask import ask_llm
 
         return ask_llm(
-            prompt, locale=locale, attributes=attributes, deadline=deadline, instructions=instructions
+            prompt,
+            locale=locale,
+            attributes=attributes,
+            deadline=deadline,
+            instructions=instructions,
+            session_id=session_id,
+            client=client,
         )
 
 

@@ -7,13 +7,14 @@
 `error.type` is `raised` (the handler raised), `timed_out` (it ran past the Lambda's time),
 `invalid_response` (it answered something Lex would reject) or `not_loaded` (the handlers folder
 did not load). Every record has the `service` dimension (`code-hook`); the intent and hook are
-record properties, not dimensions. Written through `lambda_chatgpt.metrics.emit` (same namespace,
+record properties, not dimensions. Written through `chat_metrics.emit` (same namespace,
 same sink, never raises).
 """
 
 from __future__ import annotations
 
-from lambda_chatgpt.metrics import SERVICE, emit
+from chat_metrics import emit
+from lambda_chatgpt.metrics import SERVICE
 
 HANDLER_CALLS = "chatbot.handler.calls"
 HANDLER_ERRORS = "chatbot.handler.errors"

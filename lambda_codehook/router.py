@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from lambda_chatgpt.answered_by import Source, mark_response
-from lambda_chatgpt.deadline import Deadline
+from lambda_chatgpt.budget import CLIENT_ATTRIBUTE
+from lambda_chatgpt.deadline import Deadline, latency_fields, remaining_millis
 from lexhook import IntentRequest, LlmUnavailableError, Response, to_lex
 
 from .bot_model import FALLBACK_INTENT, BotModel
@@ -57,6 +58,8 @@ class LlmPort(Protocol):
         locale: str,
         attributes: Mapping[str, str],
         deadline: Deadline,
+        session_id: str = "",
+        client: str | None = None,
     ) -> str: ...
 
 
@@ -116,7 +119,7 @@ class Router:
             function = handlers.fulfillment if source == FULFILLMENT else handlers.dialog
         if function is None:
             response = default_response(data, source)
-            self._log.info("code hook turn", extra={**fields, "route": "default", **_latency(started)})
+            self._log.info("code hook turn", extra={**fields, "route": "default", **latency_fields(started)})
             return response
         fields.update(route="handler", handler=handlers.path if handlers else "")
         return self._run(function, data, context, source, fields, started)
@@ -130,7 +133,7 @@ class Router:
         fields: dict[str, Any],
         started: float,
     ) -> dict[str, Any]:
-        remaining = _remaining_millis(context)
+        remaining = remaining_millis(context)
         request = IntentRequest(event, ask_llm=self._asker(event, remaining))
         timeout = (
             DEFAULT_HANDLER_SECONDS if remaining is None else remaining / 1000.0 - HANDLER_MARGIN_SECONDS
@@ -174,7 +177,7 @@ class Router:
         action = response["sessionState"]["dialogAction"]["type"]
         self._log.info(
             "code hook turn",
-            extra={**fields, "outcome": "answered", "dialog_action": action, **_latency(started)},
+            extra={**fields, "outcome": "answered", "dialog_action": action, **latency_fields(started)},
         )
         return response
 
@@ -192,6 +195,9 @@ class Router:
             if isinstance(k, str) and isinstance(v, str)
         }
 
+        session_id = event.get("sessionId")
+        client = _mapping(event.get("requestAttributes")).get(CLIENT_ATTRIBUTE)
+
         def ask(prompt: str, instructions: str | None) -> str:
             try:
                 return llm.ask(
@@ -200,6 +206,8 @@ class Router:
                     locale=locale if isinstance(locale, str) else "en_US",
                     attributes=attributes,
                     deadline=deadline,
+                    session_id=session_id if isinstance(session_id, str) else "",
+                    client=client if isinstance(client, str) and client else None,
                 )
             except LlmUnavailableError:
                 raise
@@ -289,20 +297,6 @@ def _described(error: BaseException) -> str:
     frames = traceback.extract_tb(error.__traceback__)
     where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
     return f"{type(error).__name__}{where}: {error}"
-
-
-def _remaining_millis(context: Any) -> int | None:
-    remaining = getattr(context, "get_remaining_time_in_millis", None)
-    if not callable(remaining):
-        return None
-    try:
-        return int(remaining())
-    except (TypeError, ValueError):
-        return None
-
-
-def _latency(started: float) -> dict[str, float]:
-    return {"latency_ms": round((time.perf_counter() - started) * 1000.0, 1)}
 
 
 def _mapping(value: object) -> Mapping[str, Any]:

@@ -7,6 +7,8 @@ bot of two intents. Large bots (CLINC150 has 15,000 samples) train on a bounded 
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +22,8 @@ IntArray = npt.NDArray[np.int64]
 _SVM_C = 2.0
 _NEGATIVES_PER_INTENT = 3000
 _HARD_NEGATIVE_SHARE = 0.5
+_PARALLEL_FROM = 20
+_MAX_THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,11 @@ def _training_rows(labels: IntArray, position: int, similarity: FloatArray) -> I
 
 
 def train_one_vs_rest(matrix: sparse.csr_matrix, positions: IntArray, classes: int) -> OneVsRest:
-    """One linear SVM per intent; the empty vector is one more negative, as heavy as all positives."""
+    """One linear SVM per intent; the empty vector is one more negative, as heavy as all positives.
+
+    From `_PARALLEL_FROM` intents on, the models are fitted on a few threads (liblinear releases
+    the GIL); each fit is deterministic, so the result does not depend on the thread count.
+    """
     from sklearn.svm import LinearSVC  # here: importing it takes 0.6 s, and one-intent bots never need it
 
     membership = sparse.csr_matrix(
@@ -64,16 +72,26 @@ def train_one_vs_rest(matrix: sparse.csr_matrix, positions: IntArray, classes: i
     )
     centroids = (sparse.diags(1.0 / np.bincount(positions)) @ membership @ matrix).toarray()
     similarity = np.asarray(matrix @ centroids.T)
-    empty = sparse.csr_matrix((1, matrix.shape[1]))
+    empty_row = matrix.shape[0]
+    with_empty = sparse.vstack([matrix, sparse.csr_matrix((1, matrix.shape[1]))]).tocsr()
     weights = np.zeros((matrix.shape[1], classes))
     intercepts = np.zeros(classes)
-    for position in range(classes):
+
+    def fit(position: int) -> None:
         rows = _training_rows(positions, position, similarity[:, position])
         targets = np.append((positions[rows] == position).astype(np.int64), 0)
         sample_weight = np.ones(len(targets))
         sample_weight[-1] = np.count_nonzero(targets)
         model = LinearSVC(C=_SVM_C, random_state=0)
-        model.fit(sparse.vstack([matrix[rows], empty]).tocsr(), targets, sample_weight=sample_weight)
+        model.fit(with_empty[np.append(rows, empty_row)], targets, sample_weight=sample_weight)
         weights[:, position] = model.coef_[0]
         intercepts[position] = model.intercept_[0]
+
+    threads = min(_MAX_THREADS, os.cpu_count() or 1) if classes >= _PARALLEL_FROM else 1
+    if threads == 1:
+        for position in range(classes):
+            fit(position)
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(fit, range(classes)))
     return OneVsRest(weights, intercepts)

@@ -1,4 +1,5 @@
-"""The Lex bot as deployed: bot/bot.json, published by digest, `live` alias wired to the code hook."""
+"""The Lex bot as deployed (the frozen HelloWorld of tests/bots): published by digest, `live` alias
+wired to the code hook."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""bot/bot.json: valid for the AWS::Lex::Bot schema cfn-lint ships, and within Lex's limits."""
+"""HelloWorld (the frozen copy in tests/bots): valid for the AWS::Lex::Bot schema cfn-lint ships, and
+within Lex's limits."""
 
 from __future__ import annotations
 

@@ -175,8 +175,8 @@ def asset_dir(synth: Synth, handler: str) -> Path:
 
 
 def _shared_packages() -> set[str]:
-    """conversation_memory joins both assets once it exists in the project."""
-    return (
+    """Packages in both assets: the EMF metrics, and conversation_memory once it exists in the project."""
+    return {"chat_metrics"} | (
         {"conversation_memory"} if (PROJECT_ROOT / "conversation_memory" / "__init__.py").is_file() else set()
     )
 
@@ -255,8 +255,8 @@ def test_import_scan_ignores_type_checking_blocks(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("packages", "requirements"),
     [
-        (("lambda_lex",), CHAT_REQUIREMENTS),
-        (("lambda_codehook", "lambda_chatgpt", "lexhook"), CODE_HOOK_REQUIREMENTS),
+        (("lambda_lex", "chat_metrics"), CHAT_REQUIREMENTS),
+        (("lambda_codehook", "lambda_chatgpt", "lexhook", "chat_metrics"), CODE_HOOK_REQUIREMENTS),
     ],
 )
 def test_lambda_bundles_exactly_what_it_imports(

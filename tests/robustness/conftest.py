@@ -11,9 +11,10 @@ import pytest
 
 from devserver.process import DevServerProcess
 from lex_emulator import LexEmulator, RunningEmulator
+from tests.aws_offline import offline_aws_env
 from tests.robustness.support.devserver_support import llm_env
 from tests.robustness.support.llm_fakes import FaultyOpenAIServer, echo_reply
-from tests.robustness.support.local_stack import offline_aws_env, point_chat_handler_at, served_emulator
+from tests.robustness.support.local_stack import point_chat_handler_at, served_emulator
 
 
 @pytest.fixture(scope="session")

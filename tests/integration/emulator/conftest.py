@@ -8,22 +8,16 @@ from typing import Any
 
 import pytest
 
-from lex_emulator import BotDeployment, LexEmulator, RunningEmulator
+from lex_emulator import RunningEmulator
+from tests.aws_offline import offline_aws_env
 from tests.integration.emulator import emulator_hooks
-from tests.integration.emulator.emulator_support import ALIAS_ID, BOT_ID, BOT_JSON, HOOK, Served
+from tests.integration.emulator.emulator_support import Served, start_served
 
 
 @pytest.fixture(autouse=True)
 def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Dummy credentials and region, no profile or shared config: nothing can reach AWS."""
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_LEX_RUNTIME_V2"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    offline_aws_env(monkeypatch, tmp_path)
     emulator_hooks.reset()
 
 
@@ -32,21 +26,10 @@ def serve() -> Iterator[Callable[..., Served]]:
     """Start emulators on 127.0.0.1:0 for the test: serve(definition_path=..., code_hook=..., **options)."""
     started: list[RunningEmulator] = []
 
-    def start(*, definition_path: Path = BOT_JSON, code_hook: Any = HOOK, **options: Any) -> Served:
-        emulator = LexEmulator(**options)
-        emulator.add_bot(
-            BotDeployment(
-                bot_id=BOT_ID,
-                alias_id=ALIAS_ID,
-                alias_name="live",
-                bot_name="HelloWorldBot",
-                definition_path=definition_path,
-                code_hook=code_hook,
-            )
-        )
-        running = emulator.serve(host="127.0.0.1", port=0)
-        started.append(running)
-        return Served(emulator, running)
+    def start(**options: Any) -> Served:
+        served = start_served(**options)
+        started.append(served.running)
+        return served
 
     yield start
     emulator_hooks.GATE.set()  # let any held hook thread finish

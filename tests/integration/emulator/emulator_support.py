@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from lex_emulator import LexEmulator, RunningEmulator
+from lex_emulator import BotDeployment, LexEmulator, RunningEmulator
 from tests.bots import HELLO_WORLD
 
 BOT_JSON = HELLO_WORLD  # the frozen HelloWorld (tests/bots), not the user's bot/bot.json
@@ -77,3 +77,20 @@ class Served:
         return self.client.recognize_text(  # type: ignore[no-any-return]
             botId=BOT_ID, botAliasId=ALIAS_ID, localeId=locale, sessionId=session, text=text, **extra
         )
+
+
+def start_served(*, definition_path: Path = BOT_JSON, code_hook: Any = HOOK, **options: Any) -> Served:
+    """A LexEmulator (`options`) serving `definition_path` as HelloWorldBot's `live` alias on
+    127.0.0.1:0; the caller shuts `running` down."""
+    emulator = LexEmulator(**options)
+    emulator.add_bot(
+        BotDeployment(
+            bot_id=BOT_ID,
+            alias_id=ALIAS_ID,
+            alias_name="live",
+            bot_name="HelloWorldBot",
+            definition_path=definition_path,
+            code_hook=code_hook,
+        )
+    )
+    return Served(emulator, emulator.serve(host="127.0.0.1", port=0))

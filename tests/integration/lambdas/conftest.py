@@ -3,7 +3,6 @@ fresh container, and the handlers' structured log output (helpers live in lambda
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,21 +10,15 @@ import pytest
 
 import lambda_chatgpt.handler as fallback_handler
 import lambda_lex.handler as chat_handler
+from tests.aws_offline import offline_aws_env
+from tests.fakes.openai_server import FakeOpenAIServer
 from tests.integration.lambdas.lambda_support import LogCapture
 
 
 @pytest.fixture
 def aws_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Dummy credentials and a region; no profile, config file or instance metadata is ever consulted."""
-    for name in list(os.environ):
-        if name.startswith("AWS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    offline_aws_env(monkeypatch, tmp_path)
 
 
 @pytest.fixture
@@ -85,3 +78,18 @@ def chat_logs() -> Iterator[LogCapture]:
 def fallback_logs() -> Iterator[LogCapture]:
     """The fallback handler's JSON log lines."""
     yield from _capture(fallback_handler.logger)
+
+
+@pytest.fixture(scope="module")
+def llm_server() -> Iterator[FakeOpenAIServer]:
+    """A fake chat-completions server on 127.0.0.1, one per test module."""
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_llm(llm_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAIServer:
+    """The module's fake server, reset, with the fallback's LLM_BASE_URL aimed at it."""
+    llm_server.reset()
+    monkeypatch.setenv("LLM_BASE_URL", llm_server.base_url)
+    return llm_server

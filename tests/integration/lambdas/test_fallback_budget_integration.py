@@ -5,7 +5,6 @@ notice in the user's language with no LLM request at all."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,21 +20,13 @@ pytestmark = pytest.mark.usefixtures("fallback_env")
 USAGE_PER_ANSWER = 2  # what tests/fakes/openai_server reports in every answer's `usage`
 
 
-@pytest.fixture(scope="module")
-def llm_server() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
-
-
 @pytest.fixture
-def llm(llm_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAIServer:
-    llm_server.reset()
-    llm_server.reply = "Clouds are water droplets."
-    monkeypatch.setenv("LLM_BASE_URL", llm_server.base_url)
+def llm(fake_llm: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAIServer:
+    fake_llm.reply = "Clouds are water droplets."
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-budget")
     # A fresh in-process store for each test (local mode shares one per process).
     monkeypatch.setattr(usage_store.port, "_shared_memory_store", None)
-    return llm_server
+    return fake_llm
 
 
 def turn(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,21 +20,13 @@ pytestmark = pytest.mark.usefixtures("fallback_env")
 KEY = "sk-test-integration-key-0001"
 
 
-@pytest.fixture(scope="module")
-def llm_server() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
-
-
 @pytest.fixture
-def llm(llm_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAIServer:
-    llm_server.reset()
-    llm_server.reply = "Amazon Lex builds chatbots."
-    monkeypatch.setenv("LLM_BASE_URL", llm_server.base_url)
+def llm(fake_llm: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAIServer:
+    fake_llm.reply = "Amazon Lex builds chatbots."
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     monkeypatch.setenv("LLM_MODEL", "fake-model")
     monkeypatch.setenv("LLM_MAX_TOKENS", "321")
-    return llm_server
+    return fake_llm
 
 
 def turn(

@@ -31,19 +31,11 @@ def bearer(key: str) -> str:
     return hashlib.sha256(f"Bearer {key}".encode()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def llm_server() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
-
-
 @pytest.fixture
-def llm(llm_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAIServer:
-    llm_server.reset()
-    llm_server.reply = "answer from the model"
-    monkeypatch.setenv("LLM_BASE_URL", llm_server.base_url)
+def llm(fake_llm: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch) -> FakeOpenAIServer:
+    fake_llm.reply = "answer from the model"
     monkeypatch.setenv("LLM_SECRET_NAME", SECRET)
-    return llm_server
+    return fake_llm
 
 
 @pytest.fixture

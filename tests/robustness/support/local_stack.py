@@ -6,7 +6,6 @@ server builds them (`devserver.apigw.proxy_event`), so a case behaves the same h
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,23 +61,6 @@ def served_emulator(
         yield emulator, running
     finally:
         running.shutdown()
-
-
-def offline_aws_env(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
-    """Dummy credentials and region; no profile, config file, endpoint or instance metadata."""
-    values = {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(tmp / "no-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp / "no-credentials"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
-    for name in [n for n in os.environ if n.startswith("AWS_")]:
-        monkeypatch.delenv(name)
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
 
 
 def point_chat_handler_at(monkeypatch: pytest.MonkeyPatch, lex_url: str, **extra: str) -> None:

@@ -100,9 +100,18 @@ class FakeLlm:
         locale: str,
         attributes: Mapping[str, str],
         deadline: Deadline,
+        session_id: str = "",
+        client: str | None = None,
     ) -> str:
         self.calls.append(
-            {"prompt": prompt, "instructions": instructions, "locale": locale, "attributes": dict(attributes)}
+            {
+                "prompt": prompt,
+                "instructions": instructions,
+                "locale": locale,
+                "attributes": dict(attributes),
+                "session_id": session_id,
+                "client": client,
+            }
         )
         if self.error is not None:
             raise self.error

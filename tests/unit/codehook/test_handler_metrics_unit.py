@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lambda_chatgpt import metrics as emf
 from lambda_codehook.router import Router
 from lexhook.testing import make_event
 from tests.unit.codehook.codehook_support import FakeContext, RecordingLog, make_router, write_handlers
-
-
-@pytest.fixture
-def records(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
-    captured: list[dict[str, Any]] = []
-    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
-    emf.set_sink(captured.append)
-    yield captured
-    emf.set_sink(None)
 
 
 def run(tmp_path: Path, body: str, *, remaining_ms: int = 30_000) -> None:
@@ -34,10 +23,10 @@ def dimension_sets(record: dict[str, Any]) -> list[list[str]]:
 
 
 def test_an_answered_call_counts_as_a_call_without_error(
-    tmp_path: Path, records: list[dict[str, Any]]
+    tmp_path: Path, emf_records: list[dict[str, Any]]
 ) -> None:
     run(tmp_path, "return close('Open 8 to 5.')")
-    [record] = records
+    [record] = emf_records
     assert (record["chatbot.handler.calls"], record["chatbot.handler.errors"]) == ([1.0], [0.0])
     assert dimension_sets(record) == [["service"]]
     assert (record["service"], record["intent"], record["invocation_source"]) == (
@@ -56,25 +45,25 @@ def test_an_answered_call_counts_as_a_call_without_error(
     ],
 )
 def test_a_failed_call_is_counted_by_how_it_failed(
-    tmp_path: Path, records: list[dict[str, Any]], body: str, error_type: str, remaining_ms: int
+    tmp_path: Path, emf_records: list[dict[str, Any]], body: str, error_type: str, remaining_ms: int
 ) -> None:
     run(tmp_path, body, remaining_ms=remaining_ms)
-    [record] = records
+    [record] = emf_records
     assert (record["chatbot.handler.errors"], record["error.type"]) == ([1.0], error_type)
     assert dimension_sets(record) == [["error.type", "service"], ["service"]]
 
 
-def test_handlers_that_did_not_load_count_as_not_loaded(records: list[dict[str, Any]]) -> None:
+def test_handlers_that_did_not_load_count_as_not_loaded(emf_records: list[dict[str, Any]]) -> None:
     router = make_router(None, log=RecordingLog())
     broken = Router(router._bot, {}, fallback=router._fallback, llm=None, log=RecordingLog(), broken="bad")
     broken.route(make_event("OrderCoffee"), None)
-    assert [r["error.type"] for r in records] == ["not_loaded"]
+    assert [r["error.type"] for r in emf_records] == ["not_loaded"]
 
 
 def test_intents_without_handlers_and_the_fallback_are_not_handler_calls(
-    tmp_path: Path, records: list[dict[str, Any]]
+    tmp_path: Path, emf_records: list[dict[str, Any]]
 ) -> None:
     router = make_router(write_handlers(tmp_path / "h", {}))
     router.route(make_event("CheckHours", source="FulfillmentCodeHook"), FakeContext())
     router.route(make_event("FallbackIntent"), FakeContext())
-    assert records == []
+    assert emf_records == []

@@ -205,6 +205,8 @@ def test_ask_llm_reaches_the_llm_with_the_locale_and_memory(tmp_path: Path) -> N
             "instructions": "be brief",
             "locale": "ko_KR",
             "attributes": {"llmHistory": "remembered"},
+            "session_id": event["sessionId"],
+            "client": None,
         }
     ]
 

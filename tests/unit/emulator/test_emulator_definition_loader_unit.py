@@ -1,4 +1,5 @@
-"""Loading bot/bot.json: what the emulator implements, what it accepts as harmless, and clear refusals."""
+"""Loading HelloWorld (the frozen copy in tests/bots): what the emulator implements, what it accepts as
+harmless, and clear refusals."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from lex_emulator.definition_loader import load_bot_definition, parse_bot_definition
 from lex_emulator.errors import BotDefinitionError
 from tests.bots import HELLO_WORLD
+from tests.unit.emulator.refused_values import KENDRA, QNA, S3_BOT_FILE, WAIT_AND_CONTINUE_ON
 
 BOT_JSON = HELLO_WORLD
 BASE: dict[str, Any] = json.loads(BOT_JSON.read_text(encoding="utf-8"))
@@ -87,23 +89,6 @@ def field_path(keys: tuple[Any, ...]) -> str:
     for key in keys:
         path += f"[{key}]" if isinstance(key, int) else (f".{key}" if path else key)
     return path
-
-
-# Values AWS::Lex::Bot's schema accepts (the loader checks it first), for features the emulator refuses.
-S3_BOT_FILE = {"S3Bucket": "bot-imports", "S3ObjectKey": "bot.zip"}
-KENDRA = {"KendraIndex": "arn:aws:kendra:us-east-1:123456789012:index/faq-index"}
-QNA = {
-    "BedrockModelConfiguration": {
-        "ModelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
-    },
-    "DataSourceConfiguration": {
-        "BedrockKnowledgeStoreConfiguration": {
-            "BedrockKnowledgeBaseArn": "arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678"
-        }
-    },
-}
-_WAIT = {"MessageGroupsList": [{"Message": {"PlainTextMessage": {"Value": "Take your time."}}}]}
-WAIT_AND_CONTINUE_ON = {"IsActive": True, "WaitingResponse": _WAIT, "ContinueResponse": _WAIT}
 
 
 # (where to set, the value, the extra path inside the value that the error names)

@@ -22,6 +22,21 @@ ORDER = intent(
     },
 )
 
+# ORDER with an elicitation code hook (label "count") on its Count slot.
+ORDER_WITH_COUNT_HOOK = {
+    **ORDER,
+    "Slots": [
+        slot(
+            "Count",
+            "How many pizzas?",
+            SlotCaptureSetting={
+                "ElicitationCodeHook": {"EnableCodeHookInvocation": True, "InvocationLabel": "count"}
+            },
+        ),
+        ORDER["Slots"][1],
+    ],
+}
+
 
 def test_an_enabled_dialog_code_hook_runs_on_every_turn_and_delegate_lets_lex_pick_the_next_step() -> None:
     conversation = Conversation(bot(ORDER), hook=lambda event, context: delegate(event))
@@ -220,20 +235,7 @@ def test_a_slot_capture_code_hook_can_be_switched_off_while_the_intent_hook_stay
 
 
 def test_the_elicitation_code_hook_runs_between_attempts_with_the_retry_number() -> None:
-    checked = {
-        **ORDER,
-        "Slots": [
-            slot(
-                "Count",
-                "How many pizzas?",
-                SlotCaptureSetting={
-                    "ElicitationCodeHook": {"EnableCodeHookInvocation": True, "InvocationLabel": "count"}
-                },
-            ),
-            ORDER["Slots"][1],
-        ],
-    }
-    conversation = Conversation(bot(checked), hook=lambda event, context: delegate(event))
+    conversation = Conversation(bot(ORDER_WITH_COUNT_HOOK), hook=lambda event, context: delegate(event))
 
     conversation.say("I want pizza")
     retry = conversation.say("lots")
@@ -332,19 +334,6 @@ def test_an_elicitation_hooks_elicit_slot_message_replaces_the_slots_own_prompt(
     # SlotCaptureSetting.ElicitationCodeHook runs when Lex does not capture a value; a Lambda's
     # ElicitSlot with messages is what Lex says ("AWS Lambda response format for Lex V2": without
     # messages Lex uses the bot's own prompt) - one or the other, never both.
-    checked = {
-        **ORDER,
-        "Slots": [
-            slot(
-                "Count",
-                "How many pizzas?",
-                SlotCaptureSetting={
-                    "ElicitationCodeHook": {"EnableCodeHookInvocation": True, "InvocationLabel": "count"}
-                },
-            ),
-            ORDER["Slots"][1],
-        ],
-    }
 
     def hook(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if event.get("invocationLabel") != "count":
@@ -359,7 +348,7 @@ def test_an_elicitation_hooks_elicit_slot_message_replaces_the_slots_own_prompt(
             answer["messages"] = [{"contentType": "PlainText", "content": "Say a number, like 2."}]
         return answer
 
-    conversation = Conversation(bot(checked), hook=hook)
+    conversation = Conversation(bot(ORDER_WITH_COUNT_HOOK), hook=hook)
     conversation.say("I want pizza")
     retry = conversation.say("lots")
 

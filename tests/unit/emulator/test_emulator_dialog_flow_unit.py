@@ -403,17 +403,20 @@ def test_a_condition_on_a_multi_value_slot_compares_the_comma_joined_values() ->
     assert answer("ham") == ["Noted."]
 
 
+# For intent switching: tickets with one slot, and an intent that only answers.
+SWITCH_TICKETS = intent("BuyTickets", ["buy tickets"], [slot("Count", "How many tickets?")])
+CANCEL = intent(
+    "Cancel",
+    ["cancel my order"],
+    FulfillmentCodeHook={
+        "Enabled": False,
+        "PostFulfillmentStatusSpecification": {"SuccessResponse": say("Cancelled.")},
+    },
+)
+
+
 def test_an_utterance_of_another_intent_during_elicitation_switches_intent() -> None:
-    tickets = intent("BuyTickets", ["buy tickets"], [slot("Count", "How many tickets?")])
-    cancel = intent(
-        "Cancel",
-        ["cancel my order"],
-        FulfillmentCodeHook={
-            "Enabled": False,
-            "PostFulfillmentStatusSpecification": {"SuccessResponse": say("Cancelled.")},
-        },
-    )
-    conversation = Conversation(bot(tickets, cancel))
+    conversation = Conversation(bot(SWITCH_TICKETS, CANCEL))
     conversation.say("buy tickets")
 
     switched = conversation.say("cancel my order")
@@ -426,21 +429,12 @@ def test_an_utterance_of_another_intent_during_elicitation_switches_intent() -> 
 def test_a_slot_answer_that_says_another_intents_sample_within_more_words_switches() -> None:
     # The guide names no rule for intent switching; ours: no value for the slot, the best
     # interpretation is another intent, and the input says one of its samples (two words or more).
-    tickets = intent("BuyTickets", ["buy tickets"], [slot("Count", "How many tickets?")])
-    cancel = intent(
-        "Cancel",
-        ["cancel my order"],
-        FulfillmentCodeHook={
-            "Enabled": False,
-            "PostFulfillmentStatusSpecification": {"SuccessResponse": say("Cancelled.")},
-        },
-    )
 
     def cancel_first(text: str, resolver: object) -> list[Ranked]:  # an NLU's best guess
         best = "BuyTickets" if text == "buy tickets" else "Cancel"
         return [Ranked(best, 0.7), Ranked("FallbackIntent", None)]
 
-    conversation = Conversation(bot(tickets, cancel))
+    conversation = Conversation(bot(SWITCH_TICKETS, CANCEL))
     conversation.runtime._ranker.rank = cancel_first  # type: ignore[method-assign]
     conversation.say("buy tickets")
 
@@ -448,7 +442,7 @@ def test_a_slot_answer_that_says_another_intents_sample_within_more_words_switch
 
     assert texts(switched) == ["Cancelled."]
     assert switched.session_state["intent"]["name"] == "Cancel"
-    stays = Conversation(bot(tickets, cancel))
+    stays = Conversation(bot(SWITCH_TICKETS, CANCEL))
     stays.runtime._ranker.rank = cancel_first  # type: ignore[method-assign]
     stays.say("buy tickets")
     kept = stays.say("my order is large")  # the best guess, but none of Cancel's samples said

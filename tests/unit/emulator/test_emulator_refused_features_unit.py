@@ -14,6 +14,7 @@ from lex_emulator.definition_loader import parse_bot_definition
 from lex_emulator.errors import BotDefinitionError
 from lex_emulator.refused import REFUSED_FEATURES
 from tests.bots import HELLO_WORLD
+from tests.unit.emulator.refused_values import KENDRA, QNA, S3_BOT_FILE, WAIT_AND_CONTINUE_ON
 
 BASE: dict[str, Any] = json.loads(HELLO_WORLD.read_text("utf-8"))
 
@@ -36,23 +37,6 @@ def _condition(d: dict[str, Any]) -> None:
             "DefaultBranch": {},
         }
     }
-
-
-# Values AWS::Lex::Bot's schema accepts (the loader checks it first), for features the emulator refuses.
-S3_BOT_FILE = {"S3Bucket": "bot-imports", "S3ObjectKey": "bot.zip"}
-KENDRA = {"KendraIndex": "arn:aws:kendra:us-east-1:123456789012:index/faq-index"}
-QNA = {
-    "BedrockModelConfiguration": {
-        "ModelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
-    },
-    "DataSourceConfiguration": {
-        "BedrockKnowledgeStoreConfiguration": {
-            "BedrockKnowledgeBaseArn": "arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678"
-        }
-    },
-}
-_WAIT = {"MessageGroupsList": [{"Message": {"PlainTextMessage": {"Value": "Take your time."}}}]}
-WAIT_AND_CONTINUE_ON = {"IsActive": True, "WaitingResponse": _WAIT, "ContinueResponse": _WAIT}
 
 
 WAIT_AND_CONTINUE = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,24 +12,14 @@ from lambda_lex import handler as chat_handler
 from lambda_lex import metrics
 
 
-@pytest.fixture
-def records(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
-    captured: list[dict[str, Any]] = []
-    monkeypatch.setenv("METRICS_NAMESPACE", "ChatbotUnitTest")
-    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
-    metrics.set_sink(captured.append)
-    yield captured
-    metrics.set_sink(None)
-
-
 def directive(record: dict[str, Any]) -> dict[str, Any]:
     [found] = record["_aws"]["CloudWatchMetrics"]
     return dict(found)
 
 
-def test_a_turn_is_counted_by_locale_and_source_and_in_total(records: list[dict[str, Any]]) -> None:
+def test_a_turn_is_counted_by_locale_and_source_and_in_total(emf_records: list[dict[str, Any]]) -> None:
     metrics.record_turn(locale="ko_KR", source="handler", intent="OrderCoffee")
-    [record] = records
+    [record] = emf_records
     assert directive(record)["Namespace"] == "ChatbotUnitTest"
     assert sorted(map(sorted, directive(record)["Dimensions"])) == [
         ["locale", "service", "source"],
@@ -40,14 +29,14 @@ def test_a_turn_is_counted_by_locale_and_source_and_in_total(records: list[dict[
     assert (record["chatbot.turns"], record["chatbot.turns.fallback"]) == ([1.0], [0.0])
 
 
-def test_a_fallback_intent_turn_counts_as_a_fallback_turn(records: list[dict[str, Any]]) -> None:
+def test_a_fallback_intent_turn_counts_as_a_fallback_turn(emf_records: list[dict[str, Any]]) -> None:
     metrics.record_turn(locale="en_US", source="notice", intent="FallbackIntent")
-    assert records[0]["chatbot.turns.fallback"] == [1.0]
+    assert emf_records[0]["chatbot.turns.fallback"] == [1.0]
 
 
-def test_an_error_answer_is_counted_by_its_code(records: list[dict[str, Any]]) -> None:
+def test_an_error_answer_is_counted_by_its_code(emf_records: list[dict[str, Any]]) -> None:
     metrics.record_error("throttled")
-    [record] = records
+    [record] = emf_records
     assert sorted(map(sorted, directive(record)["Dimensions"])) == [["error.type", "service"], ["service"]]
     assert (record["error.type"], record["chatbot.chat.errors"]) == ("throttled", [1.0])
     assert {"Name": "chatbot.chat.errors", "Unit": "Count"} in directive(record)["Metrics"]
@@ -60,11 +49,11 @@ def test_the_namespace_defaults_to_the_default_stack_name(monkeypatch: pytest.Mo
 
 
 def test_powertools_switch_turns_metrics_off(
-    records: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+    emf_records: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
     metrics.record_turn(locale="en_US", source="lex", intent="HelloWorld")
-    assert records == []
+    assert emf_records == []
 
 
 def test_without_a_sink_the_record_is_one_json_line_on_stdout(
@@ -86,7 +75,7 @@ def test_a_failing_sink_is_logged_and_does_not_raise(
     monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
     metrics.set_sink(broken)
     try:
-        with caplog.at_level(logging.WARNING, logger="lambda_lex.metrics"):
+        with caplog.at_level(logging.WARNING, logger="chat_metrics"):
             metrics.record_turn(locale="en_US", source="lex", intent=None)
     finally:
         metrics.set_sink(None)
@@ -94,7 +83,7 @@ def test_a_failing_sink_is_logged_and_does_not_raise(
 
 
 def test_a_rejected_request_is_counted_and_answered_even_when_metrics_fail(
-    monkeypatch: pytest.MonkeyPatch, records: list[dict[str, Any]]
+    monkeypatch: pytest.MonkeyPatch, emf_records: list[dict[str, Any]]
 ) -> None:
     for name, value in {"BOT_ID": "BOT1234567", "BOT_ALIAS_ID": "ALIAS12345", "BOT_LOCALES": "en_US"}.items():
         monkeypatch.setenv(name, value)
@@ -109,7 +98,7 @@ def test_a_rejected_request_is_counted_and_answered_even_when_metrics_fail(
     try:
         event = {"httpMethod": "POST", "path": "/chat", "body": "{not json", "headers": {}}
         assert chat_handler.handler(event, None)["statusCode"] == 400
-        assert [r["error.type"] for r in records] == ["invalid_json"]
+        assert [r["error.type"] for r in emf_records] == ["invalid_json"]
 
         def broken(record: dict[str, Any]) -> None:
             raise RuntimeError("sink down")

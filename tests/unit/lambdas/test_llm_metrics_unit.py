@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -22,16 +22,6 @@ from lambda_chatgpt.llm import (
     TokenUsage,
 )
 from lambda_chatgpt.openai_provider import OpenAIChatProvider, usage_of
-
-
-@pytest.fixture
-def records(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
-    captured: list[dict[str, Any]] = []
-    monkeypatch.setenv("METRICS_NAMESPACE", "ChatbotUnitTest")
-    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
-    metrics.set_sink(captured.append)
-    yield captured
-    metrics.set_sink(None)
 
 
 class ScriptedProvider:
@@ -63,15 +53,15 @@ def metered_call(provider: Any, clock_step: float = 1.5) -> str:
     return metered.complete([Message("user", "hi")], Deadline.for_turn(5.0, None))
 
 
-def by_metric(records: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
-    return [r for r in records if name in r]
+def by_metric(emf_records: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    return [r for r in emf_records if name in r]
 
 
 def test_an_answered_call_records_outcome_duration_and_time_to_first_token(
-    records: list[dict[str, Any]],
+    emf_records: list[dict[str, Any]],
 ) -> None:
     assert metered_call(ScriptedProvider(usage=TokenUsage(40, 9))) == "an answer"
-    [call] = by_metric(records, "chatbot.llm.calls")
+    [call] = by_metric(emf_records, "chatbot.llm.calls")
     dims = sorted(map(sorted, call["_aws"]["CloudWatchMetrics"][0]["Dimensions"]))
     assert dims == [
         ["gen_ai.request.model", "gen_ai.system", "outcome", "service"],
@@ -87,19 +77,19 @@ def test_an_answered_call_records_outcome_duration_and_time_to_first_token(
     assert call["gen_ai.operation.name"] == "chat"
 
 
-def test_tokens_are_recorded_by_type(records: list[dict[str, Any]]) -> None:
+def test_tokens_are_recorded_by_type(emf_records: list[dict[str, Any]]) -> None:
     metered_call(ScriptedProvider(usage=TokenUsage(40, 9)))
     tokens = {
         r["gen_ai.token.type"]: r["gen_ai.client.token.usage"]
-        for r in by_metric(records, "gen_ai.client.token.usage")
+        for r in by_metric(emf_records, "gen_ai.client.token.usage")
     }
     assert tokens == {"input": [40.0], "output": [9.0]}
 
 
-def test_a_provider_without_usage_records_no_tokens(records: list[dict[str, Any]]) -> None:
+def test_a_provider_without_usage_records_no_tokens(emf_records: list[dict[str, Any]]) -> None:
     metered_call(ScriptedProvider(usage=None))
-    assert by_metric(records, "gen_ai.client.token.usage") == []
-    assert len(by_metric(records, "chatbot.llm.calls")) == 1
+    assert by_metric(emf_records, "gen_ai.client.token.usage") == []
+    assert len(by_metric(emf_records, "chatbot.llm.calls")) == 1
 
 
 @pytest.mark.parametrize(
@@ -113,19 +103,19 @@ def test_a_provider_without_usage_records_no_tokens(records: list[dict[str, Any]
     ],
 )
 def test_a_failed_call_is_counted_by_outcome_and_reraised(
-    records: list[dict[str, Any]], error: LlmError, outcome: str
+    emf_records: list[dict[str, Any]], error: LlmError, outcome: str
 ) -> None:
     with pytest.raises(type(error)):
         metered_call(ScriptedProvider(error=error))
-    [call] = records
+    [call] = emf_records
     assert (call["outcome"], call["error.type"]) == (outcome, error.kind)
     assert "chatbot.llm.time_to_first_token" not in call
     assert call["gen_ai.client.operation.duration"] == [1.5]
 
 
-def test_bedrock_is_named_as_otel_names_it(records: list[dict[str, Any]]) -> None:
+def test_bedrock_is_named_as_otel_names_it(emf_records: list[dict[str, Any]]) -> None:
     metrics.record_llm_call(provider="bedrock", model="amazon.nova-lite-v1:0", kind="answered", seconds=0.4)
-    assert records[0]["gen_ai.system"] == "aws.bedrock"
+    assert emf_records[0]["gen_ai.system"] == "aws.bedrock"
 
 
 def test_openai_usage_fields_are_read() -> None:
