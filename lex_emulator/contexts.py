@@ -5,14 +5,14 @@ only while all of them are active; an intent's output contexts become active whe
 carrying the intent's slot values as context attributes, and stay active for ``TurnsToLive`` turns
 or ``TimeToLiveInSeconds`` seconds, whichever ends first. "Using default slot values": before a slot
 is elicited, its ``DefaultValueSpecification`` is tried in order: ``#context.slot`` (an attribute of
-an active context), ``[attribute]`` (a session attribute) or a literal value; the first that exists
-fills the slot.
+an active context), ``[attribute]`` (a session attribute), ``<attribute>`` (a request attribute of
+this request) or a literal value; the first that exists fills the slot.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .definition import IntentDef, OutputContextDef
@@ -21,6 +21,7 @@ from .state import IntentState
 
 _CONTEXT_REFERENCE = re.compile(r"^#([0-9A-Za-z_-]+)\.([0-9A-Za-z_-]+)$")
 _SESSION_REFERENCE = re.compile(r"^\[(.+)\]$")
+_REQUEST_REFERENCE = re.compile(r"^<(.+)>$")
 
 
 def active_names(session: Session) -> set[str]:
@@ -93,12 +94,19 @@ def recognisable(intent: IntentDef, active: set[str]) -> bool:
     return all(name in active for name in intent.input_contexts)
 
 
-def default_value(candidates: tuple[str, ...], session: Session, resolve: Callable[[str], Any]) -> Any:
+def default_value(
+    candidates: tuple[str, ...],
+    session: Session,
+    resolve: Callable[[str], Any],
+    *,
+    request_attributes: Mapping[str, str] | None = None,
+) -> Any:
     """The first default that exists, resolved by ``resolve`` (text -> slot value or None)."""
     for candidate in candidates:
         text: str | None
         context_ref = _CONTEXT_REFERENCE.match(candidate)
         session_ref = _SESSION_REFERENCE.match(candidate)
+        request_ref = _REQUEST_REFERENCE.match(candidate)
         if context_ref:
             text = None
             for context in session.active_contexts:
@@ -106,6 +114,8 @@ def default_value(candidates: tuple[str, ...], session: Session, resolve: Callab
                     text = (context.get("contextAttributes") or {}).get(context_ref.group(2))
         elif session_ref:
             text = session.attributes.get(session_ref.group(1))
+        elif request_ref:
+            text = (request_attributes or {}).get(request_ref.group(1))
         else:
             text = candidate
         if text:

@@ -230,18 +230,44 @@ class DialogFlow(CodeHookCalls):
         """A newly recognised (or started) intent: its initial response, then the flow."""
         definition = self._intent_def(intent.name)
         session.intent = intent
+        self._fill_defaults(turn, session, intent)
         initial = definition.initial
         hook = self._point_hook(definition, initial.code_hook if initial else None)
         self._run_outcome(turn, session, initial.outcome if initial else None, hook=hook)
 
-    def _next_slot(self, session: Session, intent: IntentState, *, fill_defaults: bool) -> SlotDef | None:
+    def _fill_defaults(self, turn: Turn, session: Session, intent: IntentState) -> None:
+        """Lex V2 guide, "Using default slot values": when the intent is recognised, each empty slot
+        with defaults takes the first that exists (a request attribute lives for its request only).
+        A slot still empty is tried again when it is next to elicit."""
+        for slot in self._intent_def(intent.name).slots:
+            if slot.defaults and intent.slots.get(slot.name) is None:
+                value = contexts.default_value(
+                    slot.defaults,
+                    session,
+                    self._default_resolver(intent.name, slot),
+                    request_attributes=turn.request_attributes,
+                )
+                if value is not None:
+                    intent.slots[slot.name] = value
+
+    def _next_slot(
+        self,
+        session: Session,
+        intent: IntentState,
+        *,
+        fill_defaults: bool,
+        request_attributes: dict[str, str] | None = None,
+    ) -> SlotDef | None:
         definition = self._intent_def(intent.name)
         for slot in definition.slots:
             if not slot.required or intent.slots.get(slot.name) is not None:
                 continue
             if fill_defaults and slot.defaults:
                 value = contexts.default_value(
-                    slot.defaults, session, self._default_resolver(intent.name, slot)
+                    slot.defaults,
+                    session,
+                    self._default_resolver(intent.name, slot),
+                    request_attributes=request_attributes,
                 )
                 if value is not None:
                     intent.slots[slot.name] = value
@@ -255,10 +281,14 @@ class DialogFlow(CodeHookCalls):
 
         return resolve
 
-    def proposed(self, session: Session, intent: IntentState) -> Proposed | None:
+    def proposed(
+        self, session: Session, intent: IntentState, request_attributes: dict[str, str] | None = None
+    ) -> Proposed | None:
         """What `_advance` would do next, as ``proposedNextState`` (None when that is fulfilment)."""
         definition = self._intent_def(intent.name)
-        slot = self._next_slot(session, intent.copy(), fill_defaults=True)
+        slot = self._next_slot(
+            session, intent.copy(), fill_defaults=True, request_attributes=request_attributes
+        )
         if slot is not None:
             return Proposed(ELICIT_SLOT, slot.name)
         confirmation = definition.confirmation
@@ -276,7 +306,9 @@ class DialogFlow(CodeHookCalls):
             session.dialog_action = DialogAction(CLOSE)
             return
         definition = self._intent_def(intent.name)
-        slot = self._next_slot(session, intent, fill_defaults=True)
+        slot = self._next_slot(
+            session, intent, fill_defaults=True, request_attributes=turn.request_attributes
+        )
         if slot is not None:
             self._elicit(turn, session, slot)
             return

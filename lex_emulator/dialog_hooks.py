@@ -57,7 +57,9 @@ class CodeHookCalls:
     def _say(self, turn: Turn, spec: ResponseSpec | PromptSpec | None, intent: IntentState) -> None:
         raise NotImplementedError
 
-    def proposed(self, session: Session, intent: IntentState) -> Proposed | None:
+    def proposed(
+        self, session: Session, intent: IntentState, request_attributes: dict[str, str] | None = None
+    ) -> Proposed | None:
         raise NotImplementedError
 
     def _run_outcome(
@@ -148,7 +150,7 @@ class CodeHookCalls:
             intent,
             DIALOG_CODE_HOOK,
             label=hook.label,
-            proposed=proposed or self.proposed(session, intent),
+            proposed=proposed or self.proposed(session, intent, turn.request_attributes),
         )
         answer = self._checked(outcome)
         if isinstance(answer, str):

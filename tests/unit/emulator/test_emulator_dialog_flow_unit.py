@@ -276,6 +276,54 @@ def test_default_values_from_a_session_attribute_or_a_literal() -> None:
     assert state(literal)[0] == "Close"
 
 
+def test_a_default_in_angle_brackets_is_a_request_attribute_of_this_request() -> None:
+    # "Using default slot values": Request attributes - <attribute-name>. Without the attribute the
+    # source is skipped and the slot is elicited (the brackets are never a literal value).
+    defaults = {"DefaultValueList": [{"DefaultValue": "<seats>"}]}
+    tickets = intent(
+        "BuyTickets",
+        ["buy tickets"],
+        [slot("Count", "How many tickets?", DefaultValueSpecification=defaults)],
+        DialogCodeHook={"Enabled": True},
+    )
+    events: list[dict[str, Any]] = []
+
+    def hook(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        events.append(event)
+        current = event["sessionState"]["intent"]
+        return {"sessionState": {"dialogAction": {"type": "Delegate"}, "intent": current}}
+
+    sent = Conversation(bot(tickets), hook=hook).say("buy tickets", request_attributes={"seats": "3"})
+    assert "proposedNextState" not in events[-1]  # the default fills the slot: nothing to elicit
+    missing = Conversation(bot(tickets), hook=hook).say("buy tickets")
+
+    assert slot_value(sent, "Count") == "3"
+    assert state(sent)[0] == "Close"
+    assert slot_value(missing, "Count") is None
+    assert texts(missing) == ["How many tickets?"]
+    assert events[-1]["proposedNextState"]["dialogAction"] == {"type": "ElicitSlot", "slotToElicit": "Count"}
+
+
+def test_defaults_are_taken_when_the_intent_is_recognised_for_every_slot() -> None:
+    # "When the intent is recognized, the slot ... has its value set": a request attribute sent with
+    # the first request fills a slot elicited later, though later requests do not carry it.
+    defaults = {"DefaultValueList": [{"DefaultValue": "<seats>"}]}
+    tickets = intent(
+        "BuyTickets",
+        ["buy tickets"],
+        [slot("Row", "Which row?"), slot("Count", "How many tickets?", DefaultValueSpecification=defaults)],
+    )
+    conversation = Conversation(bot(tickets))
+
+    first = conversation.say("buy tickets", request_attributes={"seats": "4"})
+    second = conversation.say("12")
+
+    assert texts(first) == ["Which row?"]
+    assert slot_value(first, "Count") == "4"
+    assert (slot_value(second, "Row"), slot_value(second, "Count")) == ("12", "4")
+    assert state(second)[0] == "Close"
+
+
 def test_a_multi_value_slot_takes_a_list() -> None:
     # "Using multiple values in a slot": shape List, one value per item.
     toppings = {
