@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -100,12 +99,20 @@ def test_a_value_set_after_a_not_configured_turn_works_on_the_next_turn(
 def test_the_key_is_cached_for_the_ttl_then_read_again(
     secrets, llm: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SECRET_TTL_SECONDS", "0.4")
+    # A clock the test moves, so a slow turn on a busy machine cannot spend the TTL by itself.
+    now = [1000.0]
+    monkeypatch.setattr(
+        "lambda_chatgpt.wiring.SecretsManagerKey",
+        functools.partial(SecretsManagerKey, clock=lambda: now[0]),
+    )
+    monkeypatch.setenv("SECRET_TTL_SECONDS", "60")
+    fallback_handler.reset_container()
     secrets.create_secret(Name=SECRET, SecretString="sk-old")
     turn()
     secrets.put_secret_value(SecretId=SECRET, SecretString="sk-rotated")
+    now[0] += 59.0
     turn()
-    time.sleep(0.5)
+    now[0] += 2.0
     turn()
     assert [r.authorization_sha256 for r in llm.requests] == [
         bearer("sk-old"),
