@@ -8,13 +8,11 @@ in it like any other.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Mapping
 
-from usage_store import UsageStoreError
-
 from . import token_usage
+from .budget import charge_answer, spent_budget
 from .codehook import clean_text
 from .deadline import Deadline
 from .fallback import system_message
@@ -66,20 +64,13 @@ def ask_llm(
     conversation = alternating([*recent, Message("user", clean_text(text))])
     system = system_message((instructions or "").strip() or app.settings.system_prompt, locale)
     messages = [system, *conversation]
-    budget = app.budget if app.budget.limits.enabled else None
-    if budget is not None:
-        try:
-            spent = budget.exhausted(session_id, client)
-        except UsageStoreError:
-            spent = None  # as for the fallback: an unreadable store does not stop the turn
-        if spent is not None:
-            raise LlmBudgetSpentError(f"{spent} budget spent")
+    spent, _note = spent_budget(app.budget, session_id, client)
+    if spent is not None:
+        raise LlmBudgetSpentError(f"{spent} budget spent")
     with token_usage.metering() as meter:
         answer = clean_text(app.provider.complete(messages, deadline)).strip()
-    if budget is not None:
-        tokens = meter.total
-        if tokens is None:
-            tokens = token_usage.estimate_tokens([*(m.content for m in messages), answer])
-        with contextlib.suppress(UsageStoreError):  # counted best effort, as for the fallback
-            budget.charge(session_id, client, tokens)
+    tokens = meter.total
+    if tokens is None:
+        tokens = token_usage.estimate_tokens([*(m.content for m in messages), answer])
+    charge_answer(app.budget, session_id, client, tokens)
     return answer

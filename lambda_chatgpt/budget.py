@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from usage_store import UsageStore, store_from_env
+from usage_store import UsageStore, UsageStoreError, store_from_env
 
 from .settings import SettingsError
 
@@ -112,3 +112,28 @@ class TokenBudget:
     def _client_key(self, client: str) -> str:
         day = time.strftime("%Y-%m-%d", time.gmtime(self._clock()))
         return f"client#{client}#{day}"
+
+
+def spent_budget(
+    budget: TokenBudget | None, session_id: str, client: str | None
+) -> tuple[Exhausted | None, str | None]:
+    """Which budget of the call is spent (None with budgets off), and a note for the log when the
+    store could not be read: an unreadable store lets the call through."""
+    if budget is None or not budget.limits.enabled:
+        return None, None
+    try:
+        return budget.exhausted(session_id, client), None
+    except UsageStoreError as error:
+        return None, f"budget not checked: {error}"
+
+
+def charge_answer(budget: TokenBudget | None, session_id: str, client: str | None, tokens: int) -> str | None:
+    """Charge an answered call's tokens when budgets are on; a note for the log when the store
+    failed (the answer stands: counting is best effort)."""
+    if budget is None or not budget.limits.enabled:
+        return None
+    try:
+        budget.charge(session_id, client, tokens)
+    except UsageStoreError as error:
+        return f"tokens not counted: {error}"
+    return None

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from usage_store import UsageStoreError
-
 from . import token_usage
-from .budget import CLIENT_ATTRIBUTE, TokenBudget
+from .budget import CLIENT_ATTRIBUTE, TokenBudget, charge_answer, spent_budget
 from .codehook import Turn, clean_text
 from .deadline import Deadline
 from .llm import LlmError, LlmProvider, Message
@@ -62,15 +60,10 @@ def answer_turn(
     recent = alternating(history[-history_limit:]) if history_limit > 0 else []
     messages = [system_message(system_prompt, turn.locale), *recent, Message("user", question)]
     client = turn.request_attributes.get(CLIENT_ATTRIBUTE) or None
-    budget_note = None
-    if budget is not None and budget.limits.enabled:
-        try:
-            spent = budget.exhausted(turn.session_id, client)
-        except UsageStoreError as error:
-            spent, budget_note = None, f"budget not checked: {error}"
-        if spent is not None:
-            text = say(f"budget_{spent}", turn.locale)
-            return Outcome([text], dict(turn.attributes), "budget_spent", f"{spent} budget spent")
+    spent, budget_note = spent_budget(budget, turn.session_id, client)
+    if spent is not None:
+        text = say(f"budget_{spent}", turn.locale)
+        return Outcome([text], dict(turn.attributes), "budget_spent", f"{spent} budget spent")
     try:
         with token_usage.metering() as meter:
             answer = clean_text(provider.complete(messages, deadline))
@@ -88,11 +81,7 @@ def answer_turn(
     tokens = meter.total
     if tokens is None:
         tokens = token_usage.estimate_tokens([*(m.content for m in messages), answer])
-    if budget is not None and budget.limits.enabled:
-        try:
-            budget.charge(turn.session_id, client, tokens)
-        except UsageStoreError as error:
-            budget_note = f"tokens not counted: {error}"
+    budget_note = charge_answer(budget, turn.session_id, client, tokens) or budget_note
     return Outcome(
         contents, attributes, "answered", "", len(recent), memory_note, len(answer), tokens, budget_note
     )
