@@ -177,7 +177,15 @@ def validate_fields(
         raise bad_request("invalid_field_type", 'The field "locale" must be a string.')
     elif locale not in locales:
         raise bad_request("unsupported_locale", f'The field "locale" must be one of: {", ".join(locales)}.')
-    return ChatRequest(text=text, session_id=session_id, locale=locale, session_generated=generated)
+
+    stream = document.get("stream")
+    if stream is None:
+        stream = False
+    elif not isinstance(stream, bool):
+        raise bad_request("invalid_field_type", 'The field "stream" must be true or false.')
+    return ChatRequest(
+        text=text, session_id=session_id, locale=locale, session_generated=generated, stream=stream
+    )
 
 
 def utf16_units(text: str) -> int:
