@@ -18,6 +18,8 @@ from typing import Any
 
 from aws_lambda_powertools.logging.logger import Logger
 
+import answer_store
+
 from . import metrics
 from .chat import converse
 from .client_key import SALT_VARIABLE, client_key
@@ -80,12 +82,25 @@ def _build_container() -> Container:
             min(settings.read_timeout_seconds, SESSION_WRITE_READ_TIMEOUT_SECONDS)
         ),
     )
-    built = Container(settings, gateway)
+    built = Container(settings, gateway, _streaming())
     logger.setLevel(settings.log_level)
     raw_level = os.environ.get("LOG_LEVEL", "").strip()
     if raw_level and raw_level.upper() != settings.log_level:
         logger.warning("LOG_LEVEL is not a log level; using INFO", extra={"log_level": raw_level})
     return built
+
+
+def _streaming() -> Streaming | None:
+    """The answer store's side of /chat, when the environment names a store (issue 11)."""
+    try:
+        store = answer_store.from_env(os.environ)
+        ttl = answer_store.ttl_seconds(os.environ)
+    except ValueError as error:
+        raise SettingsError(f"invalid configuration: {error}") from None
+    if store is None:
+        return None
+    # WIRE(H2): fold_function=conversation_memory.fold_pending once it lands in main.
+    return Streaming(store, ttl_seconds=ttl)
 
 
 def reset_container() -> None:
