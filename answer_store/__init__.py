@@ -5,6 +5,7 @@ answers and conversations are kept. The protocol and records are in `protocol`.
 """
 
 from .embedded import EmbeddedAnswerStore
+from .errors import AnswerStoreError
 from .factory import from_env, reset_shared_store, ttl_seconds
 from .protocol import (
     ACTIVE_STATUSES,
@@ -25,6 +26,7 @@ __all__ = [
     "UNCLAIMED_AFTER_SECONDS",
     "Answer",
     "AnswerStore",
+    "AnswerStoreError",
     "Conversation",
     "EmbeddedAnswerStore",
     "ReadResult",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from typing import cast
 
 from .protocol import AnswerStore
 
@@ -39,7 +38,7 @@ def from_env(environ: Mapping[str, str] = os.environ) -> AnswerStore | None:
             if store is None:
                 from .dynamodb import DynamoDbAnswerStore
 
-                store = _dynamodb_by_table[table] = cast(AnswerStore, DynamoDbAnswerStore(table))
+                store = _dynamodb_by_table[table] = DynamoDbAnswerStore(table)
             return store
     if mode == "embedded":
         with _lock:

@@ -359,3 +359,25 @@ def test_a_negative_cursor_is_refused(store: AnswerStore) -> None:
     answer_id = running_answer(store)
     with pytest.raises(ValueError, match="cursor"):
         store.read(answer_id, -1, 0)
+
+
+def test_racing_creates_in_one_session_leave_one_active_answer(store: AnswerStore) -> None:
+    start = threading.Barrier(3)
+    created: list[str] = []
+    busy: list[str] = []
+
+    def create(n: int) -> None:
+        start.wait()
+        try:
+            created.append(new_answer(store, token=f"tok-{n}"))
+        except SessionBusyError as error:
+            busy.append(error.answer_id)
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert len(created) == 1
+    assert busy == [created[0]] * 2
+    assert store.active_answer("sess-1") == created[0]

@@ -47,3 +47,12 @@ def test_ttl_defaults_to_one_day() -> None:
 def test_a_bad_ttl_is_named(raw: str) -> None:
     with pytest.raises(ValueError, match="CONVERSATION_TTL_SECONDS must be a whole number of seconds > 0"):
         ttl_seconds({"CONVERSATION_TTL_SECONDS": raw})
+
+
+def test_a_table_name_selects_the_dynamodb_store_without_calling_aws() -> None:
+    from answer_store.dynamodb import DynamoDbAnswerStore
+
+    store = from_env({"ANSWER_TABLE_NAME": "chat-answers", "ANSWER_STORE": "embedded"})
+    assert isinstance(store, DynamoDbAnswerStore)
+    assert from_env({"ANSWER_TABLE_NAME": "chat-answers"}) is store
+    assert from_env({"ANSWER_TABLE_NAME": "other-table"}) is not store
