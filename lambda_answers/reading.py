@@ -50,18 +50,10 @@ def notice_for(status: str, error_kind: str | None, locale: str) -> str | None:
     """What a reader shows under an ended answer, in the user's language (None when it is done)."""
     if status == "done":
         return None
-    from lambda_chatgpt import texts  # the fallback's texts, shipped with this Lambda
+    from lambda_chatgpt.texts import answer_notice  # the fallback's texts, shipped with this Lambda
 
     secret_name = os.environ.get("LLM_SECRET_NAME", "").strip() or None
-    answer_notice = getattr(
-        texts, "answer_notice", None
-    )  # WIRE(H2): texts.answer_notice lands with the worker
-    if answer_notice is not None:
-        notice: str | None = answer_notice(status, error_kind, locale, secret_name=secret_name)
-        return notice
-    if status == "stopped":
-        return "답변을 중간에 멈췄어요." if locale.startswith("ko") else "The answer was stopped."
-    return texts.failure_text(error_kind or "unavailable", locale, secret_name=secret_name)
+    return answer_notice(status, error_kind, locale, secret_name=secret_name)
 
 
 def answer_locale(store: AnswerStore, answer_id: str) -> str:

@@ -229,6 +229,6 @@ def _is_last_llm_answer(store: AnswerStore, answer: Answer) -> bool:
 
 
 def _invoke_worker(answer_id: str) -> None:
-    from lambda_chatgpt.worker_invoke import invoke_worker  # type: ignore[import-not-found,unused-ignore]
+    from lambda_chatgpt.worker_invoke import invoke_worker  # boto3 only when a regenerate needs it
 
     invoke_worker(answer_id)

@@ -19,6 +19,7 @@ from typing import Any
 from aws_lambda_powertools.logging.logger import Logger
 
 import answer_store
+import conversation_memory
 
 from . import metrics
 from .chat import converse
@@ -99,8 +100,7 @@ def _streaming() -> Streaming | None:
         raise SettingsError(f"invalid configuration: {error}") from None
     if store is None:
         return None
-    # WIRE(H2): fold_function=conversation_memory.fold_pending once it lands in main.
-    return Streaming(store, ttl_seconds=ttl)
+    return Streaming(store, ttl_seconds=ttl, fold_function=conversation_memory.fold_pending)
 
 
 def reset_container() -> None:
