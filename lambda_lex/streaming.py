@@ -116,11 +116,17 @@ class Streaming:
     def __post_init__(self) -> None:
         self.opened = OpenedSessions(max_age=max(1.0, min(self.ttl_seconds / 2, 3600.0)))
 
-    def check_idle(self, session_id: str) -> None:
-        """Raise AnswerBusyError when the session has an answer still being written."""
-        active = self.store.active_answer(session_id)
+    def check_idle(self, session_id: str) -> str | None:
+        """Raise AnswerBusyError when the session has an answer still being written. A store that
+        cannot answer lets the turn through (the code hook's create() still refuses a second
+        active answer): the problem is returned, for the log."""
+        try:
+            active = self.store.active_answer(session_id)
+        except Exception as error:  # best effort: an unreachable store must not take /chat down
+            return f"{type(error).__name__}: {error}"
         if active:
             raise AnswerBusyError(active)
+        return None
 
     def fold(self, locale: str) -> PendingFold | None:
         """The memory fold for a turn in `locale`. A failed store read leaves the attributes as they

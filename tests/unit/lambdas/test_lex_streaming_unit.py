@@ -303,6 +303,18 @@ def test_a_failing_store_never_fails_the_turn_and_says_why() -> None:
     assert reply.store_error == "RuntimeError: the table is not there"
 
 
+def test_a_store_that_cannot_say_whether_the_session_is_busy_lets_the_turn_through() -> None:
+    class Unreachable(RecordingStore):
+        def active_answer(self, session_id: str) -> str | None:
+            raise TimeoutError("read timed out")
+
+    lex = RecordingLex(lex_turn("Hello there!"))
+    reply = chat(lex, Streaming(Unreachable()), request())  # type: ignore[arg-type]
+    assert reply.msg == "Hello there!"
+    assert len(lex.calls) == 1
+    assert reply.store_error == "TimeoutError: read timed out"
+
+
 def test_utc_stamps_have_milliseconds_and_a_z() -> None:
     assert utc_stamp(0.0) == "1970-01-01T00:00:00.000Z"
     assert utc_stamp(1_764_576_000.9999) == "2025-12-01T08:00:00.999Z"
