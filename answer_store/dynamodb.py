@@ -22,12 +22,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
 from . import dynamodb_items as items
 from . import records
-from .dynamodb_items import NAMES, Item, names
+from .dynamodb_items import Item, names
+from .dynamodb_table import CONDITION_FAILED, TRANSACTION_CANCELED, Table
 from .errors import AnswerStoreError
 from .protocol import (
     ACTIVE_STATUSES,
@@ -39,9 +37,6 @@ from .protocol import (
     SessionBusyError,
 )
 
-CLIENT_CONFIG = Config(
-    connect_timeout=2.0, read_timeout=5.0, retries={"total_max_attempts": 3, "mode": "standard"}
-)
 FIRST_POLL_SECONDS = 0.1
 LONGEST_POLL_SECONDS = 0.5
 # A piece is one item (400 KB at most): longer text is written as several pieces.
@@ -54,15 +49,6 @@ ACTIVE_CONDITION = (
     " AND #exp > :now"
 )
 ACTIVE_NAMES = ("#status", "#updated", "#created", "#exp")
-CONDITION_FAILED = "ConditionalCheckFailedException"
-TRANSACTION_CANCELED = "TransactionCanceledException"
-
-
-def dynamodb_client() -> Any:
-    """A DynamoDB client (region and credentials from the standard environment)."""
-    import botocore.session
-
-    return botocore.session.get_session().create_client("dynamodb", config=CLIENT_CONFIG)
 
 
 class DynamoDbAnswerStore:
@@ -71,16 +57,9 @@ class DynamoDbAnswerStore:
     def __init__(
         self, table_name: str, *, client: Any = None, clock: Callable[[], float] = time.time
     ) -> None:
-        self._table = table_name
-        self._client = client
+        self._db = Table(table_name, client)
         self._clock = clock
         self._expiry_of: dict[str, int] = {}  # answer id -> expiresAt, for its pieces (set once)
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = dynamodb_client()
-        return self._client
 
     # --- answers -------------------------------------------------------------------------------
 
@@ -99,16 +78,16 @@ class DynamoDbAnswerStore:
         for _ in range(SESSION_ATTEMPTS):
             now = self._clock()
             expires_at = records.expiry(now, ttl_seconds)
-            stored = self._get(items.session_key(session_id))
+            stored = self._db.get(items.session_key(session_id))
             session = items.live(stored, now)
             active = items.string(session, "activeAnswer")
-            if active and self._is_active(self._get(items.answer_key(active)), now):
+            if active and self._is_active(self._db.get(items.answer_key(active)), now):
                 raise SessionBusyError(active)
             answer_id = records.new_answer_id()
             writes: list[Item] = [
                 {
                     "Put": {
-                        "TableName": self._table,
+                        "TableName": self._db.name,
                         "Item": items.answer_item(
                             answer_id=answer_id,
                             session_id=session_id,
@@ -129,20 +108,20 @@ class DynamoDbAnswerStore:
                 },
             ]
             if replaces:
-                old = items.live(self._get(items.answer_key(replaces)), now)
+                old = items.live(self._db.get(items.answer_key(replaces)), now)
                 if old is not None and items.string(old, "session") != session_id:
                     raise ValueError(f"replaces: answer {replaces} belongs to another session")
                 if old is not None:
                     writes.append(self._supersede(replaces, answer_id, session_id))
-            done = self._call("TransactWriteItems", TransactItems=writes, tolerate=TRANSACTION_CANCELED)
+            done = self._db.call("TransactWriteItems", TransactItems=writes, tolerate=TRANSACTION_CANCELED)
             if done is not None:
                 self._expiry_of[answer_id] = expires_at
                 return answer_id
-        raise AnswerStoreError(f"TransactWriteItems on {self._table}: the session kept changing")
+        raise AnswerStoreError(f"TransactWriteItems on {self._db.name}: the session kept changing")
 
     def claim(self, answer_id: str) -> Answer | None:
         now = self._clock()
-        reply = self._call(
+        reply = self._db.call(
             "UpdateItem",
             Key=items.answer_key(answer_id),
             UpdateExpression="SET #status = :running, #updated = :now",
@@ -173,7 +152,7 @@ class DynamoDbAnswerStore:
             cursor, running = self._advance(answer_id, 1)
             if not running:  # ended, stale or expired: nothing more is kept
                 return cursor
-            self._call(
+            self._db.call(
                 "PutItem",
                 Item={
                     **items.answer_key(answer_id, items.piece_sk(cursor)),
@@ -188,7 +167,7 @@ class DynamoDbAnswerStore:
     ) -> None:
         records.terminal_status(status)
         now = self._clock()
-        item = items.live(self._get(items.answer_key(answer_id)), now)
+        item = items.live(self._db.get(items.answer_key(answer_id)), now)
         if item is None:
             return
         sets = ["#status = :status", "#updated = :now"]
@@ -201,7 +180,7 @@ class DynamoDbAnswerStore:
                 sets.append(f"{placeholder} = :{placeholder[1:]}")
                 values[f":{placeholder[1:]}"] = {"S": value}
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-        self._call(
+        self._db.call(
             "UpdateItem",
             Key=items.answer_key(answer_id),
             UpdateExpression=expression,
@@ -210,7 +189,7 @@ class DynamoDbAnswerStore:
             ExpressionAttributeValues=values,
             tolerate=CONDITION_FAILED,
         )
-        self._call(
+        self._db.call(
             "UpdateItem",
             Key=items.session_key(items.string(item, "session") or ""),
             UpdateExpression="REMOVE #active ADD #version :one",
@@ -221,7 +200,7 @@ class DynamoDbAnswerStore:
         )
 
     def request_stop(self, answer_id: str) -> bool:
-        reply = self._call(
+        reply = self._db.call(
             "UpdateItem",
             Key=items.answer_key(answer_id),
             UpdateExpression="SET #stop = :true",
@@ -234,7 +213,7 @@ class DynamoDbAnswerStore:
 
     def get(self, answer_id: str) -> Answer | None:
         now = self._clock()
-        item = items.live(self._get(items.answer_key(answer_id)), now)
+        item = items.live(self._db.get(items.answer_key(answer_id)), now)
         if item is None:
             return None
         text, last = self._pieces_after(answer_id, 0)
@@ -246,7 +225,7 @@ class DynamoDbAnswerStore:
         delay = FIRST_POLL_SECONDS
         while True:
             now = self._clock()
-            item = items.live(self._get(items.answer_key(answer_id)), now)
+            item = items.live(self._db.get(items.answer_key(answer_id)), now)
             if item is None:
                 return None
             status, error_kind = items.effective(item, now)
@@ -270,7 +249,7 @@ class DynamoDbAnswerStore:
         if not token:
             return False
         now = self._clock()
-        item = items.live(self._get(items.answer_key(answer_id), "#tokenHash, #session, #exp"), now)
+        item = items.live(self._db.get(items.answer_key(answer_id), "#tokenHash, #session, #exp"), now)
         if item is None:
             return False
         if records.token_matches(token, items.string(item, "tokenHash")):
@@ -279,9 +258,9 @@ class DynamoDbAnswerStore:
 
     def active_answer(self, session_id: str) -> str | None:
         now = self._clock()
-        session = items.live(self._get(items.session_key(session_id)), now)
+        session = items.live(self._db.get(items.session_key(session_id)), now)
         active = items.string(session, "activeAnswer")
-        if active and self._is_active(self._get(items.answer_key(active)), now):
+        if active and self._is_active(self._db.get(items.answer_key(active)), now):
             return active
         return None
 
@@ -293,7 +272,7 @@ class DynamoDbAnswerStore:
         for _ in range(SESSION_ATTEMPTS):
             now = self._clock()
             expires_at = records.expiry(now, ttl_seconds)
-            stored = self._get(items.session_key(session_id))
+            stored = self._db.get(items.session_key(session_id))
             session = items.live(stored, now)
             if items.string(session, "tokenHash"):
                 return False
@@ -306,14 +285,14 @@ class DynamoDbAnswerStore:
                 active_answer=items.string(session, "activeAnswer"),
                 token_hash=records.hash_token(token),
             )
-            if self._call("PutItem", **put, tolerate=CONDITION_FAILED) is not None:
+            if self._db.call("PutItem", **put, tolerate=CONDITION_FAILED) is not None:
                 return True
-        raise AnswerStoreError(f"PutItem on {self._table}: the session kept changing")
+        raise AnswerStoreError(f"PutItem on {self._db.name}: the session kept changing")
 
     def check_conversation_token(self, session_id: str, token: str) -> bool:
         if not token or not session_id:
             return False
-        session = items.live(self._get(items.session_key(session_id), "#tokenHash, #exp"), self._clock())
+        session = items.live(self._db.get(items.session_key(session_id), "#tokenHash, #exp"), self._clock())
         return records.token_matches(token, items.string(session, "tokenHash"))
 
     def append_turns(self, session_id: str, turns: Sequence[Mapping[str, Any]], ttl_seconds: int) -> None:
@@ -322,7 +301,7 @@ class DynamoDbAnswerStore:
         for _ in range(SESSION_ATTEMPTS):
             now = self._clock()
             expires_at = records.expiry(now, ttl_seconds)
-            stored = self._get(items.session_key(session_id, items.TURNS))
+            stored = self._db.get(items.session_key(session_id, items.TURNS))
             kept = items.turns_of(items.live(stored, now))
             item = {
                 **items.session_key(session_id, items.TURNS),
@@ -330,12 +309,15 @@ class DynamoDbAnswerStore:
                 "version": {"N": str(int(items.num(stored, "version")) + 1)},
                 items.TTL_ATTRIBUTE: items.number(expires_at),
             }
-            if self._call("PutItem", **self._versioned(item, stored), tolerate=CONDITION_FAILED) is not None:
+            if (
+                self._db.call("PutItem", **self._db.versioned_put(item, stored), tolerate=CONDITION_FAILED)
+                is not None
+            ):
                 break
         else:
-            raise AnswerStoreError(f"PutItem on {self._table}: the conversation kept changing")
+            raise AnswerStoreError(f"PutItem on {self._db.name}: the conversation kept changing")
         # The conversation token lives as long as the turns it opens.
-        self._call(
+        self._db.call(
             "UpdateItem",
             Key=items.session_key(session_id),
             UpdateExpression="SET #exp = :exp ADD #version :one",
@@ -353,7 +335,7 @@ class DynamoDbAnswerStore:
         now = self._clock()
         found = {
             items.string(item, items.SK): item
-            for item in self._query(
+            for item in self._db.query(
                 KeyConditionExpression="#pk = :pk",
                 ExpressionAttributeNames=names("#pk"),
                 ExpressionAttributeValues={":pk": items.session_key(session_id)[items.PK]},
@@ -364,7 +346,7 @@ class DynamoDbAnswerStore:
         if meta is None and turns is None:
             return None
         active = items.string(meta, "activeAnswer")
-        if active and not self._is_active(self._get(items.answer_key(active)), now):
+        if active and not self._is_active(self._db.get(items.answer_key(active)), now):
             active = None
         return Conversation(
             session_id=session_id,
@@ -379,7 +361,7 @@ class DynamoDbAnswerStore:
         """Count `by` more pieces on a running answer (a heartbeat too): the new count and True, or the
         current count (0 when unknown or expired) and False when the answer is no longer running."""
         now = self._clock()
-        reply = self._call(
+        reply = self._db.call(
             "UpdateItem",
             Key=items.answer_key(answer_id),
             UpdateExpression="SET #updated = :now ADD #pieces :by",
@@ -397,12 +379,12 @@ class DynamoDbAnswerStore:
         if reply is not None and "pieces" in reply.get("Attributes", {}):
             return int(items.num(reply["Attributes"], "pieces")), True
         # A heartbeat (ADD 0) may come back without the unchanged count, or the condition failed.
-        item = items.live(self._get(items.answer_key(answer_id), "#pieces, #exp"), now)
+        item = items.live(self._db.get(items.answer_key(answer_id), "#pieces, #exp"), now)
         return int(items.num(item, "pieces")), reply is not None
 
     def _expiry(self, answer_id: str) -> int:
         if answer_id not in self._expiry_of:
-            item = self._get(items.answer_key(answer_id), "#exp")
+            item = self._db.get(items.answer_key(answer_id), "#exp")
             if len(self._expiry_of) > 1_000:
                 self._expiry_of.clear()
             self._expiry_of[answer_id] = int(items.num(item, items.TTL_ATTRIBUTE))
@@ -411,7 +393,7 @@ class DynamoDbAnswerStore:
     def _pieces_after(self, answer_id: str, after: int) -> tuple[str, int]:
         """The text of the pieces numbered above `after`, and the last number found (`after` if none)."""
         parts, last = [], after
-        for item in self._query(
+        for item in self._db.query(
             KeyConditionExpression="#pk = :pk AND #sk BETWEEN :first AND :last",
             ProjectionExpression="#sk, #text",
             ExpressionAttributeNames=names("#pk", "#sk", "#text"),
@@ -461,27 +443,12 @@ class DynamoDbAnswerStore:
         token_hash = token_hash or items.string(session, "tokenHash")
         if token_hash:
             item["tokenHash"] = {"S": token_hash}
-        return self._versioned(item, stored)
-
-    def _versioned(self, item: Item, stored: Item | None) -> Item:
-        if stored is None:
-            condition, values = "attribute_not_exists(#pk)", None
-        else:
-            condition, values = "#version = :version", {":version": stored["version"]}
-        put: Item = {
-            "TableName": self._table,
-            "Item": item,
-            "ConditionExpression": condition,
-            "ExpressionAttributeNames": names("#pk") if stored is None else names("#version"),
-        }
-        if values:
-            put["ExpressionAttributeValues"] = values
-        return put
+        return self._db.versioned_put(item, stored)
 
     def _supersede(self, old_id: str, new_id: str, session_id: str) -> Item:
         return {
             "Update": {
-                "TableName": self._table,
+                "TableName": self._db.name,
                 "Key": items.answer_key(old_id),
                 "UpdateExpression": "SET #supersededBy = :new",
                 "ConditionExpression": "attribute_exists(#pk) AND #session = :session",
@@ -489,46 +456,3 @@ class DynamoDbAnswerStore:
                 "ExpressionAttributeValues": {":new": {"S": new_id}, ":session": {"S": session_id}},
             }
         }
-
-    def _get(self, key: Item, projection: str | None = None) -> Item | None:
-        params: dict[str, Any] = {"Key": key, "ConsistentRead": True}
-        if projection:
-            params["ProjectionExpression"] = projection
-            params["ExpressionAttributeNames"] = {
-                placeholder: NAMES[placeholder] for placeholder in projection.replace(",", " ").split()
-            }
-        reply = self._call("GetItem", **params)
-        item = (reply or {}).get("Item")
-        return dict(item) if item else None
-
-    def _query(self, **params: Any) -> list[Item]:
-        found: list[Item] = []
-        start: Item | None = None
-        while True:
-            if start:
-                params["ExclusiveStartKey"] = start
-            page = self._call("Query", ConsistentRead=True, **params)
-            found.extend((page or {}).get("Items", []))
-            start = (page or {}).get("LastEvaluatedKey")
-            if not start:
-                return found
-
-    def _call(self, operation: str, *, tolerate: str = "", **params: Any) -> dict[str, Any] | None:
-        """One DynamoDB call; None when it failed with the `tolerate` error code (a condition not met)."""
-        if operation != "TransactWriteItems":
-            params["TableName"] = self._table
-        method = getattr(self.client, _snake(operation))
-        try:
-            reply: dict[str, Any] = method(**params)
-        except ClientError as error:
-            code = str(error.response.get("Error", {}).get("Code") or "")
-            if tolerate and code == tolerate:
-                return None
-            raise AnswerStoreError(f"{operation} on {self._table} failed: {code}") from None
-        except BotoCoreError as error:
-            raise AnswerStoreError(f"{operation} on {self._table} failed: {type(error).__name__}") from None
-        return reply
-
-
-def _snake(operation: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
