@@ -92,13 +92,18 @@ class DynamoDbAnswerStore:
                             answer_id=answer_id,
                             session_id=session_id,
                             token_hash=records.hash_token(token),
-                            job=job_text,
                             now=now,
                             expires_at=expires_at,
                             replaces=replaces,
                         ),
                         "ConditionExpression": "attribute_not_exists(#pk)",
                         "ExpressionAttributeNames": names("#pk"),
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": self._db.name,
+                        "Item": items.job_item(answer_id, job_text, expires_at),
                     }
                 },
                 {
@@ -140,7 +145,8 @@ class DynamoDbAnswerStore:
             return None
         item = reply["Attributes"]
         self._expiry_of[answer_id] = int(items.num(item, items.TTL_ATTRIBUTE))
-        return items.to_answer(answer_id, item, "", 0, now)
+        job = self._db.get(items.answer_key(answer_id, items.JOB))
+        return items.to_answer(answer_id, item, job, "", 0, now)
 
     def append(self, answer_id: str, text: str) -> int:
         if not isinstance(text, str):
@@ -211,13 +217,25 @@ class DynamoDbAnswerStore:
         )
         return reply is not None
 
-    def get(self, answer_id: str) -> Answer | None:
+    def get(self, answer_id: str, *, include_text: bool = True) -> Answer | None:
         now = self._clock()
-        item = items.live(self._db.get(items.answer_key(answer_id)), now)
-        if item is None:
+        if not include_text:  # the worker's check for a stop, at every flush: one small GetItem
+            meta = items.live(self._db.get(items.answer_key(answer_id)), now)
+            count = int(items.num(meta, "pieces"))
+            return None if meta is None else items.to_answer(answer_id, meta, None, "", count, now)
+        found = self._db.query(  # JOB, META, then every PIECE# in order
+            KeyConditionExpression="#pk = :pk",
+            ExpressionAttributeNames=names("#pk"),
+            ExpressionAttributeValues={":pk": items.answer_key(answer_id)[items.PK]},
+        )
+        by_sk = {items.string(item, items.SK) or "": item for item in found}
+        meta = items.live(by_sk.get(items.META), now)
+        if meta is None:
             return None
-        text, last = self._pieces_after(answer_id, 0)
-        return items.to_answer(answer_id, item, text, last, now)
+        pieces = [item for sk, item in by_sk.items() if sk.startswith(items.PIECE_PREFIX)]
+        text = "".join(items.string(piece, "text") or "" for piece in pieces)
+        last = items.piece_number(items.string(pieces[-1], items.SK) or "") if pieces else 0
+        return items.to_answer(answer_id, meta, by_sk.get(items.JOB), text, last, now)
 
     def read(self, answer_id: str, after: int, wait_seconds: float) -> ReadResult | None:
         records.check_cursor(after)

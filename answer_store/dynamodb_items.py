@@ -4,12 +4,16 @@ One table, partition key `pk` (S), sort key `sk` (S), TTL attribute `expiresAt` 
 on every item:
 
     pk                  sk                   attributes
-    ANSWER#<id>         META                 session, status, job (JSON text), tokenHash, stopRequested,
-                                             pieces (N, pieces appended), createdAt, updatedAt,
-                                             errorKind?, finishReason?, replaces?, supersededBy?
+    ANSWER#<id>         META                 session, status, tokenHash, stopRequested, pieces (N,
+                                             pieces counted), createdAt, updatedAt, errorKind?,
+                                             finishReason?, replaces?, supersededBy?
+    ANSWER#<id>         JOB                  job (JSON text: what the worker needs)
     ANSWER#<id>         PIECE#<000000042>    text (one appended piece; the number is its cursor)
     SESSION#<id>        META                 activeAnswer?, tokenHash? (conversation token), version (N)
     SESSION#<id>        TURNS                turns (L of S: each kept turn as JSON text), version (N)
+
+The job (the LLM messages: often kilobytes) has an item of its own so that META stays small: a
+reader polls META, and DynamoDB charges a read by the whole item's size, whatever it projects.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ PK = "pk"
 SK = "sk"
 TTL_ATTRIBUTE = "expiresAt"
 META = "META"
+JOB = "JOB"
 TURNS = "TURNS"
 PIECE_PREFIX = "PIECE#"
 PIECE_DIGITS = 9
@@ -102,7 +107,6 @@ def answer_item(
     answer_id: str,
     session_id: str,
     token_hash: str,
-    job: str,
     now: float,
     expires_at: int,
     replaces: str | None,
@@ -111,7 +115,6 @@ def answer_item(
         **answer_key(answer_id),
         "session": {"S": session_id},
         "status": {"S": "pending"},
-        "job": {"S": job},
         "tokenHash": {"S": token_hash},
         "stopRequested": {"BOOL": False},
         "pieces": {"N": "0"},
@@ -134,13 +137,17 @@ def effective(item: Item, now: float) -> tuple[str, str | None]:
     )
 
 
-def to_answer(answer_id: str, item: Item, text: str, pieces: int, now: float) -> Answer:
+def job_item(answer_id: str, job: str, expires_at: int) -> Item:
+    return {**answer_key(answer_id, JOB), "job": {"S": job}, TTL_ATTRIBUTE: number(expires_at)}
+
+
+def to_answer(answer_id: str, item: Item, job: Item | None, text: str, pieces: int, now: float) -> Answer:
     status, error_kind = effective(item, now)
     return Answer(
         answer_id=answer_id,
         session_id=string(item, "session") or "",
         status=status,
-        job=json.loads(string(item, "job") or "{}"),
+        job=json.loads(string(job, "job") or "{}"),
         text=text,
         pieces=pieces,
         created_at=num(item, "createdAt"),

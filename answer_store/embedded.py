@@ -163,11 +163,11 @@ class EmbeddedAnswerStore:
             self._changed.notify_all()
             return True
 
-    def get(self, answer_id: str) -> Answer | None:
+    def get(self, answer_id: str, *, include_text: bool = True) -> Answer | None:
         with self._changed:
             now = self._clock()
             record = self._live_answer(answer_id, now)
-            return None if record is None else self._snapshot(record, now)
+            return None if record is None else self._snapshot(record, now, include_text=include_text)
 
     def read(self, answer_id: str, after: int, wait_seconds: float) -> ReadResult | None:
         records.check_cursor(after)
@@ -292,14 +292,14 @@ class EmbeddedAnswerStore:
             record.status, record.error_kind, record.created_at, record.updated_at, now
         )
 
-    def _snapshot(self, record: _AnswerRecord, now: float) -> Answer:
+    def _snapshot(self, record: _AnswerRecord, now: float, *, include_text: bool = True) -> Answer:
         status, error_kind = self._status(record, now)
         return Answer(
             answer_id=record.answer_id,
             session_id=record.session_id,
             status=status,
-            job=json.loads(record.job),
-            text="".join(record.pieces),
+            job=json.loads(record.job) if include_text else {},
+            text="".join(record.pieces) if include_text else "",
             pieces=len(record.pieces),
             created_at=record.created_at,
             updated_at=record.updated_at,

@@ -381,3 +381,20 @@ def test_racing_creates_in_one_session_leave_one_active_answer(store: AnswerStor
     assert len(created) == 1
     assert busy == [created[0]] * 2
     assert store.active_answer("sess-1") == created[0]
+
+
+def test_a_get_without_text_is_the_workers_cheap_stop_check(store: AnswerStore) -> None:
+    answer_id = running_answer(store)
+    store.append(answer_id, "some ")
+    store.append(answer_id, "text")
+    store.request_stop(answer_id)
+    light = store.get(answer_id, include_text=False)
+    assert light is not None
+    assert (light.stop_requested, light.status, light.pieces, light.text, dict(light.job)) == (
+        True,
+        "running",
+        2,
+        "",
+        {},
+    )
+    assert store.get(str(uuid.uuid4()), include_text=False) is None
