@@ -43,12 +43,6 @@ LONGEST_POLL_SECONDS = 0.5
 MAX_PIECE_CHARS = 80_000
 # Optimistic writes of a session item give up after this many conflicting writers in a row.
 SESSION_ATTEMPTS = 6
-# The answer is active (pending or running, neither stale nor unclaimed too long) and not expired.
-ACTIVE_CONDITION = (
-    "((#status = :running AND #updated >= :staleCut) OR (#status = :pending AND #created >= :unclaimedCut))"
-    " AND #exp > :now"
-)
-ACTIVE_NAMES = ("#status", "#updated", "#created", "#exp")
 
 
 class DynamoDbAnswerStore:
@@ -107,8 +101,9 @@ class DynamoDbAnswerStore:
                     }
                 },
                 {
-                    "Put": self._session_put(
-                        session_id, stored, session, now, expires_at, active_answer=answer_id
+                    "Put": self._db.versioned_put(
+                        items.session_meta(session_id, stored, session, expires_at, active_answer=answer_id),
+                        stored,
                     )
                 },
             ]
@@ -117,7 +112,7 @@ class DynamoDbAnswerStore:
                 if old is not None and items.string(old, "session") != session_id:
                     raise ValueError(f"replaces: answer {replaces} belongs to another session")
                 if old is not None:
-                    writes.append(self._supersede(replaces, answer_id, session_id))
+                    writes.append(items.supersede(self._db.name, replaces, answer_id, session_id))
             done = self._db.call("TransactWriteItems", TransactItems=writes, tolerate=TRANSACTION_CANCELED)
             if done is not None:
                 self._expiry_of[answer_id] = expires_at
@@ -178,7 +173,7 @@ class DynamoDbAnswerStore:
             return
         sets = ["#status = :status", "#updated = :now"]
         removes = []
-        values = {":status": {"S": status}, **self._active_values(now)}
+        values = {":status": {"S": status}, **items.active_values(now)}
         for placeholder, value in (("#errorKind", error_kind), ("#finishReason", finish_reason)):
             if value is None:
                 removes.append(placeholder)
@@ -190,8 +185,8 @@ class DynamoDbAnswerStore:
             "UpdateItem",
             Key=items.answer_key(answer_id),
             UpdateExpression=expression,
-            ConditionExpression=ACTIVE_CONDITION,
-            ExpressionAttributeNames=names(*ACTIVE_NAMES, "#errorKind", "#finishReason"),
+            ConditionExpression=items.ACTIVE_CONDITION,
+            ExpressionAttributeNames=names(*items.ACTIVE_NAMES, "#errorKind", "#finishReason"),
             ExpressionAttributeValues=values,
             tolerate=CONDITION_FAILED,
         )
@@ -210,9 +205,9 @@ class DynamoDbAnswerStore:
             "UpdateItem",
             Key=items.answer_key(answer_id),
             UpdateExpression="SET #stop = :true",
-            ConditionExpression=ACTIVE_CONDITION,
-            ExpressionAttributeNames=names(*ACTIVE_NAMES, "#stop"),
-            ExpressionAttributeValues={":true": {"BOOL": True}, **self._active_values(self._clock())},
+            ConditionExpression=items.ACTIVE_CONDITION,
+            ExpressionAttributeNames=names(*items.ACTIVE_NAMES, "#stop"),
+            ExpressionAttributeValues={":true": {"BOOL": True}, **items.active_values(self._clock())},
             tolerate=CONDITION_FAILED,
         )
         return reply is not None
@@ -294,15 +289,15 @@ class DynamoDbAnswerStore:
             session = items.live(stored, now)
             if items.string(session, "tokenHash"):
                 return False
-            put = self._session_put(
+            item = items.session_meta(
                 session_id,
                 stored,
                 session,
-                now,
                 expires_at,
                 active_answer=items.string(session, "activeAnswer"),
                 token_hash=records.hash_token(token),
             )
+            put = self._db.versioned_put(item, stored)
             if self._db.call("PutItem", **put, tolerate=CONDITION_FAILED) is not None:
                 return True
         raise AnswerStoreError(f"PutItem on {self._db.name}: the session kept changing")
@@ -428,49 +423,3 @@ class DynamoDbAnswerStore:
     def _is_active(self, item: Item | None, now: float) -> bool:
         live = items.live(item, now)
         return live is not None and items.effective(live, now)[0] in ACTIVE_STATUSES
-
-    def _active_values(self, now: float) -> Item:
-        return {
-            ":running": {"S": "running"},
-            ":pending": {"S": "pending"},
-            ":now": items.number(now),
-            ":staleCut": items.number(now - STALE_AFTER_SECONDS),
-            ":unclaimedCut": items.number(now - UNCLAIMED_AFTER_SECONDS),
-        }
-
-    def _session_put(
-        self,
-        session_id: str,
-        stored: Item | None,
-        session: Item | None,
-        now: float,
-        expires_at: int,
-        *,
-        active_answer: str | None,
-        token_hash: str | None = None,
-    ) -> Item:
-        """A Put of the session's META item, conditioned on the version read (`stored`: the item as
-        read, expired or not; `session`: the same when still live, whose token and expiry carry over)."""
-        item: Item = {
-            **items.session_key(session_id),
-            "version": {"N": str(int(items.num(stored, "version")) + 1)},
-            items.TTL_ATTRIBUTE: items.number(max(expires_at, int(items.num(session, items.TTL_ATTRIBUTE)))),
-        }
-        if active_answer:
-            item["activeAnswer"] = {"S": active_answer}
-        token_hash = token_hash or items.string(session, "tokenHash")
-        if token_hash:
-            item["tokenHash"] = {"S": token_hash}
-        return self._db.versioned_put(item, stored)
-
-    def _supersede(self, old_id: str, new_id: str, session_id: str) -> Item:
-        return {
-            "Update": {
-                "TableName": self._db.name,
-                "Key": items.answer_key(old_id),
-                "UpdateExpression": "SET #supersededBy = :new",
-                "ConditionExpression": "attribute_exists(#pk) AND #session = :session",
-                "ExpressionAttributeNames": names("#supersededBy", "#pk", "#session"),
-                "ExpressionAttributeValues": {":new": {"S": new_id}, ":session": {"S": session_id}},
-            }
-        }

@@ -85,6 +85,9 @@ class Table:
         if stored is None:
             put["ConditionExpression"] = "attribute_not_exists(#pk)"
             put["ExpressionAttributeNames"] = names("#pk")
+        elif "version" not in stored:
+            put["ConditionExpression"] = "attribute_not_exists(#version)"
+            put["ExpressionAttributeNames"] = names("#version")
         else:
             put["ConditionExpression"] = "#version = :version"
             put["ExpressionAttributeNames"] = names("#version")
