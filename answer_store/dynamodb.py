@@ -386,12 +386,11 @@ class DynamoDbAnswerStore:
                 ":staleCut": items.number(now - STALE_AFTER_SECONDS),
                 ":by": {"N": str(by)},
             },
-            ReturnValues="UPDATED_NEW",
+            ReturnValues="ALL_NEW",  # META is small (the job has its own item); UPDATED_NEW may omit ADD 0
             tolerate=CONDITION_FAILED,
         )
-        if reply is not None and "pieces" in reply.get("Attributes", {}):
+        if reply is not None:
             return int(items.num(reply["Attributes"], "pieces")), True
-        # A heartbeat (ADD 0) may come back without the unchanged count, or the condition failed.
         item = items.live(self._db.get(items.answer_key(answer_id), "#pieces, #exp"), now)
         return int(items.num(item, "pieces")), reply is not None
 
