@@ -12,8 +12,9 @@
   on that header (WAF reads the first address of a forwarded-IP header, so X-Forwarded-For, whose
   first entry the client writes, would be trivial to dodge). Over the limit: 429 with Retry-After
   in the /chat error shape. `/chat` keys the LLM budgets on the same address (hashed).
-- **LLM token budgets.** A DynamoDB table (on demand, TTL) for the code hook's counters, which may
-  only GetItem and UpdateItem on it; created only when a budget is set.
+- **LLM token budgets.** A DynamoDB table (on demand, TTL) for the counters of the code hook and
+  the answer worker (both call the LLM), which may only GetItem and UpdateItem on it; created only
+  when a budget is set.
 - **Concurrency.** Reserved concurrency on the code hook (the LLM path): at most that many LLM
   turns at once; a turn over it is throttled, which Lex reports as a failed turn (502 on /chat).
 - **AWS Budgets** (optional): a monthly cost budget for the account with e-mail alerts.
@@ -85,9 +86,12 @@ class Limits(Construct):
         api: apigw.RestApi,
         chat_function: lambda_.Function,
         code_hook: lambda_.Function,
+        answer_worker: lambda_.Function | None = None,
     ) -> None:
+        """`answer_worker` (streamed answers) spends the same token budgets as the code hook."""
         super().__init__(scope, id)
         stack = Stack.of(self)
+        llm_functions = [code_hook] if answer_worker is None else [code_hook, answer_worker]
         secret = secretsmanager.Secret(
             self,
             "OriginVerifySecret",
@@ -142,9 +146,10 @@ class Limits(Construct):
         chat_function.add_environment(SALT_VARIABLE, stack.stack_id)
         self.table: dynamodb.Table | None = None
         if config.llm_tokens_per_conversation or config.llm_tokens_per_client_day:
-            self.table = self._usage_table(code_hook)
-        code_hook.add_environment(CONVERSATION_VARIABLE, str(config.llm_tokens_per_conversation))
-        code_hook.add_environment(CLIENT_DAY_VARIABLE, str(config.llm_tokens_per_client_day))
+            self.table = self._usage_table(llm_functions)
+        for function in llm_functions:
+            function.add_environment(CONVERSATION_VARIABLE, str(config.llm_tokens_per_conversation))
+            function.add_environment(CLIENT_DAY_VARIABLE, str(config.llm_tokens_per_client_day))
         if config.code_hook_reserved_concurrency is not None:
             cfn_function = code_hook.node.default_child
             if not isinstance(cfn_function, lambda_.CfnFunction):
@@ -154,7 +159,7 @@ class Limits(Construct):
         if config.budget_monthly_usd is not None and config.budget_email is not None:
             _cost_budget(self, config.budget_monthly_usd, config.budget_email)
 
-    def _usage_table(self, code_hook: lambda_.Function) -> dynamodb.Table:
+    def _usage_table(self, functions: list[lambda_.Function]) -> dynamodb.Table:
         table = dynamodb.Table(
             self,
             "UsageTable",
@@ -168,8 +173,9 @@ class Limits(Construct):
             "AwsSolutions-DDB3",
             "Token counters that expire within two days; nothing to restore to a point in time.",
         )
-        table.grant(code_hook, "dynamodb:GetItem", "dynamodb:UpdateItem")
-        code_hook.add_environment(TABLE_VARIABLE, table.table_name)
+        for function in functions:
+            table.grant(function, "dynamodb:GetItem", "dynamodb:UpdateItem")
+            function.add_environment(TABLE_VARIABLE, table.table_name)
         return table
 
 
