@@ -1,17 +1,18 @@
 """The DynamoDB table streamed answers and kept conversations live in (`answer_store.dynamodb`).
 
-One table, keys `pk`/`sk` (strings): `SESSION#<id>|META`, `ANSWER#<id>|META`, `ANSWER#<id>|CHUNK#...`
-(docs/streaming-design.md). Every item carries `expiresAt` (epoch seconds), DynamoDB's TTL deletes
-it some time after (reads check the time themselves). On demand, encrypted with the AWS-managed key,
-point-in-time recovery on (conversations are what users read back), and, like the token budgets'
-table, deleted with the stack: what it holds expires within `conversationTtlSeconds` anyway.
+One table, keys `pk`/`sk` (strings): an answer's record and its pieces under `ANSWER#<id>`, a
+session's record and kept turns under `SESSION#<id>` (answer_store/dynamodb_items.py). Every item
+carries `expiresAt` (epoch seconds), DynamoDB's TTL deletes it some time after (reads check the
+time themselves). On demand, encrypted with the AWS-managed key, point-in-time recovery on
+(conversations are what users read back), and, like the token budgets' table, deleted with the
+stack: what it holds expires within `conversationTtlSeconds` anyway.
 
-Each Lambda gets only the item actions its store calls need, on this table's ARN alone (no index,
-no stream). The store's methods and the DynamoDB calls they make (answer_store/dynamodb.py):
-get/read/active_answer/conversation/check_token read with GetItem and Query (the chunks of an
-answer), create writes with PutItem (conditional on the session's active answer) and UpdateItem,
-claim/append/finish/request_stop/append_turns/open_conversation update with UpdateItem (append
-also puts a chunk item with PutItem).
+Each Lambda gets only item actions, on this table's ARN alone (no index, no stream): the store
+(answer_store/dynamodb.py) reads with GetItem and Query (an answer's pieces, a conversation) and
+writes with PutItem and UpdateItem, `create` as one TransactWriteItems of Puts and an Update
+(governed by PutItem and UpdateItem: DynamoDB Developer Guide, "Using IAM with DynamoDB
+transactions"). Every Lambda both reads and writes (see ACTIONS), so each gets those four;
+tests/infra/test_infra_streaming.py reads the store's calls from its source and fails on a new one.
 """
 
 from __future__ import annotations

@@ -196,8 +196,8 @@ def _shared_packages() -> set[str]:
     )
 
 
-# The code hook's asset also carries the budgets' store (cdk_chatbot/code_hook.py SHARED_PACKAGES).
-CODE_HOOK_SHARED = {"usage_store"}
+# The code hook's asset also carries the budgets' and the answers' stores (code_hook.py SHARED_PACKAGES).
+CODE_HOOK_SHARED = {"usage_store", "answer_store"}
 
 
 @pytest.mark.parametrize(

@@ -196,7 +196,11 @@ def test_handler_errors_alarm(synth: Synth) -> None:
 
 @pytest.mark.parametrize(
     "handler",
-    ["lambda_lex.handler.handler", "lambda_codehook.handler.handler", "lambda_chatgpt.worker.handler"],
+    [
+        "lambda_lex.handler.handler",
+        "lambda_codehook.handler.handler",
+        "lambda_chatgpt.worker.handler",
+    ],
 )
 @pytest.mark.parametrize("metric", ["Errors", "Throttles"])
 def test_lambda_errors_and_throttles_alarms_for_every_function(

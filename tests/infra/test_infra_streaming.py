@@ -285,3 +285,95 @@ def test_command_line_strings_and_none_are_accepted() -> None:
     assert (streaming.answer_deadline_seconds, streaming.answer_idle_seconds) == (840, 30)
     assert streaming.worker_timeout_seconds == 900
     assert streaming.worker_reserved_concurrency is None
+
+
+# The names the stack writes are the ones the Lambdas read
+
+
+def test_the_stack_sets_the_variables_the_store_and_the_worker_read() -> None:
+    from answer_store import factory
+    from cdk_chatbot import answer_table, answer_worker
+    from lambda_chatgpt import worker, worker_invoke
+
+    assert (answer_table.TABLE_VARIABLE, answer_table.TTL_VARIABLE) == (
+        factory.TABLE_VARIABLE,
+        factory.TTL_VARIABLE,
+    )
+    assert answer_worker.WORKER_VARIABLE == worker_invoke.FUNCTION_VARIABLE
+    assert (answer_worker.DEADLINE_VARIABLE, answer_worker.IDLE_VARIABLE) == (
+        worker.DEADLINE_VARIABLE,
+        worker.IDLE_VARIABLE,
+    )
+    # The largest deadline the stack allows is the largest the worker accepts.
+    assert MAX_ANSWER_DEADLINE_SECONDS == worker.MAX_DEADLINE_SECONDS
+    assert CDK_CONTEXT["conversationTtlSeconds"] == factory.DEFAULT_TTL_SECONDS
+
+
+def test_the_worker_handler_is_a_function_of_the_shipped_asset(synth: Synth) -> None:
+    from lambda_chatgpt import worker
+
+    module, _, name = WORKER_HANDLER.rpartition(".")
+    assert module == worker.__name__
+    assert callable(getattr(worker, name))
+    _, function = function_by_handler(synth.template, WORKER_HANDLER)
+    asset = synth.outdir / f"asset.{props(function)['Code']['S3Key'].removesuffix('.zip')}"
+    assert (asset / "lambda_chatgpt" / "worker.py").read_bytes() == (
+        PROJECT_ROOT / "lambda_chatgpt" / "worker.py"
+    ).read_bytes()
+    assert (asset / "answer_store" / "dynamodb.py").is_file()
+
+
+# DynamoDB operations -> the IAM action each needs. Inside TransactWriteItems, Put/Update/Delete are
+# governed by PutItem/UpdateItem/DeleteItem and ConditionCheck by ConditionCheckItem (DynamoDB
+# Developer Guide, "Using IAM with DynamoDB transactions"); TransactWriteItems has no action of its own.
+OPERATION_ACTIONS = {
+    "GetItem": "dynamodb:GetItem",
+    "Query": "dynamodb:Query",
+    "PutItem": "dynamodb:PutItem",
+    "UpdateItem": "dynamodb:UpdateItem",
+    "DeleteItem": "dynamodb:DeleteItem",
+    "Scan": "dynamodb:Scan",
+    "BatchGetItem": "dynamodb:BatchGetItem",
+    "BatchWriteItem": "dynamodb:BatchWriteItem",
+    "TransactGetItems": "dynamodb:GetItem",
+}
+TRANSACTION_ITEM_ACTIONS = {
+    "Put": "dynamodb:PutItem",
+    "Update": "dynamodb:UpdateItem",
+    "Delete": "dynamodb:DeleteItem",
+    "ConditionCheck": "dynamodb:ConditionCheckItem",
+}
+
+
+def _store_actions() -> set[str]:
+    """The IAM actions the DynamoDB store's calls need, read from its source: operation names passed
+    to a call helper (`_call("PutItem", ...)`), boto3 client methods (`.put_item(...)`), and the
+    kinds of TransactWriteItems entries (`{"Put": ...}`)."""
+    import ast
+    import re
+
+    snake = {re.sub(r"(?<!^)(?=[A-Z])", "_", op).lower(): op for op in OPERATION_ACTIONS}
+    found: set[str] = set()
+    for path in sorted((PROJECT_ROOT / "answer_store").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+                first = node.args[0] if node.args else None
+                if isinstance(first, ast.Constant) and first.value in OPERATION_ACTIONS:
+                    found.add(OPERATION_ACTIONS[first.value])
+                if name in snake:
+                    found.add(OPERATION_ACTIONS[snake[name]])
+            if isinstance(node, ast.Dict):
+                for key in node.keys:
+                    if isinstance(key, ast.Constant) and key.value in TRANSACTION_ITEM_ACTIONS:
+                        found.add(TRANSACTION_ITEM_ACTIONS[key.value])
+    return found
+
+
+def test_the_granted_table_actions_are_the_ones_the_dynamodb_store_calls() -> None:
+    """Every Lambda uses reads and writes of the store (ACTIONS' comments), so each gets what the
+    store calls: a new kind of call (a DeleteItem, a ConditionCheck) fails here until it is granted."""
+    needed = _store_actions()
+    assert needed == set(ITEM_ACTIONS)
+    for role, actions in ACTIONS.items():
+        assert set(actions) == needed, role
