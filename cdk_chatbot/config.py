@@ -136,6 +136,7 @@ class LimitsConfig:
     """Fairness and cost limits (see `limits.py` and the README's "Limits" section)."""
 
     client_rate_limit: int
+    client_read_rate_limit: int
     client_rate_window_seconds: int
     llm_tokens_per_conversation: int
     llm_tokens_per_client_day: int
@@ -147,6 +148,7 @@ class LimitsConfig:
     def read(cls, r: _Reader) -> LimitsConfig:
         return cls(
             client_rate_limit=r.integer("clientRateLimit", MIN_RATE_LIMIT, 2_000_000_000),
+            client_read_rate_limit=r.integer("clientReadRateLimit", MIN_RATE_LIMIT, 2_000_000_000),
             client_rate_window_seconds=r.choice_int("clientRateWindowSeconds", RATE_WINDOW_SECONDS),
             llm_tokens_per_conversation=r.integer("llmTokensPerConversation", 0, 1_000_000_000),
             llm_tokens_per_client_day=r.integer("llmTokensPerClientDay", 0, 1_000_000_000),

@@ -11,7 +11,11 @@
   `x-chatbot-viewer-ip`, replacing any such header from the client; a rate-based rule aggregates
   on that header (WAF reads the first address of a forwarded-IP header, so X-Forwarded-For, whose
   first entry the client writes, would be trivial to dodge). Over the limit: 429 with Retry-After
-  in the /chat error shape. `/chat` keys the LLM budgets on the same address (hashed).
+  in the /chat error shape. `/chat` keys the LLM budgets on the same address (hashed). Reads
+  (every GET on the API: a streamed answer's long polls and a conversation's reload) are counted
+  by a rule of their own (`clientReadRateLimit`): a page polls an answer a few times a second while
+  it streams, which the turns' limit would cut off mid-answer; turns, Stop and Regenerate (POSTs)
+  keep the turns' limit.
 - **LLM token budgets.** A DynamoDB table (on demand, TTL) for the counters of the code hook and
   the answer worker (both call the LLM), which may only GetItem and UpdateItem on it; created only
   when a budget is set.
@@ -133,7 +137,20 @@ class Limits(Construct):
             },
             rules=[
                 _origin_rule(origin_secret),
-                _rate_rule(config.client_rate_limit, config.client_rate_window_seconds),
+                _rate_rule(
+                    "PerClientRate",
+                    1,
+                    config.client_rate_limit,
+                    config.client_rate_window_seconds,
+                    reads=False,
+                ),
+                _rate_rule(
+                    "PerClientReadRate",
+                    2,
+                    config.client_read_rate_limit,
+                    config.client_rate_window_seconds,
+                    reads=True,
+                ),
             ],
         )
         wafv2.CfnWebACLAssociation(
@@ -221,11 +238,33 @@ def _origin_rule(secret_value: str) -> wafv2.CfnWebACL.RuleProperty:
     )
 
 
-def _rate_rule(limit: int, window_seconds: int) -> wafv2.CfnWebACL.RuleProperty:
-    """Block a client address over `limit` requests in the last `window_seconds`."""
+def _is_read() -> wafv2.CfnWebACL.StatementProperty:
+    """A GET: on this API, only the streamed answers' and conversations' reads are GETs."""
+    return wafv2.CfnWebACL.StatementProperty(
+        byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
+            field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(method={}),
+            positional_constraint="EXACTLY",
+            search_string="GET",
+            text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")],
+        )
+    )
+
+
+def _rate_rule(
+    name: str, priority: int, limit: int, window_seconds: int, *, reads: bool
+) -> wafv2.CfnWebACL.RuleProperty:
+    """Block a client address over `limit` requests in the last `window_seconds`, counting only the
+    reads (GETs) or only the rest."""
+    scope = (
+        _is_read()
+        if reads
+        else wafv2.CfnWebACL.StatementProperty(
+            not_statement=wafv2.CfnWebACL.NotStatementProperty(statement=_is_read())
+        )
+    )
     return wafv2.CfnWebACL.RuleProperty(
-        name="PerClientRate",
-        priority=1,
+        name=name,
+        priority=priority,
         statement=wafv2.CfnWebACL.StatementProperty(
             rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
                 limit=limit,
@@ -236,10 +275,11 @@ def _rate_rule(limit: int, window_seconds: int) -> wafv2.CfnWebACL.RuleProperty:
                 forwarded_ip_config=wafv2.CfnWebACL.ForwardedIPConfigurationProperty(
                     header_name=VIEWER_IP_HEADER, fallback_behavior="NO_MATCH"
                 ),
+                scope_down_statement=scope,
             )
         ),
         action=_block(429, THROTTLED_BODY, {RETRY_AFTER_HEADER: str(window_seconds)}),
-        visibility_config=_visibility("PerClientRate"),
+        visibility_config=_visibility(name),
     )
 
 

@@ -103,9 +103,35 @@ def test_cloudfront_sends_the_secret_header_the_web_acl_requires(synth: Synth) -
     assert only_cloudfront["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 403
 
 
-def test_the_origin_check_runs_before_the_rate_rule(synth: Synth) -> None:
+def test_the_origin_check_runs_before_the_rate_rules(synth: Synth) -> None:
     priorities = {r["Name"]: r["Priority"] for r in web_acl(synth)["Rules"]}
     assert priorities["OnlyThroughCloudFront"] < priorities["PerClientRate"]
+    assert priorities["OnlyThroughCloudFront"] < priorities["PerClientReadRate"]
+    assert len(set(priorities.values())) == len(priorities) == 3
+
+
+GET_MATCH = {
+    "ByteMatchStatement": {
+        "FieldToMatch": {"Method": {}},
+        "PositionalConstraint": "EXACTLY",
+        "SearchString": "GET",
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+    }
+}
+
+
+def test_reads_and_the_rest_are_counted_apart(synth: Synth) -> None:
+    """A page long-polls a streaming answer a few times a second (GET /chat/answers/...): those
+    reads have their own, higher limit, so the turns' limit does not cut an answer off; turns, Stop
+    and Regenerate (POSTs) count against the turns' limit, and no request escapes both."""
+    turns = rule(synth, "PerClientRate")["Statement"]["RateBasedStatement"]
+    reads = rule(synth, "PerClientReadRate")["Statement"]["RateBasedStatement"]
+    assert turns["ScopeDownStatement"] == {"NotStatement": {"Statement": GET_MATCH}}
+    assert reads["ScopeDownStatement"] == GET_MATCH
+    assert reads["Limit"] == CDK_JSON["context"]["clientReadRateLimit"] > turns["Limit"]
+    assert reads["EvaluationWindowSec"] == turns["EvaluationWindowSec"]
+    assert reads["AggregateKeyType"] == "FORWARDED_IP"
+    assert reads["ForwardedIPConfig"]["HeaderName"] == VIEWER_IP_HEADER
 
 
 def test_the_rate_rule_counts_per_viewer_address_with_the_context_limits(synth: Synth) -> None:
@@ -117,8 +143,9 @@ def test_the_rate_rule_counts_per_viewer_address_with_the_context_limits(synth: 
     assert statement["ForwardedIPConfig"]["HeaderName"] == VIEWER_IP_HEADER
 
 
-def test_a_limited_client_gets_429_with_retry_after_in_the_chat_error_shape(synth: Synth) -> None:
-    response = rule(synth, "PerClientRate")["Action"]["Block"]["CustomResponse"]
+@pytest.mark.parametrize("name", ["PerClientRate", "PerClientReadRate"])
+def test_a_limited_client_gets_429_with_retry_after_in_the_chat_error_shape(synth: Synth, name: str) -> None:
+    response = rule(synth, name)["Action"]["Block"]["CustomResponse"]
     assert response["ResponseCode"] == 429
     assert response["ResponseHeaders"] == [
         {"Name": "Retry-After", "Value": str(CDK_JSON["context"]["clientRateWindowSeconds"])}
@@ -241,6 +268,7 @@ def test_zero_reserved_concurrency_is_refused_with_the_way_out(zero: object) -> 
     ("key", "value", "message"),
     [
         ("clientRateLimit", 5, "clientRateLimit' must be between 10"),
+        ("clientReadRateLimit", "9", "clientReadRateLimit' must be between 10"),
         ("clientRateWindowSeconds", 90, "clientRateWindowSeconds' must be one of 60, 120, 300, 600"),
         ("llmTokensPerConversation", -1, "llmTokensPerConversation' must be between 0"),
         ("llmTokensPerClientDay", "many", "llmTokensPerClientDay' must be an integer"),
