@@ -293,6 +293,12 @@ class _Writer:
                 last_write = now
 
     def _stop_requested(self) -> bool:
+        """Whether a reader asked to stop (or the answer is gone). A store may offer a cheap
+        `stop_requested(answer_id) -> bool` (the flag alone); `get` also reads the whole text, which
+        DynamoDB assembles from every piece written so far, at every flush."""
+        probe = getattr(self._store, "stop_requested", None)
+        if callable(probe):
+            return bool(probe(self._id))
         answer = self._store.get(self._id)
         return answer is None or answer.stop_requested
 

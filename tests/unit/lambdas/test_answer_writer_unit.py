@@ -297,3 +297,38 @@ def test_a_stopped_answer_counts_as_answered_and_says_stopped(
     assert record["stopped"] == 1
     assert "error.type" not in record
     assert metrics.TIME_TO_FIRST_TOKEN not in record
+
+
+class FlagOnlyStore(EmbeddedAnswerStore):
+    """A store with the cheap Stop probe: the worker must use it instead of `get` while writing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gets = 0
+        self.probes = 0
+
+    def get(self, answer_id: str) -> Any:
+        self.gets += 1
+        return super().get(answer_id)
+
+    def stop_requested(self, answer_id: str) -> bool:
+        self.probes += 1
+        answer = super().get(answer_id)
+        return answer is None or answer.stop_requested
+
+
+def test_a_store_with_a_stop_probe_is_asked_that_instead_of_the_whole_answer() -> None:
+    store = FlagOnlyStore()
+    answer_id = new_answer(store)
+    thread, result = in_background(
+        lambda: run(
+            store, ScriptedProvider([(0.0, "a ")] * 5 + [(10.0, "b")]), answer_id, stop_poll_seconds=0.05
+        )
+    )
+    time.sleep(0.3)
+    store.request_stop(answer_id)
+    thread.join(2)
+
+    assert result == ["stopped"]
+    assert store.probes >= 3
+    assert store.gets == 0
