@@ -240,7 +240,8 @@ class _Writer:
         )
         reader.start()
         now = started
-        last_flush = last_write = last_stop_check = last_delta = now
+        last_write = last_stop_check = last_delta = now
+        last_flush = now - self._flush_seconds  # the first text is written as soon as it arrives
         while True:
             due = [
                 last_stop_check + self._stop_poll_seconds,

@@ -71,7 +71,13 @@ def test_a_batch_is_written_once_it_reaches_flush_chars(store: EmbeddedAnswerSto
     answer = store.get(answer_id)
     assert answer is not None
     assert answer.text == "abcd" * 6
-    assert answer.pieces == 3
+    # The first delta at once, then a batch per 8 characters, then the rest when the stream ends.
+    assert answer.pieces == 4
+    after_first = store.read(answer_id, 1, 0.0)
+    after_three = store.read(answer_id, 3, 0.0)
+    assert after_first is not None
+    assert after_three is not None
+    assert (after_first.text, after_three.text) == ("abcd" * 5, "abcd")
 
 
 def test_text_is_flushed_while_the_answer_is_still_being_written(store: EmbeddedAnswerStore) -> None:
@@ -332,3 +338,16 @@ def test_a_store_with_a_stop_probe_is_asked_that_instead_of_the_whole_answer() -
     assert result == ["stopped"]
     assert store.probes >= 3
     assert store.gets == 0
+
+
+def test_the_first_text_is_written_as_soon_as_it_arrives(store: EmbeddedAnswerStore) -> None:
+    answer_id = new_answer(store)
+    provider = ScriptedProvider([(0.0, "Quick "), (3.0, "then slow.")])
+    thread, _ = in_background(lambda: run(store, provider, answer_id, flush_seconds=2.0))
+
+    first = store.read(answer_id, 0, wait_seconds=1.0)
+    store.request_stop(answer_id)
+    thread.join(5)
+
+    assert first is not None
+    assert first.text == "Quick "
