@@ -280,8 +280,10 @@ class _Writer:
                     _cancel(stream)
                     self.finish("stopped")
                     return
-            if flush_due and self._flush(final=False):
-                last_flush = last_write = now
+            if flush_due:
+                last_flush = now  # even when only half a character waits for its other half
+                if self._flush(final=False):
+                    last_write = now
             failure = _overdue(now - last_delta, idle, deadline)
             if failure is not None:
                 _cancel(stream)

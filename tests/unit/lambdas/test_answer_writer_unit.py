@@ -351,3 +351,16 @@ def test_the_first_text_is_written_as_soon_as_it_arrives(store: EmbeddedAnswerSt
 
     assert first is not None
     assert first.text == "Quick "
+
+
+def test_half_a_character_waiting_for_its_other_half_does_not_spin() -> None:
+    store = FlagOnlyStore()
+    answer_id = new_answer(store)
+    provider = ScriptedProvider([(0.0, "wait for it \ud83d"), (0.5, "\ude00")])
+
+    run(store, provider, answer_id, flush_seconds=0.02)
+
+    answer = store.get(answer_id)
+    assert answer is not None
+    assert answer.text == "wait for it \U0001f600"
+    assert store.probes < 100  # about one Stop check per flush interval, not a busy loop
