@@ -239,6 +239,20 @@ class _Writer:
             daemon=True,
         )
         reader.start()
+        try:
+            self._follow(stream, items, deadline, idle, started)
+        finally:
+            _cancel(stream)  # whatever ended the answer (a store error too), the LLM request ends with it
+
+    def _follow(
+        self,
+        stream: Iterator[str],
+        items: queue.Queue[_Item],
+        deadline: Deadline,
+        idle: float,
+        started: float,
+    ) -> None:
+        """Write what the reader thread passes on until the answer ends (see the module docstring)."""
         now = started
         last_write = last_stop_check = last_delta = now
         last_flush = now - self._flush_seconds  # the first text is written as soon as it arrives

@@ -364,3 +364,27 @@ def test_half_a_character_waiting_for_its_other_half_does_not_spin() -> None:
     assert answer is not None
     assert answer.text == "wait for it \U0001f600"
     assert store.probes < 100  # about one Stop check per flush interval, not a busy loop
+
+
+class FailingAppendStore(EmbeddedAnswerStore):
+    """A store whose writes of text fail (DynamoDB throttled past its retries, say)."""
+
+    def append(self, answer_id: str, text: str) -> int:
+        if text:
+            raise RuntimeError("ProvisionedThroughputExceededException")
+        return super().append(answer_id, text)
+
+
+def test_a_store_failing_mid_answer_fails_the_answer_and_closes_the_llm_request() -> None:
+    store = FailingAppendStore()
+    answer_id = new_answer(store)
+    provider = ScriptedProvider([(0.0, "Lost "), *[(0.05, "words ")] * 100])
+
+    run_result = write_answer(store, provider, answer_id, deadline_seconds=10.0, idle_seconds=5.0)
+
+    assert run_result.status == "failed"
+    assert "ProvisionedThroughputExceededException" in run_result.detail
+    assert provider.streams[0].cancelled.is_set()
+    answer = store.get(answer_id)
+    assert answer is not None
+    assert (answer.status, answer.error_kind) == ("failed", "unavailable")
