@@ -239,11 +239,8 @@ def _keep_turn(streaming: Streaming, request: ChatRequest, reply: ChatReply, ask
         asked_at=asked_at,
         answered_at=streaming.now(),
     )
-    try:
-        token = streaming.record(request.session_id, turns, first_turn_hint=request.session_generated)
-    except Exception as error:  # the store is best effort here: the answer stands
-        return replace(reply, store_error=f"{type(error).__name__}: {error}")
-    return replace(reply, conversation_token=token) if token is not None else reply
+    token, problem = streaming.record(request.session_id, turns, first_turn_hint=request.session_generated)
+    return replace(reply, conversation_token=token, store_error=problem)
 
 
 def remembered_state(
