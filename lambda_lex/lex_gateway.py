@@ -22,10 +22,13 @@ the turn, so it is reported, never repeated.
 PutSession follows the same rules. Its client has a shorter read timeout
 (`SESSION_WRITE_READ_TIMEOUT_SECONDS`): it comes after a turn that may already have used most of
 API Gateway's 29 s, and it is best effort, so it must never be what makes the turn late.
+Its answer's payload (an empty audio stream for text) is read to the end, so its keep-alive
+connection is reused rather than a new one opened per write.
 """
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
@@ -195,7 +198,7 @@ class LexGateway:
         if time_left is not None and time_left() < CONNECT_TIMEOUT_SECONDS + read_timeout:
             raise LexCallError(LexFailure.TIMEOUT, "no time left for PutSession")
         client = self.session_client
-        self._call(
+        response: Mapping[str, Any] = self._call(
             lambda: client.put_session(
                 botId=bot_id,
                 botAliasId=bot_alias_id,
@@ -206,6 +209,7 @@ class LexGateway:
             read_timeout=read_timeout,
             time_left=time_left,
         )
+        _release(response)
 
     def _call(
         self, operation: Callable[[], Any], *, read_timeout: float, time_left: Callable[[], float] | None
@@ -243,6 +247,21 @@ class LexGateway:
             return False
         needed = BACKOFF_CAP_SECONDS + CONNECT_TIMEOUT_SECONDS + read_timeout
         return time_left is None or time_left() > needed
+
+
+def _release(response: Mapping[str, Any]) -> None:
+    """Read PutSession's (empty, for text) audio stream to its end, so its connection goes back to
+    the pool: botocore hands the payload over unread, and an unread response keeps its connection,
+    so every PutSession would otherwise open a new one (a new TLS handshake in AWS). Best effort:
+    the write has been done; a broken stream only costs that connection."""
+    stream = response.get("audioStream") if isinstance(response, Mapping) else None
+    if stream is None:
+        return
+    with contextlib.suppress(Exception):  # the session is written; only the connection is lost
+        try:
+            stream.read()
+        finally:
+            stream.close()
 
 
 _FAILURES = {

@@ -64,6 +64,7 @@ class FakeLexServer:
         self.default = LexBehaviour.ok()
         self.requests: list[LexRequest] = []
         self.put_sessions: list[LexRequest] = []
+        self.connections = 0  # TCP connections accepted
         self._script: deque[LexBehaviour] = deque()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -103,6 +104,11 @@ class FakeLexServer:
 
             def log_message(self, format: str, *args: Any) -> None:
                 return
+
+            def setup(self) -> None:
+                super().setup()
+                with fake._lock:
+                    fake.connections += 1
 
             def _send(
                 self, status: int, payload: dict[str, Any], headers: tuple[tuple[str, str], ...] = ()

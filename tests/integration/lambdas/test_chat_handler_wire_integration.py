@@ -73,6 +73,16 @@ def test_a_turn_lex_answered_is_written_back_with_put_session(lex: FakeLexServer
     ]
 
 
+def test_turns_reuse_their_connections_put_session_included(lex: FakeLexServer) -> None:
+    # PutSession's answer is an (empty, for text) audio stream that botocore hands over unread: left
+    # unread it would keep its connection, and every write-back would open a new one.
+    for number in range(4):
+        status, body, _ = post("Hello", sessionId=f"sess-reuse-{number}", locale="en_US")
+        assert (status, body["source"]) == (200, "lex")
+    assert len(lex.requests) == len(lex.put_sessions) == 4
+    assert lex.connections == 2, "one keep-alive connection per client (RecognizeText, PutSession)"
+
+
 def test_a_slow_lex_is_a_504_and_is_not_asked_twice(lex: FakeLexServer) -> None:
     lex.script(LexBehaviour.slow(2.0))
     status, body, _ = post()
