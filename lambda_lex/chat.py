@@ -252,8 +252,9 @@ def remembered_state(
     fold: PendingFold | None = None,
 ) -> dict[str, Any] | None:
     """The sessionState RecognizeText returned, with the turn added to its memory attribute; None
-    when there is no state to write back. `fold` first remembers a streamed answer that ended since
-    the code hook started it (so memory keeps the conversation's order)."""
+    when there is no state to write back, or writing it would change nothing. `fold` first remembers
+    a streamed answer that ended since the code hook started it (so memory keeps the conversation's
+    order)."""
     state = response.get("sessionState")
     if not isinstance(state, Mapping):
         return None
@@ -272,6 +273,7 @@ def remembered_state(
         step = f"{intent_name}|{action}|{dialog_action.get('slotToElicit') or ''}"
         if attributes.get(DIALOG_STEP_ATTRIBUTE) == step:
             return None  # a re-prompt of the step the last write restated
+    held = attributes
     if fold is not None:
         attributes = fold(attributes)
     history, _note = conversation_memory.load_history(attributes)
@@ -279,6 +281,10 @@ def remembered_state(
     updated.pop(DIALOG_STEP_ATTRIBUTE, None)
     if step is not None:
         updated[DIALOG_STEP_ATTRIBUTE] = step
+    if updated == held:
+        # The session already holds exactly this (the same exchange again, with the memory full of
+        # it): a PutSession would write back what Lex returned and only restart the dialog step.
+        return None
     written = {**state, "sessionAttributes": updated}
     intent = state.get("intent")
     if isinstance(intent, Mapping) and isinstance(intent.get("slots"), Mapping):

@@ -310,6 +310,23 @@ def test_memory_accumulates_over_turns_and_stays_bounded() -> None:
     assert [m.content for m in history if m.role == "user"] == ["q9", "q10", "q11"]
 
 
+def test_a_turn_that_would_leave_the_memory_as_it_is_is_not_written_back() -> None:
+    # The same exchange again and again: once the memory is full of it, remembering it once more
+    # changes nothing, and a PutSession would only write Lex's own state back.
+    response = json.loads(json.dumps(HELLO))
+    response["sessionState"]["dialogAction"] = {"type": "ElicitIntent"}
+    outcomes = []
+    for _ in range(4):
+        lex = RecordingLex(response)
+        reply = converse(KO, lex, bot_id="ABCDEFGHIJ", bot_alias_id="LIVEALIAS1", history_messages=4)
+        outcomes.append(reply.memory)
+        if lex.puts:
+            response["sessionState"]["sessionAttributes"] = lex.puts[0]["session_state"]["sessionAttributes"]
+    assert outcomes == ["written", "written", "not_written", "not_written"]
+    history, _ = conversation_memory.load_history(response["sessionState"]["sessionAttributes"])
+    assert [m.role for m in history] == ["user", "assistant", "user", "assistant"]
+
+
 def prompt_step(slot: str) -> dict[str, Any]:
     response: dict[str, Any] = json.loads(json.dumps(HELLO))
     response["sessionState"]["dialogAction"] = {"type": "ElicitSlot", "slotToElicit": slot}
