@@ -56,6 +56,7 @@ MAX_ATTEMPTS = 2
 BACKOFF_CAP_SECONDS = 0.4
 DEFAULT_RETRY_AFTER_SECONDS = 1
 SESSION_WRITE_READ_TIMEOUT_SECONDS = 3.0
+MAX_POOL_CONNECTIONS = 64
 
 
 class LexFailure(Enum):
@@ -87,6 +88,9 @@ def client_config(read_timeout: float) -> Config:
         read_timeout=read_timeout,
         retries={"total_max_attempts": 1, "mode": "standard"},
         tcp_keepalive=True,
+        # Local mode calls one client from many threads at once: past botocore's default of 10
+        # connections, every further call would open (and then drop) a connection of its own.
+        max_pool_connections=MAX_POOL_CONNECTIONS,
     )
 
 

@@ -7,6 +7,7 @@ import json
 import re
 import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -81,6 +82,24 @@ def test_turns_reuse_their_connections_put_session_included(lex: FakeLexServer) 
         assert (status, body["source"]) == (200, "lex")
     assert len(lex.requests) == len(lex.put_sessions) == 4
     assert lex.connections == 2, "one keep-alive connection per client (RecognizeText, PutSession)"
+
+
+def test_sixteen_turns_at_once_keep_their_connections_for_the_next_sixteen(lex: FakeLexServer) -> None:
+    # Local mode runs the handler in many threads at once over one client: a pool smaller than the
+    # concurrency would drop the extra connections after each call and open new ones next time.
+    lex.default = LexBehaviour(kind="ok", delay=0.15, intent="HelloWorld")
+
+    def round_of(count: int, round_number: int) -> None:
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            sessions = [f"sess-pool-{round_number}-{n}" for n in range(count)]
+            results = list(pool.map(lambda session: post("Hello", sessionId=session), sessions))
+        assert all(status == 200 for status, _, _ in results)
+
+    round_of(16, 1)
+    opened = lex.connections
+    round_of(16, 2)
+    assert len(lex.requests) == 32
+    assert lex.connections == opened, "the second round reuses the first round's connections"
 
 
 def test_a_slow_lex_is_a_504_and_is_not_asked_twice(lex: FakeLexServer) -> None:
