@@ -65,6 +65,7 @@ class FakeLexServer:
         self.requests: list[LexRequest] = []
         self.put_sessions: list[LexRequest] = []
         self.connections = 0  # TCP connections accepted
+        self.recognize_text_connections = 0  # of them, those whose first request was RecognizeText
         self._script: deque[LexBehaviour] = deque()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -124,6 +125,10 @@ class FakeLexServer:
 
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if not getattr(self, "served", False) and _PATH.match(self.path):
+                    with fake._lock:
+                        fake.recognize_text_connections += 1
+                self.served = True
                 session_match = _SESSION_PATH.match(self.path)
                 if session_match is not None:
                     bot, alias, locale, session = session_match.groups()
