@@ -33,6 +33,7 @@ NluConfidenceThreshold and our bot's, is a good boundary. Callers apply their th
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -57,6 +58,8 @@ from .templates import Template, TemplateError, best_template_match, parse_templ
 from .text import normalize
 
 TEMPLATE_MATCH_SCORE = 0.95
+RECOGNIZED_TEXTS_KEPT = 1024
+"""Per bot locale, the scores of this many latest distinct texts are kept (the recognizer is immutable)."""
 """Least score of an intent one of whose templates matches the whole utterance."""
 LARGE_BOT_SAMPLES = 1000
 """From this many sample utterances on, n-grams seen in a single sample are left out of the vocabulary."""
@@ -232,8 +235,14 @@ class _Recognizer:
         self._linear = linear
         self._centroids = centroids
         self._slot_templates = [intent.slot_templates for intent in self._intents]
+        # Immutable, so the same text always gets the same scores: keep the latest texts' scores
+        # (chat repeats itself: greetings, yes and no, menu choices).
+        self._recent = functools.lru_cache(maxsize=RECOGNIZED_TEXTS_KEPT)(self._recognize)
 
     def recognize(self, text: str) -> list[IntentScore]:
+        return list(self._recent(text))
+
+    def _recognize(self, text: str) -> tuple[IntentScore, ...]:
         utterance = normalize(text)
         words = utterance.words
         scores = np.zeros(len(self._intents))
@@ -247,7 +256,7 @@ class _Recognizer:
                 score = max(score, TEMPLATE_MATCH_SCORE)
             results.append(IntentScore(intent.name, min(1.0, max(0.0, score)), slots or {}))
         results.sort(key=lambda result: -result.score)
-        return results
+        return tuple(results)
 
     def _scores(self, text: str, vector: SparseRow, nearest: _NearestSample) -> FloatArray:
         """Scores of the trainable intents, in their order."""

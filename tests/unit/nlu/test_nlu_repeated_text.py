@@ -1,4 +1,5 @@
-"""The sentence encoder keeps the embeddings of single sentences: a text sent again is not embedded again."""
+"""Text sent again is not worked out again: the encoder keeps single sentences' embeddings, the recognizer
+the scores of the latest texts (both are deterministic, so the answer is the same)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from lex_emulator.nlu import embeddings
+from lex_emulator.nlu import build_recognizer, embeddings
 from lex_emulator.nlu.embeddings import _UseEncoder
 
 
@@ -19,7 +20,8 @@ class CountingModel:
 
     def encode(self, texts: Sequence[str]) -> list[list[float]]:
         self.embedded.extend(texts)
-        return [[float(len(text)), float(sum(map(ord, text)) % 97), 1.0] for text in texts]
+        rows = np.array([[float(len(text)), float(sum(map(ord, text)) % 97), 1.0] for text in texts])
+        return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).tolist()
 
 
 def test_a_sentence_sent_again_is_embedded_once_with_the_same_vector() -> None:
@@ -60,3 +62,19 @@ def test_a_lone_surrogate_is_still_embedded() -> None:
     model = CountingModel()
     _UseEncoder(model).encode(["bad \ud800 text"])
     assert model.embedded == ["bad ? text"]
+
+
+def test_the_recognizer_scores_a_text_sent_again_without_embedding_it_again() -> None:
+    model = CountingModel()
+    recognizer = build_recognizer(
+        {"Greet": ["hello there", "good morning"], "Order": ["I want a coffee", "a latte please"]},
+        locale="en_US",
+        encoder=_UseEncoder(model),
+    )
+    model.embedded.clear()
+    first = recognizer.recognize("hello friend")
+    first.pop()  # a caller's own list: changing it changes nothing kept
+    again = recognizer.recognize("hello friend")
+    assert model.embedded == ["hello friend"]
+    assert [(score.intent, score.score) for score in again[:-1]] == [(s.intent, s.score) for s in first]
+    assert len(again) == 2
