@@ -98,6 +98,7 @@ class ChatbotStack(Stack):
                 requirements=pinned_requirements(ANSWERS_REQUIREMENTS, requirements_file),
                 table=answers,
                 worker=worker,
+                llm_environment=code_hook.llm_environment,
                 config=config,
             )
         else:
