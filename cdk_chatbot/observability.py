@@ -69,7 +69,7 @@ class StreamedAnswers:
 
     worker: lambda_.Function
     worker_timeout_seconds: int
-    answers: lambda_.Function | None = None
+    answers: lambda_.Function
 
 
 @dataclass(frozen=True)
@@ -113,8 +113,7 @@ class Observability(Construct):
         functions = [("ChatFunction", chat_function), ("CodeHookFunction", code_hook_function)]
         if streamed is not None:
             functions.append(("AnswerWorkerFunction", streamed.worker))
-            if streamed.answers is not None:
-                functions.append(("AnswersFunction", streamed.answers))
+            functions.append(("AnswersFunction", streamed.answers))
         for _, function in functions:
             function.add_environment(NAMESPACE_VARIABLE, namespace)
         logs.MetricFilter(
@@ -281,9 +280,8 @@ class Observability(Construct):
             worker.metric("AsyncEventsDropped", period=PERIOD, statistic="Sum").with_(label="events dropped"),
         ]
         reads = [
-            function.metric_invocations(period=PERIOD).with_(label="answer reads")
-            for function in [streamed.answers]
-            if function is not None
+            streamed.answers.metric_invocations(period=PERIOD).with_(label="answer reads"),
+            streamed.answers.metric_errors(period=PERIOD).with_(label="answer read errors"),
         ]
         self.dashboard.add_widgets(
             cw.GraphWidget(

@@ -200,6 +200,7 @@ def test_handler_errors_alarm(synth: Synth) -> None:
         "lambda_lex.handler.handler",
         "lambda_codehook.handler.handler",
         "lambda_chatgpt.worker.handler",
+        "lambda_answers.handler.handler",
     ],
 )
 @pytest.mark.parametrize("metric", ["Errors", "Throttles"])
@@ -254,7 +255,7 @@ def test_with_alarm_email_every_alarm_notifies_an_encrypted_topic_that_mails_it(
     assert (props(subscription)["Protocol"], props(subscription)["Endpoint"]) == ("email", ALARM_EMAIL)
     assert props(subscription)["TopicArn"] == {"Ref": topic_id}
     all_alarms = alarms(alarmed.template)
-    assert len(all_alarms) == 16
+    assert len(all_alarms) == 18
     for logical_id, alarm in all_alarms.items():
         assert alarm["AlarmActions"] == [{"Ref": topic_id}], logical_id
 
