@@ -194,3 +194,70 @@ def test_the_answers_lambda_bundles_exactly_the_third_party_packages_it_imports(
     closure = import_closure(PROJECT_ROOT, "lambda_answers", skip=LOCAL_ONLY_MODULES)
     imported = closure.third_party - {"boto3", "botocore"}
     assert imported == {name.replace("-", "_") for name in ANSWERS_REQUIREMENTS}
+
+
+ALONE_SCRIPT = """
+import json, os, sys
+sys.path.insert(0, os.getcwd())  # the asset's folder only: not the project
+import answer_store
+store = answer_store.from_env()
+answer_id = store.create(session_id="s-1", token="t" * 43, job={"locale": "en_US"}, ttl_seconds=600)
+store.claim(answer_id)
+store.append(answer_id, "Half an ans")
+store.request_stop(answer_id)
+store.finish(answer_id, "stopped")
+from lambda_answers.handler import handler
+event = {
+    "httpMethod": "GET", "path": f"/chat/answers/{answer_id}", "resource": "/chat/answers/{id}",
+    "pathParameters": {"id": answer_id}, "headers": {"X-Answer-Token": "t" * 43},
+    "queryStringParameters": None, "body": None,
+}
+print(json.dumps(handler(event, None)))
+print(json.dumps(sorted(m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)
+                        and m.__file__.startswith(os.getcwd()))))
+"""
+
+
+def test_the_answers_asset_serves_a_read_on_its_own(synth: Synth) -> None:
+    """The asset's own files (no project checkout on the path) read a stopped answer end to end,
+    notice included (lambda_chatgpt.texts, imported lazily): nothing it needs was left out."""
+    import os
+    import subprocess
+    import sys
+
+    _, function = function_by_handler(synth.template, ANSWERS_HANDLER)
+    asset = synth.outdir / f"asset.{props(function)['Code']['S3Key'].removesuffix('.zip')}"
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    environment |= {"ANSWER_STORE": "embedded", "POWERTOOLS_METRICS_DISABLED": "true", "LOG_LEVEL": "ERROR"}
+    result = subprocess.run(
+        [sys.executable, "-P", "-c", ALONE_SCRIPT],
+        cwd=asset,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    response_line, modules_line = result.stdout.strip().splitlines()[-2:]
+    response = json.loads(response_line)
+    assert response["statusCode"] == 200
+    body = response["body"]
+    assert "event: delta" in body
+    assert "Half an ans" in body
+    end = json.loads(body.split("event: end\n", 1)[1].split("data: ", 1)[1].split("\n", 1)[0])
+    assert end["status"] == "stopped"
+    assert end["notice"]  # the localized "stopped" notice from lambda_chatgpt.texts
+    loaded = json.loads(modules_line)
+    assert any(path.endswith("lambda_chatgpt/texts.py") for path in loaded)
+    assert all(path.startswith(str(asset)) for path in loaded)
+
+
+def test_cloudfront_waits_for_a_whole_long_poll(synth: Synth) -> None:
+    """CloudFront gives the origin 30 s by default before it answers 504 (OriginReadTimeout): more
+    than the answers Lambda's timeout, so a long poll that waits its 20 s is never cut off."""
+    _, distribution = only(synth.template, "AWS::CloudFront::Distribution")
+    config = props(distribution)["DistributionConfig"]
+    (behaviour,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/chat/*"]
+    (origin,) = [o for o in config["Origins"] if o["Id"] == behaviour["TargetOriginId"]]
+    assert origin["CustomOriginConfig"].get("OriginReadTimeout", 30) > ANSWERS_LAMBDA_TIMEOUT_SECONDS
