@@ -82,8 +82,14 @@ def test_the_observability_names_are_the_ones_the_lambdas_write() -> None:
     assert dict(llm_metrics.GEN_AI_SYSTEMS) == observability.GEN_AI_SYSTEMS
 
 
-def test_both_functions_write_metrics_in_the_stacks_namespace(synth: Synth) -> None:
-    for handler in ("lambda_lex.handler.handler", "lambda_codehook.handler.handler"):
+def test_every_function_writes_metrics_in_the_stacks_namespace(synth: Synth) -> None:
+    """The worker writes a streamed turn's LLM metrics like the fallback's (same names, same namespace)."""
+    for handler in (
+        "lambda_lex.handler.handler",
+        "lambda_codehook.handler.handler",
+        "lambda_chatgpt.worker.handler",
+        "lambda_answers.handler.handler",
+    ):
         _, function = function_by_handler(synth.template, handler)
         variables = props(function)["Environment"]["Variables"]
         assert variables["METRICS_NAMESPACE"] == synth.stack_name, handler
