@@ -172,3 +172,28 @@ def test_a_cancelled_stream_meters_nothing_and_does_not_wait_for_the_usage_chunk
     assert stream.usage is None
     assert meter.calls == []
     assert llm.requests[-1].chunks_sent < len(pieces)
+
+
+def test_a_stream_cancelled_between_its_finish_and_its_usage_chunk_ends_at_once(
+    llm: FakeOpenAIServer,
+) -> None:
+    counts = {"prompt_tokens": 12, "completion_tokens": 3, "total_tokens": 15}
+    llm.script(
+        Behaviour.stream_events(
+            stream_chunk("All said."),
+            stream_chunk(finish_reason="stop"),
+            {"id": "c", "object": "chat.completion.chunk", "choices": [], "usage": counts},
+            "[DONE]",
+            chunk_pause=1.5,
+        )
+    )
+    stream = provider(llm).complete_stream(PROMPT, Deadline.for_turn(20.0, None))
+    with token_usage.metering() as meter:
+        assert next(stream) == "All said."
+        time.sleep(1.7)  # the finish has arrived; the usage chunk is 1.5 s away
+        asked = time.monotonic()
+        stream.cancel()
+        assert list(stream) == []
+        assert llm.requests[-1].client_gone.wait(2.0)
+    assert time.monotonic() - asked < 0.5
+    assert (stream.usage, meter.calls) == (None, [])
