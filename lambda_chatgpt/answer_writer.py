@@ -169,10 +169,11 @@ def write_answer(
     usage = meter.usage
     estimated = False
     if usage is not None or writer.received or writer.status == "stopped":
-        tokens = meter.total or 0
-        if usage is None:
+        estimated = usage is None
+        if estimated:
             tokens = token_usage.estimate_tokens([*(m.content for m in messages), writer.received])
-            estimated = True
+        else:
+            tokens = meter.total or 0
         budget_note = charge_answer(budget, session_id, client, tokens)
     answered = writer.status in ("done", "stopped")
     record_llm_call(
