@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import token_usage
-from .budget import TokenBudget, charge_answer
+from .budget import TokenBudget, charge_answer, spent_budget
 from .codehook import clean_text
 from .deadline import Deadline
 from .llm import LlmError, LlmProvider, LlmTimeoutError, LlmUnavailableError, Message
@@ -158,6 +158,13 @@ def write_answer(
     except JobError as error:
         writer.finish("failed", error_kind="unavailable")
         return WorkerRun("failed", "unavailable", detail=str(error), session_id=session_id, locale=locale)
+    # The code hook checked the budgets before creating the answer, but a regenerated answer is
+    # created by the answers route, which does not: one check here covers both.
+    spent, budget_note = spent_budget(budget, session_id, client)
+    if spent is not None:
+        writer.finish("failed", error_kind=f"budget_{spent}")
+        detail = f"{spent} budget spent"
+        return WorkerRun("failed", f"budget_{spent}", detail=detail, session_id=session_id, locale=locale)
     with token_usage.metering() as meter:
         try:
             writer.run(provider, messages, Deadline(started + deadline_seconds, clock), idle_seconds)
@@ -165,7 +172,6 @@ def write_answer(
             writer.fail_quietly(f"{type(error).__name__}: {str(error)[:200]}")
     seconds = clock() - started
     tokens = 0
-    budget_note = None
     usage = meter.usage
     estimated = False
     if usage is not None or writer.received or writer.status == "stopped":
@@ -174,7 +180,7 @@ def write_answer(
             tokens = token_usage.estimate_tokens([*(m.content for m in messages), writer.received])
         else:
             tokens = meter.total or 0
-        budget_note = charge_answer(budget, session_id, client, tokens)
+        budget_note = charge_answer(budget, session_id, client, tokens) or budget_note
     answered = writer.status in ("done", "stopped")
     record_llm_call(
         provider=provider.name,
