@@ -26,6 +26,8 @@ from cdk_chatbot.page_config import PAGE_CONFIG_NAME, PageConfigError, page_conf
 
 from . import lambda_env
 from . import metrics as local_metrics
+from .answer_events import StoreAnswerStreams
+from .answer_stream import AnswerStreams
 from .http_server import ChatHandler, DevServer
 from .limits import LocalLimits
 from .settings import (
@@ -155,6 +157,27 @@ def _load_chat_handler() -> ChatHandler:
     return handler
 
 
+def _optional_module(name: str) -> Any:
+    """The module, or None when it (or its package) does not exist in this checkout."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name is not None and name.startswith(error.name):
+            return None
+        raise
+
+
+def _load_answers() -> tuple[ChatHandler | None, AnswerStreams | None]:
+    """lambda_answers' handler and the embedded store's answer streams (each None while absent:
+    streamed answers are then off, and /chat answers as it always did)."""
+    module = _optional_module("lambda_answers.handler")
+    handler: ChatHandler | None = module.handler if module is not None else None
+    stores = _optional_module("answer_store")
+    from_env = getattr(stores, "from_env", None) if stores is not None else None
+    store = from_env() if from_env is not None else None
+    return handler, (StoreAnswerStreams(store) if store is not None else None)
+
+
 def _fail(message: str) -> int:
     print(f"devserver: error: {message}", file=sys.stderr, flush=True)
     return 2
@@ -227,6 +250,10 @@ def run(argv: Sequence[str] | None = None) -> int:
             server.chat_handler = _load_chat_handler()
         except Exception as error:
             return _fail(f"cannot load lambda_lex.handler: {type(error).__name__}: {error}")
+        try:
+            server.answers_handler, server.answer_streams = _load_answers()
+        except Exception as error:
+            return _fail(f"cannot load the streamed answers' side: {type(error).__name__}: {error}")
 
         thread = threading.Thread(target=server.serve_forever, name="devserver-http", daemon=True)
         thread.start()
