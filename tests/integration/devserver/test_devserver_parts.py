@@ -157,6 +157,8 @@ def test_lambda_environment_points_boto3_away_from_aws() -> None:
         "AWS_SESSION_TOKEN": "t",
         "LLM_SECRET_NAME": "real-secret",
         "AWS_ENDPOINT_URL": "http://elsewhere",
+        "ANSWER_TABLE_NAME": "a-real-table",
+        "ANSWER_WORKER_FUNCTION": "a-real-function",
     }
     lambda_env.apply(lambda_env.lambda_environment(settings, environ), environ)
     assert environ["BOT_LOCALES"] == "ko_KR,en_US"
@@ -168,7 +170,17 @@ def test_lambda_environment_points_boto3_away_from_aws() -> None:
     assert environ["AWS_CONFIG_FILE"] == environ["AWS_SHARED_CREDENTIALS_FILE"] == os.devnull
     assert environ["AWS_ACCESS_KEY_ID"]
     assert environ["AWS_DEFAULT_REGION"]
-    for gone in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "LLM_SECRET_NAME", "AWS_ENDPOINT_URL"):
+    # Streamed answers stay in-process: the embedded store and a worker thread, never AWS.
+    assert environ["ANSWER_STORE"] == "embedded"
+    assert environ["ANSWER_WORKER_MODE"] == "thread"
+    for gone in (
+        "AWS_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "LLM_SECRET_NAME",
+        "AWS_ENDPOINT_URL",
+        "ANSWER_TABLE_NAME",
+        "ANSWER_WORKER_FUNCTION",
+    ):
         assert gone not in environ
 
 
