@@ -26,7 +26,6 @@ from cdk_chatbot.page_config import PAGE_CONFIG_NAME, PageConfigError, page_conf
 
 from . import lambda_env
 from . import metrics as local_metrics
-from .answer_events import StoreAnswerStreams
 from .answer_stream import AnswerStreams
 from .http_server import ChatHandler, DevServer
 from .limits import LocalLimits
@@ -157,25 +156,19 @@ def _load_chat_handler() -> ChatHandler:
     return handler
 
 
-def _optional_module(name: str) -> Any:
-    """The module, or None when it (or its package) does not exist in this checkout."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name is not None and name.startswith(error.name):
-            return None
-        raise
-
-
 def _load_answers() -> tuple[ChatHandler | None, AnswerStreams | None]:
-    """lambda_answers' handler and the embedded store's answer streams (each None while absent:
-    streamed answers are then off, and /chat answers as it always did)."""
-    module = _optional_module("lambda_answers.handler")
-    handler: ChatHandler | None = module.handler if module is not None else None
-    stores = _optional_module("answer_store")
-    from_env = getattr(stores, "from_env", None) if stores is not None else None
-    store = from_env() if from_env is not None else None
-    return handler, (StoreAnswerStreams(store) if store is not None else None)
+    """lambda_answers' handler and the answer streams on the process's embedded store (both None
+    when the environment names no store: streamed answers are off, /chat answers as before)."""
+    import answer_store
+
+    store = answer_store.from_env(os.environ)
+    if store is None:
+        return None, None
+    from lambda_answers.handler import handler
+
+    from .answer_events import StoreAnswerStreams
+
+    return handler, StoreAnswerStreams(store)
 
 
 def _fail(message: str) -> int:
@@ -213,6 +206,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             access_log=not args.quiet,
             generated_files={f"/{PAGE_CONFIG_NAME}": config_json},
             rate_limiter=limits.rate_limiter(),
+            read_rate_limiter=limits.read_rate_limiter(),
         )
     except OSError as error:
         if error.errno == errno.EADDRINUSE:

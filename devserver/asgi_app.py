@@ -8,8 +8,8 @@
   one (the page's config.json), GET/HEAD only.
 
 Every answer is JSON on error ``{"error": {"code", "message"}}`` and carries the security headers
-CloudFront adds in AWS (they win over a handler's). The per-client rate limit (the stack's web ACL)
-applies to `/chat` and the answers routes. One access-log line per request when asked.
+CloudFront adds in AWS (they win over a handler's). The per-client rate limits (the stack's web ACL)
+apply to `/chat` and the answers routes (GETs have their own). One access-log line per request when asked.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ class ServedSite(Protocol):
     answers_handler: ChatHandler | None
     answer_streams: AnswerStreams | None
     rate_limiter: ClientRateLimiter | None
+    read_rate_limiter: ClientRateLimiter | None
     metrics: MetricsStore | None
     body_timeout_seconds: float
     keep_alive_seconds: float
@@ -182,7 +183,9 @@ class DevApp:
     # --- helpers ----------------------------------------------------------------------------------
 
     async def _throttled(self, scope: Scope, send: Send) -> bool:
-        limiter = self.site.rate_limiter
+        """Over the client's limit: answers 429. Like the stack's web ACL, reads (GETs) count against
+        a limit of their own, everything else against the turns' limit."""
+        limiter = self.site.read_rate_limiter if scope["method"] == "GET" else self.site.rate_limiter
         wait = limiter.acquire(client_ip(scope)) if limiter is not None else None
         if wait is None:
             return False

@@ -88,6 +88,7 @@ class DevServer:
         access_log: bool = True,
         generated_files: Mapping[str, bytes] | None = None,
         rate_limiter: ClientRateLimiter | None = None,
+        read_rate_limiter: ClientRateLimiter | None = None,
         metrics: MetricsStore | None = None,
     ) -> None:
         self.site_dir = site_dir.resolve()
@@ -103,6 +104,8 @@ class DevServer:
         self.access_log = access_log
         # Per client IP, like the stack's web ACL (devserver/limits.py); None = no limit.
         self.rate_limiter = rate_limiter
+        # The reads' own limit (GET /chat/answers/{id}, GET /chat/conversations/{id}); None = none.
+        self.read_rate_limiter = read_rate_limiter
         # Set when the server stops: open answer streams end.
         self.closing = threading.Event()
         self._lock = threading.Lock()

@@ -299,10 +299,16 @@ def test_answers_routes_are_404_without_lambda_answers(served: DevServer) -> Non
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_the_rate_limit_covers_the_answers_routes(served: DevServer) -> None:
-    served.rate_limiter = ClientRateLimiter(2, 60)
-    assert requests.post(url(served, f"/chat/answers/{ANSWER}/stop"), timeout=5).status_code == 200
-    assert open_stream(served, token="wrong").status_code == 404
+def test_the_rate_limits_cover_the_answers_routes_reads_on_their_own(served: DevServer) -> None:
+    """As the stack's web ACL: GETs (stream reads, conversations) count against the reads' limit,
+    POSTs (turns, stop, regenerate) against the turns' limit."""
+    served.rate_limiter = ClientRateLimiter(1, 60)
+    served.read_rate_limiter = ClientRateLimiter(2, 60)
+    stop = url(served, f"/chat/answers/{ANSWER}/stop")
+    assert requests.post(stop, timeout=5).status_code == 200
+    assert requests.post(stop, timeout=5).status_code == 429
+    assert open_stream(served, token="wrong").status_code == 404  # the turns' limit is spent; reads are not
+    assert requests.get(url(served, "/chat/conversations/s-1"), timeout=5).status_code == 200
     throttled = open_stream(served)
     assert throttled.status_code == 429
     assert throttled.json()["error"]["code"] == "throttled"
