@@ -88,6 +88,7 @@ def _banner(
     emulator_url: str,
     handled: Sequence[str] = (),
     limits: LocalLimits | None = None,
+    streaming: bool = False,
 ) -> str:
     locales = ", ".join(
         f"{locale} (default)" if locale == settings.bot.default_locale else locale
@@ -103,6 +104,11 @@ def _banner(
             f"  locales:  {locales}",
             f"  LLM:      {settings.llm.describe(_default_model())}",
             *([f"  limits:   {limits.describe()}"] if limits is not None else []),
+            *(
+                ['  streaming: "stream": true on POST /chat; GET /chat/answers/{id} streams the answer (SSE)']
+                if streaming
+                else []
+            ),
             f"  Lex V2 runtime emulator: {emulator_url}",
             f"  metrics:  {url}metrics (JSON; ?format=text for a summary)",
             "Press Ctrl-C to stop.",
@@ -252,7 +258,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         thread = threading.Thread(target=server.serve_forever, name="devserver-http", daemon=True)
         thread.start()
         url = f"http://{settings.host}:{server.port}/"
-        print(_banner(settings, url, emulator.url, handled, limits), flush=True)
+        streaming = server.answer_streams is not None
+        print(_banner(settings, url, emulator.url, handled, limits, streaming), flush=True)
         while not stop.wait(timeout=1.0):
             pass
         print("Shutting down...", flush=True)

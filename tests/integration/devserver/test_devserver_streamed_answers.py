@@ -65,6 +65,7 @@ def read_events(server: DevServerProcess, handle: dict[str, Any]) -> tuple[list[
 def test_a_streamed_answer_arrives_piece_by_piece_in_one_response(
     streaming: DevServerProcess, llm: FakeOpenAIServer
 ) -> None:
+    assert "GET /chat/answers/{id} streams the answer (SSE)" in streaming.stdout  # the banner says so
     llm.default = Behaviour.streamed(PIECES, chunk_pause=0.4)
     started = time.monotonic()
     reply = ask(streaming, f"stream-{uuid.uuid4()}")
