@@ -310,13 +310,9 @@ class _Writer:
                 last_write = now
 
     def _stop_requested(self) -> bool:
-        """Whether a reader asked to stop (or the answer is gone). A store may offer a cheap
-        `stop_requested(answer_id) -> bool` (the flag alone); `get` also reads the whole text, which
-        DynamoDB assembles from every piece written so far, at every flush."""
-        probe = getattr(self._store, "stop_requested", None)
-        if callable(probe):
-            return bool(probe(self._id))
-        answer = self._store.get(self._id)
+        """Whether a reader asked to stop (or the answer is gone): the record without its text
+        (`include_text=False`: one small read, not every piece written so far)."""
+        answer = self._store.get(self._id, include_text=False)
         return answer is None or answer.stop_requested
 
     def _flush(self, *, final: bool) -> bool:
