@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from .background import BACKGROUND
 from .embeddings import (
     SentenceEncoder,
     default_encoder,
@@ -80,8 +82,16 @@ _SVM_CURVE = (2.3, -0.42)
 """TF-IDF only: 0.40 at an SVM decision value of -0.60."""
 _JOINT_EMBEDDING_SCALE = 1.0
 """Embeddings beside TF-IDF vectors (both of unit length) in the SVMs' input: this times the embedding."""
-_JOINT_CURVE = (2.3, -0.3)
-"""With embeddings learnt by the SVMs: 0.40 at a decision value of -0.48."""
+_JOINT_CURVE = (2.3, -0.5)
+"""With embeddings learnt by the SVMs: 0.40 at a decision value of -0.68 (background negatives
+lower every decision, see `BACKGROUND_WEIGHT`)."""
+BACKGROUND_WEIGHT = 0.5
+"""With embeddings learnt by the SVMs: weight of each background sentence (`background`) as a
+negative of every intent's model; 0 leaves them out."""
+BACKGROUND_KEPT_BELOW = 0.5
+"""A background sentence whose embedding is this close to one of a bot's samples is left out."""
+_JOINT_EMBEDDING_GATE_CURVE = (12.0, 0.30)
+"""With embeddings learnt by the SVMs: gate on the centroid similarity (0.40 at 0.266)."""
 FEW_SAMPLES, MANY_SAMPLES = 20, 80
 """Samples per intent (median) of a small bot and of a large one; constants in between are blended."""
 _CENTROID_WEIGHT = (3.0, 6.0)
@@ -273,7 +283,11 @@ class _Recognizer:
                     return worded
         embedding = self._centroids.embed(text)
         meaning = self._centroids.rows @ embedding
-        gates = _curve(meaning, _EMBEDDING_GATE_CURVE if self._linear else _ONE_INTENT_EMBEDDING_CURVE)
+        if self._linear is None:
+            gate_curve = _ONE_INTENT_EMBEDDING_CURVE
+        else:
+            gate_curve = _JOINT_EMBEDDING_GATE_CURVE if self._centroids.joint else _EMBEDDING_GATE_CURVE
+        gates = _curve(meaning, gate_curve)
 
         def gate(intent: int) -> float:
             wording = float(_curve(np.array(text_similarity(intent)), _EMBEDDED_TEXT_GATE_CURVE))
@@ -317,6 +331,36 @@ def _embedded_samples(texts: Sequence[str], positions: IntArray, classes: int) -
         chosen.append(rows)
     rows = np.concatenate(chosen)
     return [texts[int(row)] for row in rows], positions[rows]
+
+
+_background_cache: weakref.WeakKeyDictionary[object, FloatArray] = weakref.WeakKeyDictionary()
+_background_lock = threading.Lock()
+
+
+def _background_embeddings(encoder: SentenceEncoder) -> FloatArray:
+    """The background sentences' embeddings, computed once per encoder."""
+    with _background_lock:
+        try:
+            cached = _background_cache.get(encoder)
+        except TypeError:  # an encoder that cannot be weakly referenced: no cache
+            return encoder.encode(BACKGROUND)
+        if cached is None:
+            cached = _background_cache[encoder] = encoder.encode(BACKGROUND)
+        return cached
+
+
+def _background_rows(
+    space: TfidfSpace, encoder: SentenceEncoder, embedded: FloatArray
+) -> sparse.csr_matrix | None:
+    """Background sentences as [TF-IDF, embedding] rows, less those near one of the bot's samples."""
+    if not BACKGROUND_WEIGHT:
+        return None
+    background = _background_embeddings(encoder)
+    kept = np.flatnonzero((background @ embedded.T).max(axis=1) < BACKGROUND_KEPT_BELOW)
+    if not len(kept):
+        return None
+    words = space.matrix([normalize(BACKGROUND[int(row)]).words for row in kept])
+    return sparse.hstack([words, sparse.csr_matrix(background[kept] * _JOINT_EMBEDDING_SCALE)]).tocsr()
 
 
 def _blend(pair: tuple[float, float], samples_per_intent: float) -> float:
@@ -421,7 +465,10 @@ def _build(parsed: Sequence[_Intent], chosen_encoder: SentenceEncoder | None) ->
         embedded = chosen_encoder.encode(sources)
         centroids = _centroids(chosen_encoder, embedded, positions, classes, per_intent, joint=True)
         both = sparse.hstack([matrix, sparse.csr_matrix(embedded * _JOINT_EMBEDDING_SCALE)]).tocsr()
-        linear = train_one_vs_rest(both, positions, classes) if classes > 1 else None
+        linear = None
+        if classes > 1:
+            negatives = _background_rows(space, chosen_encoder, embedded)
+            linear = train_one_vs_rest(both, positions, classes, negatives, BACKGROUND_WEIGHT)
         return _Recognizer(parsed, space, trainable, nearest, linear, centroids)
 
     texts, embedded_positions = _embedded_samples(sources, positions, classes)
