@@ -82,10 +82,10 @@ _SVM_CURVE = (2.3, -0.42)
 """TF-IDF only: 0.40 at an SVM decision value of -0.60."""
 _JOINT_EMBEDDING_SCALE = 1.0
 """Embeddings beside TF-IDF vectors (both of unit length) in the SVMs' input: this times the embedding."""
-_JOINT_CURVE = (2.3, -0.5)
-"""With embeddings learnt by the SVMs: 0.40 at a decision value of -0.68 (background negatives
+_JOINT_CURVE = (2.3, -0.55)
+"""With embeddings learnt by the SVMs: 0.40 at a decision value of -0.73 (background negatives
 lower every decision, see `BACKGROUND_WEIGHT`)."""
-BACKGROUND_WEIGHT = 0.5
+BACKGROUND_WEIGHT = 1.0
 """With embeddings learnt by the SVMs: weight of each background sentence (`background`) as a
 negative of every intent's model; 0 leaves them out."""
 BACKGROUND_KEPT_BELOW = 0.5
