@@ -17,6 +17,7 @@ import lex_emulator.nlu.recognizer as recognizer_module
 from lex_emulator.nlu import build_recognizer
 from lex_emulator.nlu.background import BACKGROUND
 from lex_emulator.nlu.embeddings import default_encoder
+from lex_emulator.nlu.features import TfidfSpace
 from lex_emulator.nlu.text import normalize
 
 BENCH_DATA = Path(__file__).resolve().parents[3] / "bench" / "data"
@@ -115,7 +116,7 @@ def test_background_sentences_near_a_bots_samples_are_left_out_for_that_bot() ->
     assert encoder is not None
     samples = [sample for samples in TRIVIA_EN.values() for sample in samples]
     embedded = encoder.encode(samples)
-    space, _ = recognizer_module.TfidfSpace.fit([normalize(sample).words for sample in samples])
+    space, _ = TfidfSpace.fit([normalize(sample).words for sample in samples])
     kept = recognizer_module._background_rows(space, encoder, embedded)
     assert kept is not None
     assert 0 < kept.shape[0] < len(BACKGROUND)
