@@ -11,7 +11,10 @@ Signals, all computed from the sample utterances alone:
 
 With embeddings, when every sample is embedded (bots of up to `EMBEDDED_SAMPLES_PER_INTENT`
 samples per intent, the usual case), each SVM learns on both: the TF-IDF vector and the
-embedding side by side, so it weighs words and meaning per intent. In larger bots (CLINC150 has
+embedding side by side, so it weighs words and meaning per intent. In such small bots every SVM
+also learns the `background` sentences (trivia, chat, creative requests) as negatives, less those
+close to one of the bot's samples: with a few samples per intent the models otherwise only learn
+how the intents differ from each other, not from the rest of what users ask. In larger bots (CLINC150 has
 100 per intent; embedding them all would slow the build) the SVMs see TF-IDF only and each
 intent's decision gets its centroid similarity (over `CENTROID_SAMPLES_PER_INTENT` of its
 samples) added, `_CENTROID_WEIGHT` times. Either way the
@@ -80,6 +83,13 @@ GATE_FROM = 0.2
 """Scores below this one are never capped by the gates (no threshold is that low)."""
 _SVM_CURVE = (2.3, -0.42)
 """TF-IDF only: 0.40 at an SVM decision value of -0.60."""
+TEXT_BACKGROUND_WEIGHT = 1.0
+"""TF-IDF only, bots of up to `EMBEDDED_SAMPLES_PER_INTENT` samples per intent: weight of each
+background sentence as a negative of every intent's model; 0 leaves them out."""
+TEXT_BACKGROUND_KEPT_BELOW = 0.5
+"""TF-IDF only: a background sentence whose nearest-sample similarity reaches this is left out."""
+_SMALL_BOT_SVM_CURVE = (2.3, -0.65)
+"""TF-IDF only, bots that learn the background: 0.40 at an SVM decision value of -0.83."""
 _JOINT_EMBEDDING_SCALE = 1.0
 """Embeddings beside TF-IDF vectors (both of unit length) in the SVMs' input: this times the embedding."""
 _JOINT_CURVE = (2.3, -0.55)
@@ -234,8 +244,10 @@ class _Recognizer:
         nearest: _NearestSample | None,
         linear: OneVsRest | None,
         centroids: _Centroids | None,
+        svm_curve: Curve = _SVM_CURVE,
     ) -> None:
         self._intents = tuple(intents)
+        self._svm_curve = svm_curve
         self._space = space
         self._trainable = trainable
         self._nearest = nearest
@@ -269,7 +281,7 @@ class _Recognizer:
             if self._linear is None:
                 return _curve(nearest.similarities(vector, np.zeros(1, dtype=np.int64)), _SIMILARITY_CURVE)
             return _capped(
-                _curve(self._linear.decisions(vector), _SVM_CURVE),
+                _curve(self._linear.decisions(vector), self._svm_curve),
                 lambda intent: float(_curve(np.array(text_similarity(intent)), _GATE_CURVE)),
             )
         if self._linear is not None and not self._centroids.joint:
@@ -361,6 +373,21 @@ def _background_rows(
         return None
     words = space.matrix([normalize(BACKGROUND[int(row)]).words for row in kept])
     return sparse.hstack([words, sparse.csr_matrix(background[kept] * _JOINT_EMBEDDING_SCALE)]).tocsr()
+
+
+def _worded_background_rows(
+    space: TfidfSpace, nearest: _NearestSample, classes: int
+) -> sparse.csr_matrix | None:
+    """Background sentences as TF-IDF rows, less those whose wording is near one of the bot's samples."""
+    if not TEXT_BACKGROUND_WEIGHT:
+        return None
+    every = np.arange(classes)
+    kept = [
+        words
+        for words in (normalize(text).words for text in BACKGROUND)
+        if nearest.similarities(space.vector(words), every).max() < TEXT_BACKGROUND_KEPT_BELOW
+    ]
+    return space.matrix(kept) if kept else None
 
 
 def _blend(pair: tuple[float, float], samples_per_intent: float) -> float:
@@ -457,11 +484,24 @@ def _build(parsed: Sequence[_Intent], chosen_encoder: SentenceEncoder | None) ->
     positions = np.searchsorted(trainable, np.array(labels)).astype(np.int64)
     nearest = _NearestSample(matrix, positions, space.block_sizes)
     classes = len(trainable)
+    small = np.bincount(positions).max() <= EMBEDDED_SAMPLES_PER_INTENT
     if not isinstance(chosen_encoder, SentenceEncoder):
-        linear = train_one_vs_rest(matrix, positions, classes) if classes > 1 else None
-        return _Recognizer(parsed, space, trainable, nearest, linear, None)
+        if classes < 2:
+            return _Recognizer(parsed, space, trainable, nearest, None, None)
+        if not small:
+            return _Recognizer(
+                parsed, space, trainable, nearest, train_one_vs_rest(matrix, positions, classes), None
+            )
+        worded = train_one_vs_rest(
+            matrix,
+            positions,
+            classes,
+            _worded_background_rows(space, nearest, classes),
+            TEXT_BACKGROUND_WEIGHT,
+        )
+        return _Recognizer(parsed, space, trainable, nearest, worded, None, _SMALL_BOT_SVM_CURVE)
     per_intent = float(np.median(np.bincount(positions, minlength=classes)))
-    if np.bincount(positions).max() <= EMBEDDED_SAMPLES_PER_INTENT:  # the SVMs learn on both blocks
+    if small:  # the SVMs learn on both blocks
         embedded = chosen_encoder.encode(sources)
         centroids = _centroids(chosen_encoder, embedded, positions, classes, per_intent, joint=True)
         both = sparse.hstack([matrix, sparse.csr_matrix(embedded * _JOINT_EMBEDDING_SCALE)]).tocsr()

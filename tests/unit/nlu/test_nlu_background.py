@@ -133,3 +133,19 @@ def test_a_bot_of_one_intent_learns_no_background() -> None:
     encoder = CountingEncoder()
     build_recognizer({"OrderStatus": SHOP_EN["OrderStatus"]}, locale="en_US", encoder=encoder)
     assert BACKGROUND[0] not in encoder.seen
+
+
+def test_without_embeddings_background_negatives_lower_an_unrelated_question(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    question = "how do i learn to draw"  # shares "how do i" with a ReturnItem sample
+    with_background = build_recognizer(SHOP_EN, locale="en_US", encoder=None).recognize(question)[0].score
+    monkeypatch.setattr(recognizer_module, "TEXT_BACKGROUND_WEIGHT", 0.0)
+    without = build_recognizer(SHOP_EN, locale="en_US", encoder=None).recognize(question)[0].score
+    assert with_background < THRESHOLD <= without
+
+
+def test_without_embeddings_a_paraphrase_sharing_words_still_reaches_its_intent() -> None:
+    best = build_recognizer(SHOP_EN, locale="en_US", encoder=None).recognize("where's my order now")[0]
+    assert best.intent == "OrderStatus"
+    assert best.score >= THRESHOLD
