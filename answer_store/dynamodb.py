@@ -7,7 +7,8 @@ Correctness under concurrency rests on conditional writes, never on read-then-wr
 - create reads the session (and its active answer, to tell a live one from an ended or stale one),
   then writes the answer and the session in one TransactWriteItems conditioned on the session's
   `version` it read (any concurrent change of the session cancels it, and it is retried);
-- append, finish and stop are UpdateItems conditioned on the answer still being active.
+- append, finish and stop are UpdateItems conditioned on the answer still being active;
+- kept turns are an item per append_turns call, never rewritten (dynamodb_conversations).
 Only the answer's worker appends, so a piece's number comes from an atomic `ADD pieces 1`, and the
 piece is written after it; a reader Queries `PIECE#` items after its cursor (a number taken by a
 worker that died before writing it is skipped). Reads are strongly consistent. `read` polls with a
@@ -189,15 +190,7 @@ class DynamoDbAnswerStore:
             ExpressionAttributeValues=values,
             tolerate=CONDITION_FAILED,
         )
-        self._db.call(
-            "UpdateItem",
-            Key=items.session_key(items.string(item, "session") or ""),
-            UpdateExpression="REMOVE #active ADD #version :one",
-            ConditionExpression="#active = :id",
-            ExpressionAttributeNames=names("#active", "#version"),
-            ExpressionAttributeValues={":id": {"S": answer_id}, ":one": {"N": "1"}},
-            tolerate=CONDITION_FAILED,
-        )
+        self._clear_active(items.string(item, "session") or "", answer_id)
 
     def request_stop(self, answer_id: str) -> bool:
         reply = self._db.call(
@@ -273,8 +266,14 @@ class DynamoDbAnswerStore:
         session = items.live(self._db.get(items.session_key(session_id)), now)
         self._conversations.seen_meta(session_id, session)
         active = items.string(session, "activeAnswer")  # set from create until finish
-        if active and self._is_active(self._db.get(items.answer_key(active)), now):
+        if not active:
+            return None  # the usual turn: one GetItem
+        if self._is_active(self._db.get(items.answer_key(active)), now):
             return active
+        # Its worker died before finish (stale, never claimed, expired): drop the pointer once, so
+        # later turns read META alone. A dead answer cannot become active again (claim and append
+        # are conditioned on it), so this is safe against its worker.
+        self._clear_active(session_id, active)
         return None
 
     # --- conversations -------------------------------------------------------------------------
@@ -385,6 +384,18 @@ class DynamoDbAnswerStore:
             parts.append(items.string(item, "text") or "")
             last = items.piece_number(items.string(item, items.SK) or "")
         return "".join(parts), last
+
+    def _clear_active(self, session_id: str, answer_id: str) -> None:
+        """Remove the session's active answer pointer if it is still `answer_id`."""
+        self._db.call(
+            "UpdateItem",
+            Key=items.session_key(session_id),
+            UpdateExpression="REMOVE #active ADD #version :one",
+            ConditionExpression="#active = :id",
+            ExpressionAttributeNames=names("#active", "#version"),
+            ExpressionAttributeValues={":id": {"S": answer_id}, ":one": {"N": "1"}},
+            tolerate=CONDITION_FAILED,
+        )
 
     def _is_active(self, item: Item | None, now: float) -> bool:
         live = items.live(item, now)

@@ -159,3 +159,22 @@ def test_a_busy_session_costs_a_second_getitem_only_while_it_has_an_answer(
     conversation = store.conversation("sess-1")
     assert conversation is not None
     assert counted.operations() == ["Query"]
+
+
+def test_a_dead_workers_answer_is_dropped_from_the_session_once(
+    counted: CountingClient, clock: Clock
+) -> None:
+    store = a_store(counted, clock)
+    answer_id = store.create(session_id="sess-1", token="t", job={}, ttl_seconds=TTL)
+    store.claim(answer_id)
+    store.append(answer_id, "half an ans")
+    clock.advance(31)  # the worker went silent: the answer is stale, never finished
+    counted.operations()
+    assert store.active_answer("sess-1") is None
+    assert counted.operations() == ["GetItem", "GetItem", "UpdateItem"]
+    assert store.active_answer("sess-1") is None
+    assert counted.operations() == ["GetItem"]
+    answer = store.get(answer_id)
+    assert answer is not None
+    assert (answer.status, answer.error_kind, answer.text) == ("failed", "unavailable", "half an ans")
+    assert store.append(answer_id, "wer") == 1  # still dead: nothing more is kept
