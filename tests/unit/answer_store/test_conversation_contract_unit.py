@@ -115,9 +115,10 @@ def test_each_turn_expires_on_its_own_and_the_token_lives_as_long_as_the_newest(
     assert conversation is not None
     assert [dict(t) for t in conversation.turns] == turn_pair(2)
     assert store.check_conversation_token("sess-1", "tok") is True
-    clock.advance(1)  # the newest turn has expired: no turns left
+    clock.advance(1)  # the newest turn has expired: no turns left, the token lives half a TTL more
     emptied = store.conversation("sess-1")
-    assert emptied is None or emptied.turns == ()
+    assert emptied is not None
+    assert emptied.turns == ()
     clock.advance(30)  # and half a TTL later, neither the conversation nor its token
     assert store.conversation("sess-1") is None
     assert store.check_conversation_token("sess-1", "tok") is False
