@@ -24,8 +24,10 @@ TERMINAL_STATUSES: frozenset[str] = frozenset({"done", "stopped", "failed"})
 # A running answer whose worker has not written (text or heartbeat) for this long is dead
 # (crashed, or killed at Lambda's 15 minutes): readers see it as failed("unavailable").
 STALE_AFTER_SECONDS = 30.0
-# An answer never claimed this long after creation (the async event was lost) is failed too.
-UNCLAIMED_AFTER_SECONDS = 10.0
+# An answer never claimed this long after creation is failed too, and can no longer be claimed: the
+# async event was lost, or it waited in Lambda's queue behind the worker's reserved concurrency
+# longer than a reader should (a worker that gets it later finds it taken and exits).
+UNCLAIMED_AFTER_SECONDS = 30.0
 
 
 class SessionBusyError(Exception):
