@@ -88,8 +88,12 @@ TEXT_BACKGROUND_WEIGHT = 1.0
 background sentence as a negative of every intent's model; 0 leaves them out."""
 TEXT_BACKGROUND_KEPT_BELOW = 0.5
 """TF-IDF only: a background sentence whose nearest-sample similarity reaches this is left out."""
-_SMALL_BOT_SVM_CURVE = (2.3, -0.65)
-"""TF-IDF only, bots that learn the background: 0.40 at an SVM decision value of -0.83."""
+_SMALL_BOT_SVM_CURVE = (2.3, -0.625)
+"""TF-IDF only, bots that learn the background: 0.40 at an SVM decision value of -0.80."""
+_SMALL_BOT_GATE_CURVE = (9.0, 0.15)
+"""TF-IDF only, bots that learn the background: gate on the nearest-sample similarity (0.40 at
+0.105; the background keeps unrelated questions low, so the gate can let Korean paraphrases,
+which share fewer n-grams with their samples, through)."""
 _JOINT_EMBEDDING_SCALE = 1.0
 """Embeddings beside TF-IDF vectors (both of unit length) in the SVMs' input: this times the embedding."""
 _JOINT_CURVE = (2.3, -0.55)
@@ -251,10 +255,11 @@ class _Recognizer:
         nearest: _NearestSample | None,
         linear: OneVsRest | None,
         centroids: _Centroids | None,
-        svm_curve: Curve = _SVM_CURVE,
+        text_curves: tuple[Curve, Curve] = (_SVM_CURVE, _GATE_CURVE),
     ) -> None:
         self._intents = tuple(intents)
-        self._svm_curve = svm_curve
+        self._text_curves = text_curves
+        """TF-IDF only: the curves on the SVM decision and on the nearest-sample similarity (gate)."""
         self._space = space
         self._trainable = trainable
         self._nearest = nearest
@@ -287,9 +292,10 @@ class _Recognizer:
         if self._centroids is None:
             if self._linear is None:
                 return _curve(nearest.similarities(vector, np.zeros(1, dtype=np.int64)), _SIMILARITY_CURVE)
+            svm_curve, gate_curve = self._text_curves
             return _capped(
-                _curve(self._linear.decisions(vector), self._svm_curve),
-                lambda intent: float(_curve(np.array(text_similarity(intent)), _GATE_CURVE)),
+                _curve(self._linear.decisions(vector), svm_curve),
+                lambda intent: float(_curve(np.array(text_similarity(intent)), gate_curve)),
             )
         if self._linear is not None and not self._centroids.joint:
             decisions = self._linear.decisions(vector)
@@ -500,7 +506,9 @@ def _build(parsed: Sequence[_Intent], chosen_encoder: SentenceEncoder | None) ->
             _worded_background_rows(space, nearest),
             TEXT_BACKGROUND_WEIGHT,
         )
-        return _Recognizer(parsed, space, trainable, nearest, worded, None, _SMALL_BOT_SVM_CURVE)
+        return _Recognizer(
+            parsed, space, trainable, nearest, worded, None, (_SMALL_BOT_SVM_CURVE, _SMALL_BOT_GATE_CURVE)
+        )
     per_intent = float(np.median(np.bincount(positions, minlength=classes)))
     if small:  # the SVMs learn on both blocks
         embedded = chosen_encoder.encode(sources)
