@@ -1,4 +1,5 @@
-"""Both Lambdas: runtime, wiring, environment, least privilege, timeouts and what their assets hold."""
+"""The /chat and code-hook Lambdas: runtime, wiring, environment, least privilege, timeouts and what
+their assets hold (the streamed answers' Lambdas: test_infra_streaming.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from cdk_chatbot.app_factory import PROJECT_ROOT
 from cdk_chatbot.config import API_GATEWAY_TIMEOUT_SECONDS
+from cdk_chatbot.imports import import_closure
 from cdk_chatbot.stack import CHAT_REQUIREMENTS, CODE_HOOK_REQUIREMENTS
 from tests.infra.cfn import (
     as_list,
@@ -28,7 +30,14 @@ from tests.infra.conftest import VARIANT_MODEL, Synth
 CHAT_HANDLER = "lambda_lex.handler.handler"
 CODE_HOOK_HANDLER = "lambda_codehook.handler.handler"
 # What the code hook's asset holds besides its own package (bundling off: no dependencies).
-CODE_HOOK_PARTS = {"lambda_codehook", "lambda_chatgpt", "lexhook", "usage_store", "bot_definition.json"}
+CODE_HOOK_PARTS = {
+    "lambda_codehook",
+    "lambda_chatgpt",
+    "lexhook",
+    "usage_store",
+    "answer_store",
+    "bot_definition.json",
+}
 LEX_HOOK_TIMEOUT_SECONDS = 30
 LOG_STATEMENT_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
 
@@ -49,7 +58,10 @@ def _app_statements(synth: Synth, handler: str) -> list[dict[str, Any]]:
     return [s for s in statements if s["Action"] != LOG_STATEMENT_ACTIONS]
 
 
-@pytest.mark.parametrize("handler", [CHAT_HANDLER, CODE_HOOK_HANDLER])
+WORKER_HANDLER = "lambda_chatgpt.worker.handler"
+
+
+@pytest.mark.parametrize("handler", [CHAT_HANDLER, CODE_HOOK_HANDLER, WORKER_HANDLER])
 def test_function_runs_current_python_on_arm64_with_its_own_log_group(synth: Synth, handler: str) -> None:
     _, function = function_by_handler(synth.template, handler)
     p = props(function)
@@ -61,7 +73,7 @@ def test_function_runs_current_python_on_arm64_with_its_own_log_group(synth: Syn
     assert retention == synth.context["logRetentionDays"]
 
 
-@pytest.mark.parametrize("handler", [CHAT_HANDLER, CODE_HOOK_HANDLER])
+@pytest.mark.parametrize("handler", [CHAT_HANDLER, CODE_HOOK_HANDLER, WORKER_HANDLER])
 def test_function_role_trusts_lambda_and_uses_no_managed_policy(synth: Synth, handler: str) -> None:
     _, function = function_by_handler(synth.template, handler)
     role = props(synth.template["Resources"][role_of(function)])
@@ -73,7 +85,8 @@ def test_function_role_trusts_lambda_and_uses_no_managed_policy(synth: Synth, ha
 
 def test_chat_lambda_may_only_recognize_text_and_put_session_on_the_live_alias(synth: Synth) -> None:
     alias_id = only(synth.template, "AWS::Lex::BotAlias")[0]
-    assert _app_statements(synth, CHAT_HANDLER) == [
+    # Besides Lex, only the answers' table (test_infra_streaming.py).
+    assert [s for s in _app_statements(synth, CHAT_HANDLER) if not str(s["Action"]).count("dynamodb:")] == [
         {
             "Action": ["lex:PutSession", "lex:RecognizeText"],
             "Effect": "Allow",
@@ -106,9 +119,12 @@ def test_code_hook_reads_only_its_own_secret(synth: Synth) -> None:
     assert [s for s in statements if str(s["Action"]).startswith("secretsmanager:")] == [
         {"Action": "secretsmanager:GetSecretValue", "Effect": "Allow", "Resource": {"Ref": secret_id}}
     ]
-    # Besides its secret, only the budgets' table (test_infra_limits.py).
+    # Besides its secret, only the budgets' and the answers' tables and the answer worker
+    # (test_infra_limits.py, test_infra_streaming.py).
     assert [s for s in statements if not str(s["Action"]).startswith("secretsmanager:")] == [
-        s for s in statements if "dynamodb:GetItem" in as_list(s["Action"])
+        s
+        for s in statements
+        if "dynamodb:GetItem" in as_list(s["Action"]) or s["Action"] == "lambda:InvokeFunction"
     ]
 
 
@@ -133,7 +149,7 @@ def test_bedrock_provider_may_invoke_only_the_configured_model(variant: Synth) -
     statements = [
         s
         for s in _app_statements(variant, CODE_HOOK_HANDLER)
-        if not all(a.startswith("dynamodb:") for a in as_list(s["Action"]))
+        if not all(a.startswith(("dynamodb:", "lambda:")) for a in as_list(s["Action"]))
     ]
     assert len(statements) == 1
     (statement,) = statements
@@ -181,13 +197,14 @@ def _shared_packages() -> set[str]:
     )
 
 
-# The code hook's asset also carries the budgets' store (cdk_chatbot/code_hook.py SHARED_PACKAGES).
-CODE_HOOK_SHARED = {"usage_store"}
+def _chat_parts() -> set[str]:
+    """The /chat asset: lambda_lex and the project packages it imports, shipped whole (chat_api.py)."""
+    return {"lambda_lex"} | set(import_closure(PROJECT_ROOT, "lambda_lex").packages)
 
 
 @pytest.mark.parametrize(
     ("handler", "parts"),
-    [(CHAT_HANDLER, {"lambda_lex"}), (CODE_HOOK_HANDLER, CODE_HOOK_PARTS)],
+    [(CHAT_HANDLER, _chat_parts()), (CODE_HOOK_HANDLER, CODE_HOOK_PARTS | _shared_packages())],
 )
 def test_asset_ships_its_packages_without_caches_or_tests(
     synth: Synth, handler: str, parts: set[str]
@@ -199,7 +216,28 @@ def test_asset_ships_its_packages_without_caches_or_tests(
     shipped = [p.relative_to(asset) for p in asset.rglob("*")]
     assert not [p for p in shipped if "__pycache__" in p.parts or p.suffix == ".pyc" or "tests" in p.parts]
     # Bundling is off in tests: no dependencies, only the packages (HelloWorld has no handlers folder).
-    assert {p.parts[0] for p in shipped} == parts | _shared_packages()
+    assert {p.parts[0] for p in shipped} == parts
+
+
+def test_the_chat_asset_follows_what_lambda_lex_imports(synth: Synth) -> None:
+    """Whatever project package lambda_lex imports (its memory, metrics, the answer store) is in its
+    asset, whole; a package it does not import is not."""
+    shipped = {p.name for p in asset_dir(synth, CHAT_HANDLER).iterdir()}
+    imported = {name.split(".")[0] for name in _lex_imports()} & _project_packages()
+    assert {"chat_metrics", "conversation_memory"} <= imported
+    assert shipped == imported | {"lambda_lex"}
+
+
+def _project_packages() -> set[str]:
+    return {p.parent.name for p in PROJECT_ROOT.glob("*/__init__.py")}
+
+
+def _lex_imports() -> set[str]:
+    """Every module name lambda_lex's files (and the project modules they reach) import."""
+    from cdk_chatbot.imports import runtime_imports
+
+    closure = import_closure(PROJECT_ROOT, "lambda_lex")
+    return {name for path in closure.files for name in runtime_imports(PROJECT_ROOT, PROJECT_ROOT / path)}
 
 
 def test_code_hook_asset_carries_the_deployed_bot_definition(synth: Synth) -> None:
@@ -236,9 +274,7 @@ def _third_party_imports(*package_dirs: Path) -> set[str]:
     for package_dir in package_dirs:
         for path in package_dir.rglob("*.py"):
             visitor.visit(ast.parse(path.read_text(encoding="utf-8")))
-    first_party = {d.name for d in package_dirs} | _shared_packages()
-    if any(d.name == "lambda_chatgpt" for d in package_dirs):
-        first_party |= CODE_HOOK_SHARED
+    first_party = {d.name for d in package_dirs} | _project_packages()
     return visitor.found - set(sys.stdlib_module_names) - first_party - {"__future__"}
 
 
