@@ -1,9 +1,10 @@
 """Intent recognition with Lex-like confidence scores, built from a bot locale's sample utterances.
 
-Signals, all computed from the sample utterances alone:
+Signals, all computed from the sample utterances alone (plus, in small bots, fixed background
+sentences as negatives, see below):
 
 * TF-IDF (`features`): the cosine similarity of the utterance to each intent's nearest sample
-  (character n-grams weigh more than words, which suits Korean endings and typos), and one linear
+  (`nearest`; character n-grams weigh more than words, which suits Korean endings and typos), and one linear
   SVM per intent (`linear`) when two or more intents have samples;
 * sentence embeddings (`embeddings`, when the encoder is installed): the cosine similarity of the
   utterance to the centroid of each intent's samples. They carry meaning that shares no words
@@ -11,7 +12,10 @@ Signals, all computed from the sample utterances alone:
 
 With embeddings, when every sample is embedded (bots of up to `EMBEDDED_SAMPLES_PER_INTENT`
 samples per intent, the usual case), each SVM learns on both: the TF-IDF vector and the
-embedding side by side, so it weighs words and meaning per intent. In larger bots (CLINC150 has
+embedding side by side, so it weighs words and meaning per intent. In such small bots every SVM
+also learns the `background` sentences (trivia, chat, creative requests) as negatives, less those
+close to one of the bot's samples (`negatives`): with a few samples per intent the models otherwise only learn
+how the intents differ from each other, not from the rest of what users ask. In larger bots (CLINC150 has
 100 per intent; embedding them all would slow the build) the SVMs see TF-IDF only and each
 intent's decision gets its centroid similarity (over `CENTROID_SAMPLES_PER_INTENT` of its
 samples) added, `_CENTROID_WEIGHT` times. Either way the
@@ -54,6 +58,8 @@ from .embeddings import (
 )
 from .features import SparseRow, TfidfSpace
 from .linear import OneVsRest, train_one_vs_rest
+from .nearest import NearestSample
+from .negatives import embedded_background_rows, worded_background_rows
 from .templates import Template, TemplateError, best_template_match, parse_template
 from .text import normalize
 
@@ -71,8 +77,6 @@ CENTROID_SAMPLES_PER_INTENT = 20
 Embedding is most of such a build's time: on CLINC150's tuning split 20 instead of 40 cost 0.27
 points of in-scope accuracy (93.60% -> 93.33%) and one out-of-scope question in 100, for half
 the embedding time; 10 cost 0.4 points."""
-_WORD_SHARE = 0.3
-"""Weight of the word block in the TF-IDF similarity (the character block has the rest)."""
 _SIMILARITY_CURVE = (9.0, 0.465)
 """TF-IDF only, one intent: 0.40 at a nearest-sample similarity of 0.42."""
 _GATE_CURVE = (9.0, 0.245)
@@ -81,10 +85,29 @@ GATE_FROM = 0.2
 """Scores below this one are never capped by the gates (no threshold is that low)."""
 _SVM_CURVE = (2.3, -0.42)
 """TF-IDF only: 0.40 at an SVM decision value of -0.60."""
+TEXT_BACKGROUND_WEIGHT = 1.0
+"""TF-IDF only, bots of up to `EMBEDDED_SAMPLES_PER_INTENT` samples per intent: weight of each
+background sentence as a negative of every intent's model; 0 leaves them out."""
+TEXT_BACKGROUND_KEPT_BELOW = 0.5
+"""TF-IDF only: a background sentence whose nearest-sample similarity reaches this is left out."""
+_SMALL_BOT_SVM_CURVE = (2.3, -0.625)
+"""TF-IDF only, bots that learn the background: 0.40 at an SVM decision value of -0.80."""
+_SMALL_BOT_GATE_CURVE = (9.0, 0.15)
+"""TF-IDF only, bots that learn the background: gate on the nearest-sample similarity (0.40 at
+0.105; the background keeps unrelated questions low, so the gate can let Korean paraphrases,
+which share fewer n-grams with their samples, through)."""
 _JOINT_EMBEDDING_SCALE = 1.0
 """Embeddings beside TF-IDF vectors (both of unit length) in the SVMs' input: this times the embedding."""
-_JOINT_CURVE = (2.3, -0.3)
-"""With embeddings learnt by the SVMs: 0.40 at a decision value of -0.48."""
+_JOINT_CURVE = (2.3, -0.55)
+"""With embeddings learnt by the SVMs: 0.40 at a decision value of -0.73 (background negatives
+lower every decision, see `BACKGROUND_WEIGHT`)."""
+BACKGROUND_WEIGHT = 1.0
+"""With embeddings learnt by the SVMs: weight of each background sentence (`background`) as a
+negative of every intent's model; 0 leaves them out."""
+BACKGROUND_KEPT_BELOW = 0.5
+"""A background sentence whose embedding is this close to one of a bot's samples is left out."""
+_JOINT_EMBEDDING_GATE_CURVE = (12.0, 0.30)
+"""With embeddings learnt by the SVMs: gate on the centroid similarity (0.40 at 0.266)."""
 FEW_SAMPLES, MANY_SAMPLES = 20, 80
 """Samples per intent (median) of a small bot and of a large one; constants in between are blended."""
 _CENTROID_WEIGHT = (3.0, 6.0)
@@ -155,36 +178,6 @@ class _Intent:
         return tuple(t for t in self.templates if t.pattern is not None and t.literal.text)
 
 
-class _NearestSample:
-    """Per intent, the TF-IDF similarity of a vector to the intent's most similar sample."""
-
-    def __init__(self, matrix: sparse.csr_matrix, positions: IntArray, block_sizes: tuple[int, ...]) -> None:
-        words, characters = block_sizes
-        shares = np.concatenate([np.full(words, 2 * _WORD_SHARE), np.full(characters, 2 * (1 - _WORD_SHARE))])
-        order = np.argsort(positions, kind="stable")
-        samples = sparse.csr_matrix(matrix[order] @ sparse.diags(shares))
-        self._data = samples.data
-        self._columns = samples.indices
-        self._indptr = samples.indptr
-        self._rows = np.repeat(np.arange(samples.shape[0]), np.diff(samples.indptr))
-        self._bounds = np.searchsorted(positions[order], np.arange(int(positions.max()) + 2))
-        self._dimension = samples.shape[1]
-
-    def similarities(self, vector: SparseRow, intents: IntArray) -> FloatArray:
-        """Similarities for the intents at these positions."""
-        result = np.zeros(len(intents))
-        if not len(vector.indices):
-            return result
-        dense = np.zeros(self._dimension)
-        dense[vector.indices] = vector.values
-        for slot, intent in enumerate(intents):
-            first, last = self._bounds[intent], self._bounds[intent + 1]
-            low, high = self._indptr[first], self._indptr[last]
-            contributions = self._data[low:high] * dense[self._columns[low:high]]
-            result[slot] = np.bincount(self._rows[low:high] - first, contributions, last - first).max()
-        return result
-
-
 @dataclass(frozen=True)
 class _Centroids:
     """Unit centroids of the trainable intents' sample embeddings (one row each), and how to fuse them."""
@@ -224,11 +217,14 @@ class _Recognizer:
         intents: Sequence[_Intent],
         space: TfidfSpace,
         trainable: IntArray,
-        nearest: _NearestSample | None,
+        nearest: NearestSample | None,
         linear: OneVsRest | None,
         centroids: _Centroids | None,
+        text_curves: tuple[Curve, Curve] = (_SVM_CURVE, _GATE_CURVE),
     ) -> None:
         self._intents = tuple(intents)
+        self._text_curves = text_curves
+        """TF-IDF only: the curves on the SVM decision and on the nearest-sample similarity (gate)."""
         self._space = space
         self._trainable = trainable
         self._nearest = nearest
@@ -258,7 +254,7 @@ class _Recognizer:
         results.sort(key=lambda result: -result.score)
         return tuple(results)
 
-    def _scores(self, text: str, vector: SparseRow, nearest: _NearestSample) -> FloatArray:
+    def _scores(self, text: str, vector: SparseRow, nearest: NearestSample) -> FloatArray:
         """Scores of the trainable intents, in their order."""
 
         def text_similarity(intent: int) -> float:
@@ -267,9 +263,10 @@ class _Recognizer:
         if self._centroids is None:
             if self._linear is None:
                 return _curve(nearest.similarities(vector, np.zeros(1, dtype=np.int64)), _SIMILARITY_CURVE)
+            svm_curve, gate_curve = self._text_curves
             return _capped(
-                _curve(self._linear.decisions(vector), _SVM_CURVE),
-                lambda intent: float(_curve(np.array(text_similarity(intent)), _GATE_CURVE)),
+                _curve(self._linear.decisions(vector), svm_curve),
+                lambda intent: float(_curve(np.array(text_similarity(intent)), gate_curve)),
             )
         if self._linear is not None and not self._centroids.joint:
             decisions = self._linear.decisions(vector)
@@ -282,7 +279,11 @@ class _Recognizer:
                     return worded
         embedding = self._centroids.embed(text)
         meaning = self._centroids.rows @ embedding
-        gates = _curve(meaning, _EMBEDDING_GATE_CURVE if self._linear else _ONE_INTENT_EMBEDDING_CURVE)
+        if self._linear is None:
+            gate_curve = _ONE_INTENT_EMBEDDING_CURVE
+        else:
+            gate_curve = _JOINT_EMBEDDING_GATE_CURVE if self._centroids.joint else _EMBEDDING_GATE_CURVE
+        gates = _curve(meaning, gate_curve)
 
         def gate(intent: int) -> float:
             wording = float(_curve(np.array(text_similarity(intent)), _EMBEDDED_TEXT_GATE_CURVE))
@@ -420,17 +421,41 @@ def _build(parsed: Sequence[_Intent], chosen_encoder: SentenceEncoder | None) ->
     if not len(trainable):
         return _Recognizer(parsed, space, trainable, None, None, None)
     positions = np.searchsorted(trainable, np.array(labels)).astype(np.int64)
-    nearest = _NearestSample(matrix, positions, space.block_sizes)
+    nearest = NearestSample(matrix, positions, space.block_sizes)
     classes = len(trainable)
+    small = np.bincount(positions).max() <= EMBEDDED_SAMPLES_PER_INTENT
     if not isinstance(chosen_encoder, SentenceEncoder):
-        linear = train_one_vs_rest(matrix, positions, classes) if classes > 1 else None
-        return _Recognizer(parsed, space, trainable, nearest, linear, None)
+        if classes < 2:
+            return _Recognizer(parsed, space, trainable, nearest, None, None)
+        if not small:
+            return _Recognizer(
+                parsed, space, trainable, nearest, train_one_vs_rest(matrix, positions, classes), None
+            )
+        worded = train_one_vs_rest(
+            matrix,
+            positions,
+            classes,
+            worded_background_rows(space, nearest, TEXT_BACKGROUND_KEPT_BELOW)
+            if TEXT_BACKGROUND_WEIGHT
+            else None,
+            TEXT_BACKGROUND_WEIGHT,
+        )
+        return _Recognizer(
+            parsed, space, trainable, nearest, worded, None, (_SMALL_BOT_SVM_CURVE, _SMALL_BOT_GATE_CURVE)
+        )
     per_intent = float(np.median(np.bincount(positions, minlength=classes)))
-    if np.bincount(positions).max() <= EMBEDDED_SAMPLES_PER_INTENT:  # the SVMs learn on both blocks
+    if small:  # the SVMs learn on both blocks
         embedded = chosen_encoder.encode(sources)
         centroids = _centroids(chosen_encoder, embedded, positions, classes, per_intent, joint=True)
         both = sparse.hstack([matrix, sparse.csr_matrix(embedded * _JOINT_EMBEDDING_SCALE)]).tocsr()
-        linear = train_one_vs_rest(both, positions, classes) if classes > 1 else None
+        linear = None
+        if classes > 1:
+            negatives = None
+            if BACKGROUND_WEIGHT:
+                negatives = embedded_background_rows(
+                    space, chosen_encoder, embedded, BACKGROUND_KEPT_BELOW, _JOINT_EMBEDDING_SCALE
+                )
+            linear = train_one_vs_rest(both, positions, classes, negatives, BACKGROUND_WEIGHT)
         return _Recognizer(parsed, space, trainable, nearest, linear, centroids)
 
     texts, embedded_positions = _embedded_samples(sources, positions, classes)

@@ -309,6 +309,19 @@ def test_the_stack_sets_the_variables_the_store_and_the_worker_read() -> None:
     assert CDK_CONTEXT["conversationTtlSeconds"] == factory.DEFAULT_TTL_SECONDS
 
 
+def test_the_table_has_the_keys_and_ttl_attribute_the_store_writes(synth: Synth) -> None:
+    from answer_store import dynamodb_items
+    from cdk_chatbot import answer_table
+
+    assert (answer_table.PARTITION_KEY, answer_table.SORT_KEY, answer_table.TTL_ATTRIBUTE) == (
+        dynamodb_items.PK,
+        dynamodb_items.SK,
+        dynamodb_items.TTL_ATTRIBUTE,
+    )
+    _, table = table_with_keys(synth.template, dynamodb_items.PK, dynamodb_items.SK)
+    assert props(table)["TimeToLiveSpecification"]["AttributeName"] == dynamodb_items.TTL_ATTRIBUTE
+
+
 def test_the_worker_handler_is_a_function_of_the_shipped_asset(synth: Synth) -> None:
     from lambda_chatgpt import worker
 
@@ -377,3 +390,14 @@ def test_the_granted_table_actions_are_the_ones_the_dynamodb_store_calls() -> No
     assert needed == set(ITEM_ACTIONS)
     for role, actions in ACTIONS.items():
         assert set(actions) == needed, role
+
+
+def test_the_shared_asset_holds_every_project_package_the_worker_reaches(synth: Synth) -> None:
+    from cdk_chatbot.imports import import_closure
+
+    _, function = function_by_handler(synth.template, WORKER_HANDLER)
+    asset = synth.outdir / f"asset.{props(function)['Code']['S3Key'].removesuffix('.zip')}"
+    shipped = {p.name for p in asset.iterdir() if p.is_dir()}
+    reached = import_closure(PROJECT_ROOT, "lambda_chatgpt").packages
+    assert {"answer_store", "conversation_memory", "usage_store", "chat_metrics"} <= reached
+    assert reached <= shipped

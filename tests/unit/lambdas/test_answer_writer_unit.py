@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from answer_store import EmbeddedAnswerStore
-from lambda_chatgpt import metrics
+from lambda_chatgpt import metrics, texts
 from lambda_chatgpt.answer_writer import SKIPPED, run_answer, write_answer
 from lambda_chatgpt.budget import BudgetLimits, TokenBudget
 from lambda_chatgpt.llm import LlmBadResponseError, LlmNotConfiguredError, LlmUnavailableError
@@ -270,6 +270,25 @@ def test_tokens_of_a_written_answer_are_charged_and_none_for_an_empty_one(store:
     empty_id = new_answer(store)
     run(store, ScriptedProvider(LlmUnavailableError("down")), empty_id, budget=budget)
     assert counters.get("conversation#session-1") == charged
+
+
+def test_an_answer_is_refused_when_a_budget_is_already_spent(store: EmbeddedAnswerStore) -> None:
+    """A regenerated answer is created by the answers route, not the code hook: the worker checks."""
+    counters = InMemoryUsageStore()
+    budget = TokenBudget(BudgetLimits(per_conversation=5, per_client_day=10_000), lambda: counters)
+    budget.charge("session-1", "client-1", 5)
+    answer_id = new_answer(store)
+    provider = ScriptedProvider([(0.0, "Never asked.")])
+
+    status = run(store, provider, answer_id, budget=budget)
+
+    answer = store.get(answer_id)
+    assert status == "failed"
+    assert answer is not None
+    assert (answer.status, answer.error_kind, answer.text) == ("failed", "budget_conversation", "")
+    assert provider.calls == []
+    notice = texts.answer_notice("failed", answer.error_kind, "en_US")
+    assert notice == texts.say("budget_conversation", "en_US")
 
 
 def test_the_metrics_say_streamed_with_the_real_time_to_first_token(
