@@ -84,9 +84,13 @@ def test_turns_reuse_their_connections_put_session_included(lex: FakeLexServer) 
     assert lex.connections == 2, "one keep-alive connection per client (RecognizeText, PutSession)"
 
 
-def test_sixteen_turns_at_once_keep_their_connections_for_the_next_sixteen(lex: FakeLexServer) -> None:
+def test_sixteen_turns_at_once_keep_their_connections_for_the_next_sixteen(
+    lex: FakeLexServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Local mode runs the handler in many threads at once over one client: a pool smaller than the
     # concurrency would drop the extra connections after each call and open new ones next time.
+    monkeypatch.setenv("LEX_READ_TIMEOUT_SECONDS", "10")  # a loaded machine must not time a turn out
+    chat_handler.reset_container()
     lex.default = LexBehaviour(kind="ok", delay=0.15, intent="HelloWorld")
 
     def round_of(count: int, round_number: int) -> None:
