@@ -1,14 +1,24 @@
 // The chat page: sends POST /chat on its own origin and shows the conversation.
 //
-// The conversation, the session id (one per tab, crypto.randomUUID) and the chosen locale live in
-// sessionStorage, so a reload keeps them and another tab has its own. Text from the user or the
-// bot is only ever put in the page as text nodes (bot answers through the Markdown renderer,
-// which builds elements); nothing is assigned to innerHTML.
+// An LLM answer streams: /chat answers at once with a handle ({id, token, url}) and the page reads
+// the text as it is written (answer_stream.js), rendering it as it grows (stream_render.js), with
+// Stop, Copy and Regenerate (answer_view.js). The session id (crypto.randomUUID), the conversation
+// token and the locale live in localStorage, so a reload, a closed tab or a new tab reopens the
+// same conversation from the server (conversation.js); the tab's sessionStorage copy of the
+// messages is shown when the server has none. Text from the user or the bot is only ever put in
+// the page as text nodes (bot answers through the Markdown renderer, which builds elements);
+// nothing is assigned to innerHTML.
 
 import { renderMarkdown } from "./markdown.js";
 import { LOCALE_NAMES, format, strings, uiLanguage } from "./i18n.js";
+import { AnswerStreamError, readAnswer } from "./answer_stream.js";
+import { StreamingMarkdown } from "./stream_render.js";
+import { answerActions, confirmCopy, fillAnswerBubble, isActive } from "./answer_view.js";
+import { copyText } from "./clipboard.js";
+import {
+  TAB_KEY as STORAGE_KEY, fetchConversation, isSessionId, readSession, transcriptMessages, writeSession,
+} from "./conversation.js";
 
-const STORAGE_KEY = "chatbot.conversation.v1";
 const MAX_STORED_MESSAGES = 200;
 // The same limit as /chat and Lex, counted the same way: in UTF-16 code units, which is what the
 // textarea's maxlength and String.length count (an emoji beyond the BMP counts as two).
@@ -33,11 +43,16 @@ const ui = {
   counter: $("counter"),
   newChat: $("new-chat"),
   localeSwitch: $("locale-switch"),
+  busyHint: $("busy-hint"),
+  announcer: $("announcer"),
 };
 
 let config = DEFAULT_CONFIG;
 let state = null; // { sessionId, locale, messages: [...], pending: {text} | null }
+let conversationToken = null; // lets this browser read the conversation back (localStorage)
 let inFlight = null; // { controller, sessionId } while a request is out
+let streaming = null; // { message, controller, view, stopping, sessionId } while an answer is read
+let regenerating = null; // the message whose Regenerate request is out
 let composing = false;
 
 // --- configuration and storage ------------------------------------------------------------------
@@ -82,14 +97,21 @@ function freshState(locale) {
 
 function isValidMessage(m) {
   return m && typeof m === "object" && ["user", "bot", "error"].includes(m.role)
-    && typeof m.text === "string" && typeof m.time === "string" && typeof m.id === "string";
+    && typeof m.text === "string" && typeof m.time === "string" && typeof m.id === "string"
+    && (m.answer === undefined || isValidAnswer(m.answer));
 }
 
+function isValidAnswer(a) {
+  return a && typeof a === "object" && typeof a.id === "string" && typeof a.url === "string"
+    && typeof a.status === "string" && Number.isInteger(a.cursor) && a.cursor >= 0
+    && (a.token === null || a.token === undefined || typeof a.token === "string");
+}
+
+/** The tab's own copy of the conversation (sessionStorage), or a fresh one. */
 function loadState() {
   try {
     const saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "null");
-    if (saved && typeof saved.sessionId === "string" && /^[0-9a-zA-Z._:-]{2,100}$/.test(saved.sessionId)
-        && Array.isArray(saved.messages)) {
+    if (saved && isSessionId(saved.sessionId) && Array.isArray(saved.messages)) {
       return {
         sessionId: saved.sessionId,
         locale: config.locales.includes(saved.locale) ? saved.locale : config.defaultLocale,
@@ -104,12 +126,35 @@ function loadState() {
 }
 
 function saveState() {
+  clearTimeout(saveTimer);
+  saveTimer = null;
   state.messages = state.messages.slice(-MAX_STORED_MESSAGES);
   try {
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(state));
   } catch {
     // Storage full or disabled: the conversation still works, it just won't survive a reload.
   }
+}
+
+let saveTimer = null;
+/** Save soon (a streaming answer changes many times a second). */
+function saveSoon() {
+  if (saveTimer === null) {
+    saveTimer = setTimeout(saveState, 500);
+  }
+}
+
+/** The browser-wide record: which conversation this browser is in, and how to read it back. */
+function persistSession() {
+  writeSession({ sessionId: state.sessionId, conversationToken, locale: state.locale });
+}
+
+function answersUrl() {
+  return `${config.chatUrl}/answers`;
+}
+
+function conversationsUrl() {
+  return `${config.chatUrl}/conversations`;
 }
 
 // --- rendering ---------------------------------------------------------------------------------
@@ -162,12 +207,18 @@ function renderMessage(message) {
   if (message.source) {
     item.dataset.source = message.source;
   }
+  if (message.answer) {
+    item.dataset.answerStatus = message.answer.status;
+    item.classList.toggle("streaming", isActive(message));
+  }
   const speaker = message.role === "user" ? labels.you : labels.bot;
   item.append(el("span", "visually-hidden", `${speaker}: `));
 
   const bubble = el("div", "bubble");
   if (message.role === "user") {
     bubble.textContent = message.text;
+  } else if (message.role === "bot" && message.answer) {
+    fillAnswerBubble(bubble, message, labels);
   } else if (message.role === "bot") {
     bubble.classList.add("markdown");
     if (message.text) {
@@ -186,7 +237,7 @@ function renderMessage(message) {
     const retry = el("button", "button retry", labels.retry);
     retry.type = "button";
     retry.dataset.retry = message.id;
-    retry.disabled = inFlight !== null;
+    retry.disabled = busy();
     bubble.append(retry);
   }
   item.append(bubble);
@@ -202,7 +253,44 @@ function renderMessage(message) {
     badge.append(el("span", "visually-hidden", ` (${labels.llmBadgeSpoken})`));
     meta.append(badge);
   }
+  if (message.role === "bot") {
+    meta.append(answerActions(message, labels, {
+      streaming: streaming?.message === message,
+      stopping: streaming?.message === message && streaming.stopping,
+      canRegenerate: message === lastLlmAnswer() && !isActive(message),
+      busy: busy(),
+    }));
+  }
   item.append(meta);
+  return item;
+}
+
+/** The newest answer that came as a stream (the one the server lets the page regenerate). */
+function lastLlmAnswer() {
+  for (let i = state.messages.length - 1; i >= 0; i -= 1) {
+    if (state.messages[i].answer) {
+      return state.messages[i];
+    }
+  }
+  return null;
+}
+
+function itemOf(message) {
+  return ui.messages.querySelector(`li[data-id="${CSS.escape(message.id)}"]`);
+}
+
+/** Draw one message again in place (its status or actions changed); the rest stays as it is. */
+function refreshMessage(message) {
+  const old = itemOf(message);
+  if (!old) {
+    return null;
+  }
+  const item = renderMessage(message);
+  old.replaceWith(item);
+  markGroups();
+  if (streaming?.message === message) {
+    streaming.view.attach(item.querySelector(".answer-text"));
+  }
   return item;
 }
 
@@ -216,6 +304,12 @@ function markGroups() {
 
 function renderAll() {
   ui.messages.replaceChildren(...state.messages.map(renderMessage));
+  if (streaming) {
+    const item = itemOf(streaming.message);
+    if (item) {
+      streaming.view.attach(item.querySelector(".answer-text"));
+    }
+  }
   markGroups();
   updateEmptyState();
   scrollToEnd();
@@ -227,6 +321,19 @@ function updateEmptyState() {
 
 function scrollToEnd() {
   ui.scroller.scrollTop = ui.scroller.scrollHeight;
+}
+
+/** Whether the conversation is scrolled to (nearly) its end: then a growing answer keeps it there. */
+function atEnd() {
+  return ui.scroller.scrollHeight - ui.scroller.scrollTop - ui.scroller.clientHeight < 48;
+}
+
+function announce(text) {
+  ui.announcer.textContent = "";
+  // A new text node in a live region is read out, also when it repeats the last one.
+  setTimeout(() => {
+    ui.announcer.textContent = text;
+  }, 50);
 }
 
 function applyLabels() {
@@ -270,16 +377,26 @@ function buildLocaleSwitch() {
   ui.localeSwitch.hidden = config.locales.length < 2;
 }
 
+function busy() {
+  return inFlight !== null || streaming !== null || regenerating !== null;
+}
+
 function updateControls() {
-  const busy = inFlight !== null;
-  ui.send.disabled = busy || ui.input.value.trim() === "";
-  ui.send.setAttribute("aria-busy", String(busy));
-  ui.typing.hidden = !busy;
-  for (const button of ui.messages.querySelectorAll("button[data-retry]")) {
-    button.disabled = busy;
+  const waiting = inFlight !== null;
+  const blocked = busy();
+  const answering = streaming !== null || regenerating !== null;
+  ui.send.disabled = blocked || ui.input.value.trim() === "";
+  ui.send.setAttribute("aria-busy", String(blocked));
+  ui.typing.hidden = !waiting;
+  ui.busyHint.hidden = !answering;
+  ui.busyHint.parentElement.classList.toggle("busy", answering);
+  ui.busyHint.textContent = answering ? t().busyHint : "";
+  ui.send.title = answering ? t().busyHint : "";
+  for (const button of ui.messages.querySelectorAll("button[data-retry], button[data-action=regenerate], button[data-action=resume]")) {
+    button.disabled = blocked;
   }
   for (const chip of ui.suggestions.querySelectorAll("button")) {
-    chip.disabled = busy;
+    chip.disabled = blocked;
   }
 }
 
@@ -304,7 +421,11 @@ function messageId() {
 
 function addMessage(fields) {
   const message = { id: messageId(), time: new Date().toISOString(), ...fields };
+  const previous = message.answer ? lastLlmAnswer() : null;
   state.messages.push(message);
+  if (previous) {
+    refreshMessage(previous); // Regenerate moves to the new answer
+  }
   saveState();
   ui.messages.append(renderMessage(message));
   markGroups();
@@ -377,9 +498,16 @@ function failure(status, body, headers) {
   return { reason: "generic", status, detail: serverMessage };
 }
 
+/** The handle of a streamed answer in a /chat or regenerate reply, or null. */
+function answerHandle(value) {
+  return value && typeof value === "object" && typeof value.id === "string" && value.id
+    && typeof value.token === "string" && value.token && typeof value.url === "string" && value.url
+    ? { id: value.id, token: value.token, url: value.url } : null;
+}
+
 async function send(text, { retryOf = null } = {}) {
   const trimmed = text.trim();
-  if (inFlight !== null || trimmed === "") {
+  if (busy() || trimmed === "") {
     return;
   }
   if (retryOf) {
@@ -404,7 +532,7 @@ async function send(text, { retryOf = null } = {}) {
     const response = await fetch(config.chatUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ text: trimmed, sessionId: request.sessionId, locale: state.locale }),
+      body: JSON.stringify({ text: trimmed, sessionId: request.sessionId, locale: state.locale, stream: true }),
       signal: controller.signal,
       cache: "no-store",
       credentials: "same-origin",
@@ -435,18 +563,265 @@ async function send(text, { retryOf = null } = {}) {
   state.pending = null;
   if (outcome.ok) {
     const body = outcome.body;
-    if (typeof body.sessionId === "string" && /^[0-9a-zA-Z._:-]{2,100}$/.test(body.sessionId)) {
+    if (isSessionId(body.sessionId)) {
       state.sessionId = body.sessionId;
     }
-    for (const bubble of answerBubbles(body)) {
-      addMessage(bubble);
+    if (body.conversation && typeof body.conversation.token === "string" && body.conversation.token) {
+      conversationToken = body.conversation.token;
+    }
+    persistSession();
+    const handle = answerHandle(body.answer);
+    if (handle) {
+      const message = addMessage({
+        role: "bot",
+        source: "llm",
+        text: "",
+        answer: { ...handle, cursor: 0, status: "pending", notice: null },
+      });
+      streamAnswer(message);
+    } else {
+      for (const bubble of answerBubbles(body)) {
+        addMessage(bubble);
+      }
     }
   } else {
     const { ok, ...details } = outcome;
+    if (details.reason === "session_busy" && conversationToken && !retryOf) {
+      // Perhaps another tab's answer: show the conversation as the server has it, then the refusal.
+      await reloadFromServer({ keep: state.messages.slice(-1) });
+    }
     addMessage({ role: "error", text: trimmed, seconds: details.seconds ?? null, ...details });
   }
   saveState();
   updateControls();
+}
+
+// --- streamed answers --------------------------------------------------------------------------
+
+/** Read a streamed answer into its message until it ends (or is lost), from the cursor it has. */
+async function streamAnswer(message) {
+  const answer = message.answer;
+  const token = answer.token || conversationToken;
+  if (!token) {
+    answer.status = "gone";
+    refreshMessage(message);
+    saveState();
+    return;
+  }
+  if (!isActive(message)) {
+    answer.status = "running"; // resumed after a lost connection
+  }
+  const controller = new AbortController();
+  const run = { message, controller, stopping: false, sessionId: state.sessionId, view: null };
+  run.view = new StreamingMarkdown(document.createElement("div"), {
+    beforeRender: atEnd,
+    onRender: (follow) => {
+      if (follow) {
+        scrollToEnd();
+      }
+    },
+  });
+  run.view.text = message.text;
+  streaming = run;
+  refreshMessage(message);
+  updateControls();
+  const labels = t();
+  let outcome;
+  try {
+    outcome = await readAnswer({
+      url: answer.url,
+      token,
+      cursor: answer.cursor,
+      signal: controller.signal,
+      onDelta: (piece, cursor) => {
+        if (streaming !== run) {
+          return;
+        }
+        const first = message.text === "";
+        message.text += piece;
+        answer.cursor = cursor;
+        answer.status = "running";
+        if (first) {
+          const writing = itemOf(message)?.querySelector(".writing");
+          if (writing) {
+            writing.hidden = true;
+          }
+        }
+        run.view.append(piece);
+        saveSoon();
+      },
+      onRetry: () => setStatusLine(message, t().reconnecting),
+      onProgress: () => setStatusLine(message, ""),
+    });
+  } catch (error) {
+    if (streaming !== run || (error instanceof AnswerStreamError && error.reason === "aborted")) {
+      run.view.dispose();
+      return; // "New chat", or a newer read of this answer took over
+    }
+    outcome = { status: error instanceof AnswerStreamError && error.reason === "not_found" ? "gone" : "lost" };
+  }
+  if (streaming !== run) {
+    run.view.dispose();
+    return;
+  }
+  run.view.dispose();
+  streaming = null;
+  answer.status = outcome.status;
+  answer.notice = outcome.notice ?? null;
+  answer.errorKind = outcome.errorKind ?? null;
+  answer.finishReason = outcome.finishReason ?? null;
+  if (Number.isInteger(outcome.cursor)) {
+    answer.cursor = outcome.cursor;
+  }
+  const follow = atEnd();
+  refreshMessage(message);
+  if (follow) {
+    scrollToEnd();
+  }
+  if (answer.status !== "done") {
+    announce(itemOf(message)?.querySelector(".answer-notice")?.textContent || labels.answerFailed);
+  }
+  saveState();
+  updateControls();
+}
+
+/** A short line under an answer (reconnecting, a refused Stop or Regenerate); "" hides it. */
+function setStatusLine(message, text) {
+  const line = itemOf(message)?.querySelector(".answer-status");
+  if (line && line.textContent !== text) {
+    line.textContent = text;
+    line.hidden = text === "";
+  }
+}
+
+function answerToken(message) {
+  return message.answer.token || conversationToken;
+}
+
+async function postAnswer(message, action) {
+  return fetch(`${message.answer.url}/${action}`, {
+    method: "POST",
+    headers: { "X-Answer-Token": answerToken(message) || "", Accept: "application/json" },
+    cache: "no-store",
+    credentials: "same-origin",
+  });
+}
+
+/** Stop: the server ends generation; the reader then gets the `stopped` end event and its notice. */
+async function stopAnswer(message) {
+  const run = streaming;
+  if (!run || run.message !== message || run.stopping) {
+    return;
+  }
+  run.stopping = true;
+  refreshMessage(message);
+  let ok = false;
+  try {
+    const response = await postAnswer(message, "stop");
+    ok = response.ok || response.status === 404; // 404: it had already gone
+  } catch {
+    ok = false;
+  }
+  if (!ok && streaming === run) {
+    run.stopping = false;
+    refreshMessage(message);
+    setStatusLine(message, t().stopFailed);
+  }
+}
+
+/** Regenerate: a new answer to the same question replaces this one in place. */
+async function regenerateAnswer(message) {
+  if (busy() || message !== lastLlmAnswer()) {
+    return;
+  }
+  regenerating = message;
+  updateControls();
+  let handle = null;
+  let problem = t().regenerateFailed;
+  try {
+    const response = await postAnswer(message, "regenerate");
+    const body = await response.json().catch(() => null);
+    handle = response.ok ? answerHandle(body?.answer) : null;
+    if (response.status === 409) {
+      problem = body?.error?.code === "session_busy" ? t().errors.session_busy : t().cannotRegenerate;
+    }
+  } catch {
+    handle = null;
+  }
+  regenerating = null;
+  if (!state.messages.includes(message)) {
+    updateControls();
+    return; // "New chat" meanwhile
+  }
+  if (!handle) {
+    updateControls();
+    setStatusLine(message, problem);
+    return;
+  }
+  message.text = "";
+  message.time = new Date().toISOString();
+  message.answer = { ...handle, cursor: 0, status: "pending", notice: null };
+  saveState();
+  streamAnswer(message);
+}
+
+async function copyMessage(message, button) {
+  // One answer in several bubbles (a group) is copied whole from its last bubble.
+  const text = message.group
+    ? state.messages.filter((m) => m.group === message.group).map((m) => m.text).join("\n\n")
+    : message.text;
+  const copied = await copyText(text);
+  const labels = t();
+  confirmCopy(button, labels, copied);
+  announce(copied ? labels.copied : labels.copyFailed);
+}
+
+// --- reopening a conversation ------------------------------------------------------------------
+
+/**
+ * Replace the messages with the server's copy of the conversation (when it has one), keeping
+ * `keep` (messages only this tab knows) after it. Returns whether the server had it.
+ */
+async function reloadFromServer({ keep = [] } = {}) {
+  if (!conversationToken) {
+    return false;
+  }
+  const sessionId = state.sessionId;
+  const server = await fetchConversation({ url: conversationsUrl(), sessionId, token: conversationToken });
+  if (sessionId !== state.sessionId) {
+    return false; // "New chat" meanwhile
+  }
+  if (!server.turns) {
+    if (server.missing) {
+      conversationToken = null; // expired or unknown: the next first turn brings a new one
+      persistSession();
+    }
+    return false;
+  }
+  const messages = transcriptMessages(server.turns, { botBubbles: answerBubbles, newId: messageId, answersUrl: answersUrl() });
+  if (messages.length === 0 && state.messages.length > keep.length) {
+    return false; // the server kept nothing yet: what the tab shows stays
+  }
+  state.messages = [...messages, ...keep];
+  saveState();
+  renderAll();
+  resumeActive();
+  return true;
+}
+
+/** Continue reading the answer still being written, if there is one. */
+function resumeActive() {
+  if (streaming) {
+    return;
+  }
+  const active = state.messages.filter(isActive);
+  for (const message of active.slice(0, -1)) {
+    message.answer.status = "lost"; // at most one answer runs per session: older ones were cut
+    refreshMessage(message);
+  }
+  if (active.length) {
+    streamAnswer(active[active.length - 1]);
+  }
 }
 
 function startNewChat() {
@@ -455,7 +830,17 @@ function startNewChat() {
     inFlight = null;
     request.controller.abort();
   }
+  if (streaming !== null) {
+    const run = streaming;
+    streaming = null;
+    run.controller.abort();
+    run.view.dispose();
+    postAnswer(run.message, "stop").catch(() => {}); // nobody will read it any more
+  }
+  regenerating = null;
+  conversationToken = null;
   state = freshState(state.locale);
+  persistSession();
   saveState();
   renderAll();
   updateControls();
@@ -467,6 +852,7 @@ function switchLocale(locale) {
     return;
   }
   state.locale = locale;
+  persistSession();
   saveState();
   applyLabels();
   renderAll();
@@ -476,7 +862,7 @@ function switchLocale(locale) {
 // --- events ------------------------------------------------------------------------------------
 
 function submitInput() {
-  if (inFlight !== null) {
+  if (busy()) {
     return;
   }
   const text = ui.input.value;
@@ -488,6 +874,31 @@ function submitInput() {
   updateCounter();
   send(text);
   ui.input.focus();
+}
+
+function onAction(button) {
+  const message = state.messages.find((m) => m.id === button.dataset.message);
+  if (!message) {
+    return;
+  }
+  switch (button.dataset.action) {
+    case "copy":
+      copyMessage(message, button);
+      break;
+    case "stop":
+      stopAnswer(message);
+      break;
+    case "regenerate":
+      regenerateAnswer(message);
+      break;
+    case "resume":
+      if (!busy()) {
+        streamAnswer(message);
+      }
+      break;
+    default:
+      break;
+  }
 }
 
 function wireEvents() {
@@ -518,6 +929,11 @@ function wireEvents() {
     updateControls();
   });
   ui.messages.addEventListener("click", (event) => {
+    const action = event.target.closest("button[data-action]");
+    if (action) {
+      onAction(action);
+      return;
+    }
     const button = event.target.closest("button[data-retry]");
     if (!button) {
       return;
@@ -542,23 +958,71 @@ function wireEvents() {
       switchLocale(button.dataset.locale);
     }
   });
+  window.addEventListener("pagehide", () => {
+    if (saveTimer !== null) {
+      saveState();
+    }
+  });
+}
+
+/**
+ * Which conversation to show: the browser's (localStorage), read back from the server when it has
+ * it; else this tab's own copy (sessionStorage) when it is of the same session; else a new one.
+ */
+async function openConversation() {
+  const kept = readSession();
+  const tab = loadState();
+  if (kept && kept.sessionId !== tab.sessionId) {
+    const locale = config.locales.includes(kept.locale) ? kept.locale : tab.locale;
+    state = { sessionId: kept.sessionId, locale, messages: [], pending: null };
+  } else {
+    state = tab;
+    if (kept && config.locales.includes(kept.locale)) {
+      state.locale = kept.locale;
+    }
+  }
+  conversationToken = kept && kept.sessionId === state.sessionId ? kept.conversationToken : null;
+  const pending = state.pending;
+  state.pending = null;
+  let fromServer = false;
+  if (conversationToken) {
+    const server = await fetchConversation({ url: conversationsUrl(), sessionId: state.sessionId, token: conversationToken });
+    if (server.turns) {
+      const messages = transcriptMessages(server.turns, { botBubbles: answerBubbles, newId: messageId, answersUrl: answersUrl() });
+      if (messages.length || state.messages.length === 0) {
+        // Errors only this tab saw (a refused message with its Retry) stay after the server's turns.
+        const trailingErrors = [];
+        for (let i = state.messages.length - 1; i >= 0 && state.messages[i].role === "error"; i -= 1) {
+          trailingErrors.unshift(state.messages[i]);
+        }
+        state.messages = [...messages, ...trailingErrors];
+        fromServer = true;
+      }
+    } else if (server.missing) {
+      conversationToken = null;
+    }
+  }
+  if (pending) {
+    const users = state.messages.filter((m) => m.role === "user");
+    const answered = fromServer && users.length && users[users.length - 1].text === pending.text;
+    if (!answered) {
+      // The page was reloaded while waiting: offer to send that message again.
+      state.messages.push({ id: messageId(), time: new Date().toISOString(), role: "error", text: pending.text, reason: "interrupted" });
+    }
+  }
+  persistSession();
+  saveState();
 }
 
 async function start() {
   config = await loadConfig();
-  state = loadState();
-  if (state.pending) {
-    // The page was reloaded while waiting: offer to send that message again.
-    const text = state.pending.text;
-    state.pending = null;
-    addMessage({ role: "error", text, reason: "interrupted" });
-  }
-  saveState();
+  await openConversation();
   buildLocaleSwitch();
   applyLabels();
   renderAll();
   wireEvents();
   updateControls();
+  resumeActive();
   document.body.dataset.ready = "true";
   ui.input.focus();
 }

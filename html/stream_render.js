@@ -130,11 +130,13 @@ export class StreamingMarkdown {
   constructor(container, {
     requestFrame = (callback) => globalThis.requestAnimationFrame(callback),
     cancelFrame = (handle) => globalThis.cancelAnimationFrame(handle),
+    beforeRender = () => {},
     onRender = () => {},
   } = {}) {
     this.container = container;
     this.requestFrame = requestFrame;
     this.cancelFrame = cancelFrame;
+    this.beforeRender = beforeRender;
     this.onRender = onRender;
     this.text = "";
     this.final = false;
@@ -161,6 +163,12 @@ export class StreamingMarkdown {
     }
   }
 
+  /** Render into another container from now on (the message was drawn again), at once. */
+  attach(container) {
+    this.container = container;
+    this.flush();
+  }
+
   /** Render now whatever is pending. */
   flush() {
     if (this.frame !== null) {
@@ -172,9 +180,10 @@ export class StreamingMarkdown {
 
   render() {
     const text = this.final ? this.text : displayText(this.text);
+    const context = this.beforeRender();
     patchChildren(this.container, renderMarkdown(text));
     this.renders += 1;
-    this.onRender();
+    this.onRender(context);
   }
 
   /** Stop any pending frame (the message is going away). */
