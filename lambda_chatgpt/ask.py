@@ -3,7 +3,8 @@
 Same provider, settings and conversation memory as the FallbackIntent answer, under the turn's one
 deadline, and the same token budgets: checked before the call (a spent budget raises
 LlmBudgetSpentError), charged after it. It only reads the memory: `/chat` records the handler's turn
-in it like any other.
+in it like any other. A streamed answer of the previous turn that has ended is folded in first
+(`conversation_memory.fold_pending`), for this call only: `/chat`'s write-back keeps it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .fallback import system_message
 from .llm import LlmBudgetSpentError, LlmError, LlmNotConfiguredError, Message
 from .memory import alternating, load_history
 from .settings import DEFAULT_DEADLINE_SECONDS, Settings, SettingsError
+from .streamed import PENDING_ATTRIBUTE, answer_store, fold_memory
 
 
 def turn_deadline(remaining_millis: int | None) -> Deadline:
@@ -58,6 +60,13 @@ def ask_llm(
     text = prompt.strip()
     if not text:
         raise LlmError("empty prompt")
+    if PENDING_ATTRIBUTE in attributes:
+        # The previous turn streamed: its answer (ended by now) is part of what the LLM must see.
+        try:
+            store = answer_store()
+        except Exception:  # a misconfigured store: answer from the memory as it is
+            store = None
+        attributes, _fold_note = fold_memory(attributes, locale, store)
     history, _note = load_history(attributes)
     limit = app.settings.history_messages
     recent = history[-limit:] if limit > 0 else []

@@ -7,6 +7,7 @@ as it was and the next turn works.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import token_usage
@@ -32,6 +33,7 @@ class Outcome:
     answer_chars: int = 0
     tokens: int = 0
     budget_note: str | None = None
+    answer_id: str | None = None  # a streamed turn's answer, written after the turn by the worker
 
 
 def system_message(prompt: str, locale: str) -> Message:
@@ -39,6 +41,15 @@ def system_message(prompt: str, locale: str) -> Message:
     name = LANGUAGE_NAMES.get(locale)
     where = f"{name} ({locale})" if name else locale
     return Message("system", f"{prompt}\n\nThe user's chat is set to {where}.")
+
+
+def prompt_messages(
+    locale: str, history: Sequence[Message], question: str, *, system_prompt: str, history_limit: int
+) -> tuple[list[Message], list[Message]]:
+    """What the provider is asked (system, the last `history_limit` remembered messages, the
+    question) and the remembered part of it; the streamed turn asks exactly the same."""
+    recent = alternating(history[-history_limit:]) if history_limit > 0 else []
+    return [system_message(system_prompt, locale), *recent, Message("user", question)], recent
 
 
 def answer_turn(
@@ -57,8 +68,9 @@ def answer_turn(
     question = turn.transcript.strip()
     if not question:
         return Outcome([say("empty_input", turn.locale)], dict(turn.attributes), "empty_input")
-    recent = alternating(history[-history_limit:]) if history_limit > 0 else []
-    messages = [system_message(system_prompt, turn.locale), *recent, Message("user", question)]
+    messages, recent = prompt_messages(
+        turn.locale, history, question, system_prompt=system_prompt, history_limit=history_limit
+    )
     client = turn.request_attributes.get(CLIENT_ATTRIBUTE) or None
     spent, budget_note = spent_budget(budget, turn.session_id, client)
     if spent is not None:

@@ -1,7 +1,8 @@
 """Lambda entry point for Lex's FallbackIntent fulfillment code hook.
 
 Thin on purpose: read the event, build the deadline from the Lambda's remaining time, run the
-turn (`fallback.answer_turn`), write a Close response that fits Lex's limits, log one structured
+turn (`fallback.answer_turn`, or `streamed.start_answer` when `/chat` asked for a stream and an
+answer store is configured), write a Close response that fits Lex's limits, log one structured
 line. It never raises and never returns a shape Lex rejects: the last `except` still answers a
 valid Close. The event, the user's text, the key and the Authorization header are never logged.
 """
@@ -13,11 +14,11 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.logging.logger import Logger
 
-from .answered_by import Source, mark_response
+from .answered_by import Source, mark_pending, mark_response
 from .budget import BudgetLimits, TokenBudget
 from .codehook import FALLBACK_INTENT, Turn, close_response, fitted_response, parse_event
 from .deadline import Deadline, latency_fields, remaining_millis
@@ -25,8 +26,13 @@ from .fallback import answer_turn
 from .llm import LlmProvider
 from .metrics import MeteredProvider
 from .settings import Settings, SettingsError, safe_log_level
+from .streamed import PENDING_ATTRIBUTE, answer_store, folded_turn, start_answer, ttl_seconds, wants_stream
 from .texts import say
 from .wiring import build_provider
+from .worker_invoke import invoke_worker
+
+if TYPE_CHECKING:
+    from answer_store import AnswerStore
 
 # botocore's DEBUG output prints request and response bodies and signed headers:
 # the secret's value (the API key) in GetSecretValue.
@@ -38,7 +44,9 @@ logger = Logger(service="llm-fallback", level=safe_log_level(os.environ.get("LOG
 
 # Outcomes that are part of normal life (a slow or busy provider, a bot nobody configured yet) are
 # warnings; the rest (rejected key, unreadable secret, provider errors) need someone's attention.
-_WARNING_OUTCOMES = frozenset({"timeout", "rate_limited", "bad_response", "not_configured", "budget_spent"})
+_WARNING_OUTCOMES = frozenset(
+    {"timeout", "rate_limited", "bad_response", "not_configured", "budget_spent", "session_busy"}
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,8 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     try:
         turn = parse_event(event)
         response, source = _answer(turn, context, started)
+        if isinstance(source, PendingAnswer):
+            return mark_pending(response, event, source.answer_id)
         return mark_response(response, event, source)
     except Exception:
         logger.exception(
@@ -103,8 +113,9 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
         return mark_response(_last_resort(turn), event, "notice")
 
 
-def _answer(turn: Turn, context: Any, started: float) -> tuple[dict[str, Any], Source]:
-    """The Close response and who wrote its text: the LLM, or a fixed notice."""
+def _answer(turn: Turn, context: Any, started: float) -> tuple[dict[str, Any], Source | PendingAnswer]:
+    """The Close response and who wrote its text: the LLM (now, or later for a streamed turn), or a
+    fixed notice."""
     fields: dict[str, Any] = {
         "session_id": turn.session_id,
         "locale": turn.locale,
@@ -119,17 +130,41 @@ def _answer(turn: Turn, context: Any, started: float) -> tuple[dict[str, Any], S
         contents = [say("misconfigured", turn.locale)]
         return fitted_response(turn, contents, turn.attributes, turn.attributes, marker=marker), "notice"
 
-    deadline = Deadline.for_turn(app.settings.deadline_seconds, remaining_millis(context))
-    fields["deadline_s"] = round(deadline.remaining(), 2)
-    outcome = answer_turn(
-        turn,
-        app.provider,
-        system_prompt=app.settings.system_prompt,
-        history_limit=app.settings.history_messages,
-        secret_name=app.settings.secret_name,
-        deadline=deadline,
-        budget=app.budget,
-    )
+    store: AnswerStore | None = None
+    stream = wants_stream(turn)
+    if stream or PENDING_ATTRIBUTE in turn.attributes:
+        store = _answer_store(fields)
+        turn, fold_note = folded_turn(turn, store)
+        if fold_note:
+            fields["fold_note"] = fold_note
+    if stream and store is not None:
+        try:
+            ttl = ttl_seconds(os.environ)
+        except SettingsError as error:
+            logger.error("the fallback Lambda is misconfigured", extra={**fields, "problem": str(error)})
+            contents = [say("misconfigured", turn.locale)]
+            return fitted_response(turn, contents, turn.attributes, turn.attributes, marker=marker), "notice"
+        outcome = start_answer(
+            turn,
+            store,
+            system_prompt=app.settings.system_prompt,
+            history_limit=app.settings.history_messages,
+            ttl=ttl,
+            invoke=invoke_worker,
+            budget=app.budget,
+        )
+    else:
+        deadline = Deadline.for_turn(app.settings.deadline_seconds, remaining_millis(context))
+        fields["deadline_s"] = round(deadline.remaining(), 2)
+        outcome = answer_turn(
+            turn,
+            app.provider,
+            system_prompt=app.settings.system_prompt,
+            history_limit=app.settings.history_messages,
+            secret_name=app.settings.secret_name,
+            deadline=deadline,
+            budget=app.budget,
+        )
     response = fitted_response(turn, outcome.contents, outcome.attributes, turn.attributes, marker=marker)
     fields.update(
         outcome=outcome.kind,
@@ -148,14 +183,34 @@ def _answer(turn: Turn, context: Any, started: float) -> tuple[dict[str, Any], S
         fields["tokens"] = outcome.tokens
     if outcome.budget_note:
         fields["budget_note"] = outcome.budget_note
+    if outcome.answer_id:
+        fields["answer_id"] = outcome.answer_id
     fields.update(latency_fields(started))
-    if outcome.kind in ("answered", "empty_input"):
+    if outcome.kind in ("answered", "empty_input", "streaming"):
         logger.info("fallback turn", extra=fields)
     elif outcome.kind in _WARNING_OUTCOMES:
         logger.warning("fallback turn", extra=fields)
     else:
         logger.error("fallback turn failed", extra=fields)
+    if outcome.answer_id is not None:
+        return response, PendingAnswer(outcome.answer_id)
     return response, "llm" if outcome.kind == "answered" else "notice"
+
+
+@dataclass(frozen=True)
+class PendingAnswer:
+    """Who answers a streamed turn: the LLM, later, into this answer."""
+
+    answer_id: str
+
+
+def _answer_store(fields: dict[str, Any]) -> AnswerStore | None:
+    """The answer store, None (streaming off for this turn, logged) when it cannot be built."""
+    try:
+        return answer_store()
+    except Exception as error:  # a bad ANSWER_* variable or a client that cannot be built
+        logger.error("the answer store is unavailable", extra={**fields, "problem": str(error)[:300]})
+        return None
 
 
 def _last_resort(turn: Turn | None) -> dict[str, Any]:

@@ -6,9 +6,9 @@ Names and dimensions follow OpenTelemetry's GenAI semantic conventions where the
   again with `outcome` (answered, timeout, rate_limited, failed, not_configured).
 - `gen_ai.client.operation.duration` (Seconds, as OTel's metric of that name): the call's duration,
   retries included; same dimensions as `chatbot.llm.calls`.
-- `chatbot.llm.time_to_first_token` (Seconds): answered calls only. Answers are not streamed yet,
-  so it equals the duration; OTel's `gen_ai.client.operation.time_to_first_chunk` is for streaming
-  calls only, and will be emitted once answers stream.
+- `chatbot.llm.time_to_first_token` (Seconds): answered calls only. For a synchronous answer it
+  equals the duration; for a streamed one (the answer worker, record property `streamed`: 1) it is
+  the time to the first text delta.
 - `gen_ai.client.token.usage` (Count): tokens of an answered call from the provider's usage fields,
   by `gen_ai.system`, `gen_ai.request.model` and `gen_ai.token.type` (input, output).
 
@@ -65,15 +65,31 @@ def outcome_of(kind: str) -> str:
 
 
 def record_llm_call(
-    *, provider: str, model: str, kind: str, seconds: float, usage: TokenUsage | None = None
+    *,
+    provider: str,
+    model: str,
+    kind: str,
+    seconds: float,
+    usage: TokenUsage | None = None,
+    streamed: bool = False,
+    first_token_seconds: float | None = None,
+    stopped: bool = False,
 ) -> None:
-    """One LLM call: its outcome (`kind`: "answered" or an LlmError kind), duration and tokens."""
+    """One LLM call: its outcome (`kind`: "answered" or an LlmError kind), duration and tokens.
+
+    A streamed answer (the answer worker) says so (`streamed`: 1) and gives its real time to first
+    token; one a reader stopped is "answered" with `stopped`: 1 (its text is kept)."""
     base = {SYSTEM: GEN_AI_SYSTEMS.get(provider, provider or "unknown"), MODEL: model or "unknown"}
     outcome = outcome_of(kind)
     figures: list[Metric] = [(LLM_CALLS, "Count", 1.0), (OPERATION_DURATION, "Seconds", seconds)]
-    if outcome == ANSWERED:
-        figures.append((TIME_TO_FIRST_TOKEN, "Seconds", seconds))
+    first_token = first_token_seconds if streamed else seconds
+    if outcome == ANSWERED and first_token is not None:
+        figures.append((TIME_TO_FIRST_TOKEN, "Seconds", first_token))
     metadata: dict[str, Any] = {"gen_ai.operation.name": OPERATION_NAME}
+    if streamed:
+        metadata["streamed"] = 1
+    if stopped:
+        metadata["stopped"] = 1
     if outcome != ANSWERED:
         metadata["error.type"] = kind
     emit(SERVICE, figures, dimensions=base, also_by=[{**base, OUTCOME: outcome}], metadata=metadata)
@@ -120,5 +136,6 @@ class MeteredProvider:
         return text
 
     def complete_stream(self, messages: Sequence[Message], deadline: Deadline) -> Iterator[str]:
-        """Not metered yet (streaming is not wired into the turn): the inner provider's stream."""
+        """The inner provider's stream, not metered here: the answer worker (`answer_writer`) records
+        the call when the answer has ended, knowing how (done, stopped, failed)."""
         return self.inner.complete_stream(messages, deadline)

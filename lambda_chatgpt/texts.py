@@ -1,12 +1,15 @@
 """What the fallback says when it cannot give the model's answer, in the user's language.
 
 Korean for ko_KR, English for en_US and every other locale. The "not configured" texts tell the
-person running the bot exactly what to do; the others are short and friendly.
+person running the bot exactly what to do; the others are short and friendly. `answer_notice` is the
+line a streamed answer's reader shows when the answer was stopped or failed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+from conversation_memory import MARKERS
 
 _PUT_VALUE_COMMAND = "aws secretsmanager put-secret-value --secret-id {secret} --secret-string 'YOUR_API_KEY'"
 
@@ -74,6 +77,24 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "ko": "…(답변이 너무 길어 나머지는 생략했어요)",
         "en": "… (the answer was too long, so the rest was cut)",
     },
+    # Streamed answers (issue 11): the code hook's placeholder while the worker writes the answer,
+    # the refusal while another answer of the session is being written, the notice of a stopped
+    # answer, and the markers a cut answer gets in the memory (conversation_memory owns those).
+    "streaming": {
+        "ko": "답변을 작성하고 있어요…",
+        "en": "Writing the answer…",
+    },
+    "session_busy": {
+        "ko": "아직 이전 답변을 작성하고 있어요. 답변이 끝나거나 멈춘 뒤에 다시 보내 주세요.",
+        "en": "I'm still writing the previous answer. Please wait for it to finish, or stop it, "
+        "then send your message again.",
+    },
+    "stopped": {
+        "ko": "답변을 중간에 멈췄어요.",
+        "en": "The answer was stopped.",
+    },
+    "stopped_marker": MARKERS["stopped"],
+    "interrupted_marker": MARKERS["interrupted"],
 }
 
 LANGUAGE_NAMES = {"ko_KR": "Korean", "en_US": "English", "en_GB": "English", "ja_JP": "Japanese"}
@@ -95,3 +116,15 @@ def failure_text(kind: str, locale: str, *, secret_name: str | None) -> str:
     if kind in ("not_configured", "auth_failed"):
         return say(f"{kind}_{'secret' if secret_name else 'local'}", locale, secret_name=secret_name)
     return say(kind, locale, secret_name=secret_name)
+
+
+def answer_notice(
+    status: str, error_kind: str | None, locale: str, *, secret_name: str | None = None
+) -> str | None:
+    """What a reader shows under a streamed answer that ended: None when it is done, the stopped
+    notice, or the failure's message (its LlmError kind; "unavailable" when unknown)."""
+    if status == "done":
+        return None
+    if status == "stopped":
+        return say("stopped", locale)
+    return failure_text(error_kind or "unavailable", locale, secret_name=secret_name)

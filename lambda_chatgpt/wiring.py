@@ -8,6 +8,7 @@ from .api_key import KeySource, SecretsManagerKey, StaticKey
 from .bedrock_provider import BedrockConverseProvider
 from .deadline import Deadline
 from .llm import LlmNotConfiguredError, LlmProvider, Message
+from .llm_stream import DEFAULT_IDLE_SECONDS
 from .openai_provider import OpenAIChatProvider
 from .settings import Settings
 
@@ -27,11 +28,16 @@ class NoProvider:
         raise LlmNotConfiguredError(NOT_CONFIGURED)
 
 
-def build_provider(settings: Settings) -> LlmProvider:
+def build_provider(settings: Settings, *, stream_idle_seconds: float | None = None) -> LlmProvider:
     """Bedrock; or OpenAI-compatible with the key from Secrets Manager (AWS), OPENAI_API_KEY
-    (local), or no key for an explicitly configured keyless server; or NoProvider."""
+    (local), or no key for an explicitly configured keyless server; or NoProvider.
+    `stream_idle_seconds`: how long a streamed answer may stay silent (the providers' default
+    when None)."""
+    idle = DEFAULT_IDLE_SECONDS if stream_idle_seconds is None else stream_idle_seconds
     if settings.provider == "bedrock":
-        return BedrockConverseProvider(model=settings.model, max_tokens=settings.max_tokens)
+        return BedrockConverseProvider(
+            model=settings.model, max_tokens=settings.max_tokens, stream_idle_seconds=idle
+        )
     keys: KeySource
     if settings.secret_name:
         keys = SecretsManagerKey(settings.secret_name, ttl_seconds=settings.secret_ttl_seconds)
@@ -40,5 +46,9 @@ def build_provider(settings: Settings) -> LlmProvider:
     else:
         return NoProvider()
     return OpenAIChatProvider(
-        base_url=settings.base_url, model=settings.model, max_tokens=settings.max_tokens, keys=keys
+        base_url=settings.base_url,
+        model=settings.model,
+        max_tokens=settings.max_tokens,
+        keys=keys,
+        stream_idle_seconds=idle,
     )

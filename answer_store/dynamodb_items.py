@@ -1,0 +1,158 @@
+"""The DynamoDB answer store's item layout: keys, attribute names, and items to and from records.
+
+One table, partition key `pk` (S), sort key `sk` (S), TTL attribute `expiresAt` (N, epoch seconds)
+on every item:
+
+    pk                  sk                   attributes
+    ANSWER#<id>         META                 session, status, job (JSON text), tokenHash, stopRequested,
+                                             pieces (N, pieces appended), createdAt, updatedAt,
+                                             errorKind?, finishReason?, replaces?, supersededBy?
+    ANSWER#<id>         PIECE#<000000042>    text (one appended piece; the number is its cursor)
+    SESSION#<id>        META                 activeAnswer?, tokenHash? (conversation token), version (N)
+    SESSION#<id>        TURNS                turns (L of S: each kept turn as JSON text), version (N)
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import records
+from .protocol import Answer
+
+Item = dict[str, Any]  # a DynamoDB item in the low-level client's typed form ({"S": ...}, {"N": ...})
+
+PK = "pk"
+SK = "sk"
+TTL_ATTRIBUTE = "expiresAt"
+META = "META"
+TURNS = "TURNS"
+PIECE_PREFIX = "PIECE#"
+PIECE_DIGITS = 9
+LAST_PIECE = PIECE_PREFIX + "9" * PIECE_DIGITS
+
+# Every attribute an expression names goes through ExpressionAttributeNames (several are reserved words).
+NAMES = {
+    "#pk": PK,
+    "#sk": SK,
+    "#exp": TTL_ATTRIBUTE,
+    "#session": "session",
+    "#status": "status",
+    "#job": "job",
+    "#tokenHash": "tokenHash",
+    "#stop": "stopRequested",
+    "#pieces": "pieces",
+    "#created": "createdAt",
+    "#updated": "updatedAt",
+    "#errorKind": "errorKind",
+    "#finishReason": "finishReason",
+    "#replaces": "replaces",
+    "#supersededBy": "supersededBy",
+    "#active": "activeAnswer",
+    "#version": "version",
+    "#text": "text",
+    "#turns": "turns",
+}
+
+
+def names(*placeholders: str) -> dict[str, str]:
+    """ExpressionAttributeNames for just the placeholders an expression uses (DynamoDB refuses unused)."""
+    return {placeholder: NAMES[placeholder] for placeholder in placeholders}
+
+
+def answer_key(answer_id: str, sk: str = META) -> Item:
+    return {PK: {"S": f"ANSWER#{answer_id}"}, SK: {"S": sk}}
+
+
+def session_key(session_id: str, sk: str = META) -> Item:
+    return {PK: {"S": f"SESSION#{session_id}"}, SK: {"S": sk}}
+
+
+def piece_sk(number: int) -> str:
+    return f"{PIECE_PREFIX}{number:0{PIECE_DIGITS}d}"
+
+
+def piece_number(sk: str) -> int:
+    return int(sk[len(PIECE_PREFIX) :])
+
+
+def number(value: float) -> Item:
+    return {"N": str(value) if isinstance(value, int) else f"{value:.6f}"}
+
+
+def string(item: Item | None, name: str) -> str | None:
+    value = (item or {}).get(name)
+    return None if value is None else str(value.get("S"))
+
+
+def num(item: Item | None, name: str, default: float = 0.0) -> float:
+    value = (item or {}).get(name)
+    return default if value is None else float(value["N"])
+
+
+def live(item: Item | None, now: float) -> Item | None:
+    """The item unless it is missing or past its `expiresAt` (DynamoDB deletes expired items late)."""
+    if not item or records.expired(num(item, TTL_ATTRIBUTE), now):
+        return None
+    return item
+
+
+def answer_item(
+    *,
+    answer_id: str,
+    session_id: str,
+    token_hash: str,
+    job: str,
+    now: float,
+    expires_at: int,
+    replaces: str | None,
+) -> Item:
+    item: Item = {
+        **answer_key(answer_id),
+        "session": {"S": session_id},
+        "status": {"S": "pending"},
+        "job": {"S": job},
+        "tokenHash": {"S": token_hash},
+        "stopRequested": {"BOOL": False},
+        "pieces": {"N": "0"},
+        "createdAt": number(now),
+        "updatedAt": number(now),
+        TTL_ATTRIBUTE: number(expires_at),
+    }
+    if replaces:
+        item["replaces"] = {"S": replaces}
+    return item
+
+
+def effective(item: Item, now: float) -> tuple[str, str | None]:
+    return records.effective_status(
+        string(item, "status") or "failed",
+        string(item, "errorKind"),
+        num(item, "createdAt"),
+        num(item, "updatedAt"),
+        now,
+    )
+
+
+def to_answer(answer_id: str, item: Item, text: str, pieces: int, now: float) -> Answer:
+    status, error_kind = effective(item, now)
+    return Answer(
+        answer_id=answer_id,
+        session_id=string(item, "session") or "",
+        status=status,
+        job=json.loads(string(item, "job") or "{}"),
+        text=text,
+        pieces=pieces,
+        created_at=num(item, "createdAt"),
+        updated_at=num(item, "updatedAt"),
+        expires_at=num(item, TTL_ATTRIBUTE),
+        stop_requested=bool(item.get("stopRequested", {}).get("BOOL", False)),
+        error_kind=error_kind,
+        finish_reason=string(item, "finishReason"),
+        replaces=string(item, "replaces"),
+        superseded_by=string(item, "supersededBy"),
+    )
+
+
+def turns_of(item: Item | None) -> list[str]:
+    return [value["S"] for value in (item or {}).get("turns", {}).get("L", [])]
