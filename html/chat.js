@@ -9,12 +9,13 @@
 // the page as text nodes (bot answers through the Markdown renderer, which builds elements);
 // nothing is assigned to innerHTML.
 
-import { renderMarkdown } from "./markdown.js";
 import { LOCALE_NAMES, format, strings, uiLanguage } from "./i18n.js";
 import { AnswerStreamError, readAnswer } from "./answer_stream.js";
 import { StreamingMarkdown } from "./stream_render.js";
-import { answerActions, confirmCopy, fillAnswerBubble, isActive } from "./answer_view.js";
+import { confirmCopy, isActive } from "./answer_view.js";
+import { el, renderMessage as renderOne } from "./message_view.js";
 import { copyText } from "./clipboard.js";
+import { answerBubbles, answerHandle, failure } from "./replies.js";
 import {
   TAB_KEY as STORAGE_KEY, fetchConversation, isSessionId, readSession, transcriptMessages, writeSession,
 } from "./conversation.js";
@@ -163,106 +164,16 @@ function t() {
   return strings(state.locale);
 }
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
-
-function formatTime(iso) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) {
-    return "";
-  }
-  const lang = uiLanguage(state.locale) === "ko" ? "ko-KR" : "en-US";
-  const sameDay = date.toDateString() === new Date().toDateString();
-  const options = sameDay
-    ? { hour: "numeric", minute: "2-digit" }
-    : { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" };
-  return new Intl.DateTimeFormat(lang, options).format(date);
-}
-
-function errorText(message) {
-  const errors = t().errors;
-  const values = { status: message.status ?? "?", seconds: message.seconds ?? config.requestTimeoutSeconds };
-  if (message.reason === "throttled" && message.seconds) {
-    return format(errors.throttledAfter, values);
-  }
-  const template = Object.hasOwn(errors, message.reason) ? errors[message.reason] : errors.generic;
-  return format(template, values);
-}
-
 function renderMessage(message) {
-  const labels = t();
-  const item = el("li", `message ${message.role}`);
-  item.dataset.id = message.id;
-  if (message.group) {
-    item.dataset.group = message.group;
-  }
-  if (message.source) {
-    item.dataset.source = message.source;
-  }
-  if (message.answer) {
-    item.dataset.answerStatus = message.answer.status;
-    item.classList.toggle("streaming", isActive(message));
-  }
-  const speaker = message.role === "user" ? labels.you : labels.bot;
-  item.append(el("span", "visually-hidden", `${speaker}: `));
-
-  const bubble = el("div", "bubble");
-  if (message.role === "user") {
-    bubble.textContent = message.text;
-  } else if (message.role === "bot" && message.answer) {
-    fillAnswerBubble(bubble, message, labels);
-  } else if (message.role === "bot") {
-    bubble.classList.add("markdown");
-    if (message.text) {
-      bubble.append(renderMarkdown(message.text));
-    } else {
-      bubble.append(el("span", "muted", labels.noAnswer));
-    }
-  } else {
-    const title = NOT_SENT_STATUSES.has(message.status) ? labels.errorTitleNotSent : labels.errorTitleNoAnswer;
-    bubble.append(el("p", "error-title", title));
-    const reason = el("p", "error-reason", errorText(message));
-    bubble.append(reason);
-    if (message.detail) {
-      bubble.append(el("p", "error-detail", message.detail));
-    }
-    const retry = el("button", "button retry", labels.retry);
-    retry.type = "button";
-    retry.dataset.retry = message.id;
-    retry.disabled = busy();
-    bubble.append(retry);
-  }
-  item.append(bubble);
-
-  const meta = el("div", "meta");
-  const time = el("time", "", formatTime(message.time));
-  time.dateTime = message.time;
-  meta.append(time);
-  if (message.source === "llm") {
-    const badge = el("span", "badge llm");
-    badge.title = labels.llmBadgeTitle;
-    badge.append(el("span", "", "LLM"));
-    badge.append(el("span", "visually-hidden", ` (${labels.llmBadgeSpoken})`));
-    meta.append(badge);
-  }
-  if (message.role === "bot") {
-    meta.append(answerActions(message, labels, {
-      streaming: streaming?.message === message,
-      stopping: streaming?.message === message && streaming.stopping,
-      canRegenerate: message === lastLlmAnswer() && !isActive(message),
-      busy: busy(),
-    }));
-  }
-  item.append(meta);
-  return item;
+  return renderOne(message, {
+    labels: t(),
+    locale: state.locale,
+    timeoutSeconds: config.requestTimeoutSeconds,
+    busy: busy(),
+    streaming: streaming?.message ?? null,
+    stopping: Boolean(streaming?.stopping),
+    lastLlm: lastLlmAnswer(),
+  });
 }
 
 /** The newest answer that came as a stream (the one the server lets the page regenerate). */
@@ -440,71 +351,6 @@ function removeMessage(id) {
   ui.messages.querySelector(`li[data-id="${CSS.escape(id)}"]`)?.remove();
 }
 
-// Who wrote an answer (/chat's `source`): only "llm" gets the LLM badge; a "notice" (the fallback's
-// own fixed message, e.g. no LLM configured) and a "handler" answer are not the LLM's.
-const SOURCES = ["lex", "llm", "handler", "notice"];
-// Statuses with which the API refuses a message before the bot runs it: only then was the message
-// "not sent". After a timeout, a dropped connection, a 5xx or a reload it may well have been.
-const NOT_SENT_STATUSES = new Set([400, 409, 413, 415, 429]);
-
-/** The bot bubbles for one 200 answer: Lex messages one by one, an LLM answer or a notice as one. */
-function answerBubbles(body) {
-  const source = SOURCES.includes(body.source) ? body.source : "lex";
-  const contents = Array.isArray(body.messages)
-    ? body.messages.filter((m) => m && typeof m.content === "string" && m.content).map((m) => m.content)
-    : [];
-  if (contents.length === 0 && typeof body.msg === "string" && body.msg) {
-    contents.push(body.msg);
-  }
-  if (contents.length === 0) {
-    return [{ role: "bot", text: "", source }];
-  }
-  if (source === "llm" || source === "notice") {
-    return [{ role: "bot", text: contents.join("\n\n"), source }];
-  }
-  const group = contents.length > 1 ? messageId() : undefined;
-  return contents.map((text) => ({ role: "bot", text, source, group }));
-}
-
-function failure(status, body, headers) {
-  const code = body && typeof body === "object" && body.error && typeof body.error.code === "string"
-    ? body.error.code : null;
-  const serverMessage = body && typeof body === "object"
-    ? (body.error && typeof body.error.message === "string" ? body.error.message
-      : typeof body.message === "string" ? body.message : "")
-    : "";
-  if (status === 429) {
-    const retryAfter = Number.parseInt(headers.get("Retry-After") || "", 10);
-    return { reason: "throttled", status, seconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null };
-  }
-  if (code && Object.hasOwn(t().errors, code)) {
-    return { reason: code, status, detail: `HTTP ${status} · ${code}` };
-  }
-  if (status === 409) {
-    return { reason: "session_busy", status };
-  }
-  if (status === 413) {
-    return { reason: "payload_too_large", status };
-  }
-  if (status === 502 || status === 503) {
-    return { reason: "upstream_failed", status, detail: serverMessage };
-  }
-  if (status === 504) {
-    return { reason: "upstream_timeout", status };
-  }
-  if (body === null) {
-    return { reason: "bad_response", status };
-  }
-  return { reason: "generic", status, detail: serverMessage };
-}
-
-/** The handle of a streamed answer in a /chat or regenerate reply, or null. */
-function answerHandle(value) {
-  return value && typeof value === "object" && typeof value.id === "string" && value.id
-    && typeof value.token === "string" && value.token && typeof value.url === "string" && value.url
-    ? { id: value.id, token: value.token, url: value.url } : null;
-}
-
 async function send(text, { retryOf = null } = {}) {
   const trimmed = text.trim();
   if (busy() || trimmed === "") {
@@ -548,7 +394,7 @@ async function send(text, { retryOf = null } = {}) {
     if (response.ok && body && typeof body === "object" && !body.error) {
       outcome = { ok: true, body };
     } else {
-      outcome = { ok: false, ...failure(response.status, body, response.headers) };
+      outcome = { ok: false, ...failure(response.status, body, response.headers, t().errors) };
     }
   } catch {
     outcome = { ok: false, reason: request.timedOut ? "timeout" : "network" };
@@ -580,7 +426,7 @@ async function send(text, { retryOf = null } = {}) {
       });
       streamAnswer(message);
     } else {
-      for (const bubble of answerBubbles(body)) {
+      for (const bubble of answerBubbles(body, messageId)) {
         addMessage(bubble);
       }
     }
@@ -798,7 +644,7 @@ async function reloadFromServer({ keep = [] } = {}) {
     }
     return false;
   }
-  const messages = transcriptMessages(server.turns, { botBubbles: answerBubbles, newId: messageId, answersUrl: answersUrl() });
+  const messages = transcriptMessages(server.turns, { botBubbles: (turn) => answerBubbles(turn, messageId), newId: messageId, answersUrl: answersUrl() });
   if (messages.length === 0 && state.messages.length > keep.length) {
     return false; // the server kept nothing yet: what the tab shows stays
   }
@@ -958,11 +804,6 @@ function wireEvents() {
       switchLocale(button.dataset.locale);
     }
   });
-  window.addEventListener("pagehide", () => {
-    if (saveTimer !== null) {
-      saveState();
-    }
-  });
 }
 
 /**
@@ -988,7 +829,7 @@ async function openConversation() {
   if (conversationToken) {
     const server = await fetchConversation({ url: conversationsUrl(), sessionId: state.sessionId, token: conversationToken });
     if (server.turns) {
-      const messages = transcriptMessages(server.turns, { botBubbles: answerBubbles, newId: messageId, answersUrl: answersUrl() });
+      const messages = transcriptMessages(server.turns, { botBubbles: (turn) => answerBubbles(turn, messageId), newId: messageId, answersUrl: answersUrl() });
       if (messages.length || state.messages.length === 0) {
         // Errors only this tab saw (a refused message with its Retry) stay after the server's turns.
         const trailingErrors = [];

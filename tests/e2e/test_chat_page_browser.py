@@ -252,24 +252,25 @@ def test_new_chat_clears_the_view_and_starts_a_new_session(page: Page, seen: Wat
     expect(page.locator("#messages .message.bot .badge")).to_have_count(1)
 
 
-def test_two_tabs_have_independent_sessions(
+def test_a_new_tab_continues_the_same_conversation(
     context: BrowserContext, server: DevServerProcess, llm: FakeOpenAIServer
 ) -> None:
-    first, second = context.new_page(), context.new_page()
+    """The session lives in localStorage: a second tab of the browser is the same conversation,
+    so Lex's dialog goes on there (issue 11: a new tab reopens the conversation)."""
+    first = context.new_page()
     seen_first, seen_second = Watched(), Watched()
     watch(first, seen_first)
-    watch(second, seen_second)
     open_chat(first, server)
-    open_chat(second, server)
-    assert stored(first)["sessionId"] != stored(second)["sessionId"]
     send(first, "안녕하세요")
     expect(bot_bubbles(first)).to_have_text(KO[:1])
-    expect(second.locator("#messages .message")).to_have_count(0)
-    send(second, "민수")  # in tab 2 this is no answer to tab 1's question
-    expect(second.locator("#messages .message.bot .badge")).to_have_count(1)
-    send(first, "민수")
-    expect(bot_bubbles(first)).to_have_text(KO[:2])
-    assert seen_first.chat_bodies[0]["sessionId"] != seen_second.chat_bodies[0]["sessionId"]
+    second = context.new_page()
+    watch(second, seen_second)
+    open_chat(second, server)
+    assert stored(second)["sessionId"] == stored(first)["sessionId"]
+    send(second, "민수")  # the answer to the name prompt the first tab got
+    expect(second.locator("#messages .message.bot .bubble").last).to_have_text(KO[1])
+    assert seen_first.chat_bodies[0]["sessionId"] == seen_second.chat_bodies[0]["sessionId"]
+    assert seen_first.errors == seen_second.errors == []
 
 
 # --- failures -------------------------------------------------------------------------------------------
