@@ -22,12 +22,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
 from . import dynamodb_items as items
 from . import records
-from .dynamodb_items import NAMES, Item, names
+from .dynamodb_items import Item, names
+from .dynamodb_table import CONDITION_FAILED, TRANSACTION_CANCELED, Table
 from .errors import AnswerStoreError
 from .protocol import (
     ACTIVE_STATUSES,
@@ -39,30 +37,12 @@ from .protocol import (
     SessionBusyError,
 )
 
-CLIENT_CONFIG = Config(
-    connect_timeout=2.0, read_timeout=5.0, retries={"total_max_attempts": 3, "mode": "standard"}
-)
 FIRST_POLL_SECONDS = 0.1
 LONGEST_POLL_SECONDS = 0.5
 # A piece is one item (400 KB at most): longer text is written as several pieces.
 MAX_PIECE_CHARS = 80_000
 # Optimistic writes of a session item give up after this many conflicting writers in a row.
 SESSION_ATTEMPTS = 6
-# The answer is active (pending or running, neither stale nor unclaimed too long) and not expired.
-ACTIVE_CONDITION = (
-    "((#status = :running AND #updated >= :staleCut) OR (#status = :pending AND #created >= :unclaimedCut))"
-    " AND #exp > :now"
-)
-ACTIVE_NAMES = ("#status", "#updated", "#created", "#exp")
-CONDITION_FAILED = "ConditionalCheckFailedException"
-TRANSACTION_CANCELED = "TransactionCanceledException"
-
-
-def dynamodb_client() -> Any:
-    """A DynamoDB client (region and credentials from the standard environment)."""
-    import botocore.session
-
-    return botocore.session.get_session().create_client("dynamodb", config=CLIENT_CONFIG)
 
 
 class DynamoDbAnswerStore:
@@ -71,16 +51,9 @@ class DynamoDbAnswerStore:
     def __init__(
         self, table_name: str, *, client: Any = None, clock: Callable[[], float] = time.time
     ) -> None:
-        self._table = table_name
-        self._client = client
+        self._db = Table(table_name, client)
         self._clock = clock
         self._expiry_of: dict[str, int] = {}  # answer id -> expiresAt, for its pieces (set once)
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = dynamodb_client()
-        return self._client
 
     # --- answers -------------------------------------------------------------------------------
 
@@ -99,21 +72,20 @@ class DynamoDbAnswerStore:
         for _ in range(SESSION_ATTEMPTS):
             now = self._clock()
             expires_at = records.expiry(now, ttl_seconds)
-            stored = self._get(items.session_key(session_id))
+            stored = self._db.get(items.session_key(session_id))
             session = items.live(stored, now)
             active = items.string(session, "activeAnswer")
-            if active and self._is_active(self._get(items.answer_key(active)), now):
+            if active and self._is_active(self._db.get(items.answer_key(active)), now):
                 raise SessionBusyError(active)
             answer_id = records.new_answer_id()
             writes: list[Item] = [
                 {
                     "Put": {
-                        "TableName": self._table,
+                        "TableName": self._db.name,
                         "Item": items.answer_item(
                             answer_id=answer_id,
                             session_id=session_id,
                             token_hash=records.hash_token(token),
-                            job=job_text,
                             now=now,
                             expires_at=expires_at,
                             replaces=replaces,
@@ -123,26 +95,33 @@ class DynamoDbAnswerStore:
                     }
                 },
                 {
-                    "Put": self._session_put(
-                        session_id, stored, session, now, expires_at, active_answer=answer_id
+                    "Put": {
+                        "TableName": self._db.name,
+                        "Item": items.job_item(answer_id, job_text, expires_at),
+                    }
+                },
+                {
+                    "Put": self._db.versioned_put(
+                        items.session_meta(session_id, stored, session, expires_at, active_answer=answer_id),
+                        stored,
                     )
                 },
             ]
             if replaces:
-                old = items.live(self._get(items.answer_key(replaces)), now)
+                old = items.live(self._db.get(items.answer_key(replaces)), now)
                 if old is not None and items.string(old, "session") != session_id:
                     raise ValueError(f"replaces: answer {replaces} belongs to another session")
                 if old is not None:
-                    writes.append(self._supersede(replaces, answer_id, session_id))
-            done = self._call("TransactWriteItems", TransactItems=writes, tolerate=TRANSACTION_CANCELED)
+                    writes.append(items.supersede(self._db.name, replaces, answer_id, session_id))
+            done = self._db.call("TransactWriteItems", TransactItems=writes, tolerate=TRANSACTION_CANCELED)
             if done is not None:
                 self._expiry_of[answer_id] = expires_at
                 return answer_id
-        raise AnswerStoreError(f"TransactWriteItems on {self._table}: the session kept changing")
+        raise AnswerStoreError(f"TransactWriteItems on {self._db.name}: the session kept changing")
 
     def claim(self, answer_id: str) -> Answer | None:
         now = self._clock()
-        reply = self._call(
+        reply = self._db.call(
             "UpdateItem",
             Key=items.answer_key(answer_id),
             UpdateExpression="SET #status = :running, #updated = :now",
@@ -161,7 +140,8 @@ class DynamoDbAnswerStore:
             return None
         item = reply["Attributes"]
         self._expiry_of[answer_id] = int(items.num(item, items.TTL_ATTRIBUTE))
-        return items.to_answer(answer_id, item, "", 0, now)
+        job = self._db.get(items.answer_key(answer_id, items.JOB))
+        return items.to_answer(answer_id, item, job, "", 0, now)
 
     def append(self, answer_id: str, text: str) -> int:
         if not isinstance(text, str):
@@ -173,7 +153,7 @@ class DynamoDbAnswerStore:
             cursor, running = self._advance(answer_id, 1)
             if not running:  # ended, stale or expired: nothing more is kept
                 return cursor
-            self._call(
+            self._db.call(
                 "PutItem",
                 Item={
                     **items.answer_key(answer_id, items.piece_sk(cursor)),
@@ -188,12 +168,12 @@ class DynamoDbAnswerStore:
     ) -> None:
         records.terminal_status(status)
         now = self._clock()
-        item = items.live(self._get(items.answer_key(answer_id)), now)
+        item = items.live(self._db.get(items.answer_key(answer_id)), now)
         if item is None:
             return
         sets = ["#status = :status", "#updated = :now"]
         removes = []
-        values = {":status": {"S": status}, **self._active_values(now)}
+        values = {":status": {"S": status}, **items.active_values(now)}
         for placeholder, value in (("#errorKind", error_kind), ("#finishReason", finish_reason)):
             if value is None:
                 removes.append(placeholder)
@@ -201,16 +181,16 @@ class DynamoDbAnswerStore:
                 sets.append(f"{placeholder} = :{placeholder[1:]}")
                 values[f":{placeholder[1:]}"] = {"S": value}
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-        self._call(
+        self._db.call(
             "UpdateItem",
             Key=items.answer_key(answer_id),
             UpdateExpression=expression,
-            ConditionExpression=ACTIVE_CONDITION,
-            ExpressionAttributeNames=names(*ACTIVE_NAMES, "#errorKind", "#finishReason"),
+            ConditionExpression=items.ACTIVE_CONDITION,
+            ExpressionAttributeNames=names(*items.ACTIVE_NAMES, "#errorKind", "#finishReason"),
             ExpressionAttributeValues=values,
             tolerate=CONDITION_FAILED,
         )
-        self._call(
+        self._db.call(
             "UpdateItem",
             Key=items.session_key(items.string(item, "session") or ""),
             UpdateExpression="REMOVE #active ADD #version :one",
@@ -221,24 +201,36 @@ class DynamoDbAnswerStore:
         )
 
     def request_stop(self, answer_id: str) -> bool:
-        reply = self._call(
+        reply = self._db.call(
             "UpdateItem",
             Key=items.answer_key(answer_id),
             UpdateExpression="SET #stop = :true",
-            ConditionExpression=ACTIVE_CONDITION,
-            ExpressionAttributeNames=names(*ACTIVE_NAMES, "#stop"),
-            ExpressionAttributeValues={":true": {"BOOL": True}, **self._active_values(self._clock())},
+            ConditionExpression=items.ACTIVE_CONDITION,
+            ExpressionAttributeNames=names(*items.ACTIVE_NAMES, "#stop"),
+            ExpressionAttributeValues={":true": {"BOOL": True}, **items.active_values(self._clock())},
             tolerate=CONDITION_FAILED,
         )
         return reply is not None
 
-    def get(self, answer_id: str) -> Answer | None:
+    def get(self, answer_id: str, *, include_text: bool = True) -> Answer | None:
         now = self._clock()
-        item = items.live(self._get(items.answer_key(answer_id)), now)
-        if item is None:
+        if not include_text:  # the worker's check for a stop, at every flush: one small GetItem
+            meta = items.live(self._db.get(items.answer_key(answer_id)), now)
+            count = int(items.num(meta, "pieces"))
+            return None if meta is None else items.to_answer(answer_id, meta, None, "", count, now)
+        found = self._db.query(  # JOB, META, then every PIECE# in order
+            KeyConditionExpression="#pk = :pk",
+            ExpressionAttributeNames=names("#pk"),
+            ExpressionAttributeValues={":pk": items.answer_key(answer_id)[items.PK]},
+        )
+        by_sk = {items.string(item, items.SK) or "": item for item in found}
+        meta = items.live(by_sk.get(items.META), now)
+        if meta is None:
             return None
-        text, last = self._pieces_after(answer_id, 0)
-        return items.to_answer(answer_id, item, text, last, now)
+        pieces = [item for sk, item in by_sk.items() if sk.startswith(items.PIECE_PREFIX)]
+        text = "".join(items.string(piece, "text") or "" for piece in pieces)
+        last = items.piece_number(items.string(pieces[-1], items.SK) or "") if pieces else 0
+        return items.to_answer(answer_id, meta, by_sk.get(items.JOB), text, last, now)
 
     def read(self, answer_id: str, after: int, wait_seconds: float) -> ReadResult | None:
         records.check_cursor(after)
@@ -246,7 +238,7 @@ class DynamoDbAnswerStore:
         delay = FIRST_POLL_SECONDS
         while True:
             now = self._clock()
-            item = items.live(self._get(items.answer_key(answer_id)), now)
+            item = items.live(self._db.get(items.answer_key(answer_id)), now)
             if item is None:
                 return None
             status, error_kind = items.effective(item, now)
@@ -270,7 +262,7 @@ class DynamoDbAnswerStore:
         if not token:
             return False
         now = self._clock()
-        item = items.live(self._get(items.answer_key(answer_id), "#tokenHash, #session, #exp"), now)
+        item = items.live(self._db.get(items.answer_key(answer_id), "#tokenHash, #session, #exp"), now)
         if item is None:
             return False
         if records.token_matches(token, items.string(item, "tokenHash")):
@@ -279,9 +271,9 @@ class DynamoDbAnswerStore:
 
     def active_answer(self, session_id: str) -> str | None:
         now = self._clock()
-        session = items.live(self._get(items.session_key(session_id)), now)
+        session = items.live(self._db.get(items.session_key(session_id)), now)
         active = items.string(session, "activeAnswer")
-        if active and self._is_active(self._get(items.answer_key(active)), now):
+        if active and self._is_active(self._db.get(items.answer_key(active)), now):
             return active
         return None
 
@@ -293,27 +285,27 @@ class DynamoDbAnswerStore:
         for _ in range(SESSION_ATTEMPTS):
             now = self._clock()
             expires_at = records.expiry(now, ttl_seconds)
-            stored = self._get(items.session_key(session_id))
+            stored = self._db.get(items.session_key(session_id))
             session = items.live(stored, now)
             if items.string(session, "tokenHash"):
                 return False
-            put = self._session_put(
+            item = items.session_meta(
                 session_id,
                 stored,
                 session,
-                now,
                 expires_at,
                 active_answer=items.string(session, "activeAnswer"),
                 token_hash=records.hash_token(token),
             )
-            if self._call("PutItem", **put, tolerate=CONDITION_FAILED) is not None:
+            put = self._db.versioned_put(item, stored)
+            if self._db.call("PutItem", **put, tolerate=CONDITION_FAILED) is not None:
                 return True
-        raise AnswerStoreError(f"PutItem on {self._table}: the session kept changing")
+        raise AnswerStoreError(f"PutItem on {self._db.name}: the session kept changing")
 
     def check_conversation_token(self, session_id: str, token: str) -> bool:
         if not token or not session_id:
             return False
-        session = items.live(self._get(items.session_key(session_id), "#tokenHash, #exp"), self._clock())
+        session = items.live(self._db.get(items.session_key(session_id), "#tokenHash, #exp"), self._clock())
         return records.token_matches(token, items.string(session, "tokenHash"))
 
     def append_turns(self, session_id: str, turns: Sequence[Mapping[str, Any]], ttl_seconds: int) -> None:
@@ -322,7 +314,7 @@ class DynamoDbAnswerStore:
         for _ in range(SESSION_ATTEMPTS):
             now = self._clock()
             expires_at = records.expiry(now, ttl_seconds)
-            stored = self._get(items.session_key(session_id, items.TURNS))
+            stored = self._db.get(items.session_key(session_id, items.TURNS))
             kept = items.turns_of(items.live(stored, now))
             item = {
                 **items.session_key(session_id, items.TURNS),
@@ -330,12 +322,15 @@ class DynamoDbAnswerStore:
                 "version": {"N": str(int(items.num(stored, "version")) + 1)},
                 items.TTL_ATTRIBUTE: items.number(expires_at),
             }
-            if self._call("PutItem", **self._versioned(item, stored), tolerate=CONDITION_FAILED) is not None:
+            if (
+                self._db.call("PutItem", **self._db.versioned_put(item, stored), tolerate=CONDITION_FAILED)
+                is not None
+            ):
                 break
         else:
-            raise AnswerStoreError(f"PutItem on {self._table}: the conversation kept changing")
+            raise AnswerStoreError(f"PutItem on {self._db.name}: the conversation kept changing")
         # The conversation token lives as long as the turns it opens.
-        self._call(
+        self._db.call(
             "UpdateItem",
             Key=items.session_key(session_id),
             UpdateExpression="SET #exp = :exp ADD #version :one",
@@ -353,7 +348,7 @@ class DynamoDbAnswerStore:
         now = self._clock()
         found = {
             items.string(item, items.SK): item
-            for item in self._query(
+            for item in self._db.query(
                 KeyConditionExpression="#pk = :pk",
                 ExpressionAttributeNames=names("#pk"),
                 ExpressionAttributeValues={":pk": items.session_key(session_id)[items.PK]},
@@ -364,7 +359,7 @@ class DynamoDbAnswerStore:
         if meta is None and turns is None:
             return None
         active = items.string(meta, "activeAnswer")
-        if active and not self._is_active(self._get(items.answer_key(active)), now):
+        if active and not self._is_active(self._db.get(items.answer_key(active)), now):
             active = None
         return Conversation(
             session_id=session_id,
@@ -379,7 +374,7 @@ class DynamoDbAnswerStore:
         """Count `by` more pieces on a running answer (a heartbeat too): the new count and True, or the
         current count (0 when unknown or expired) and False when the answer is no longer running."""
         now = self._clock()
-        reply = self._call(
+        reply = self._db.call(
             "UpdateItem",
             Key=items.answer_key(answer_id),
             UpdateExpression="SET #updated = :now ADD #pieces :by",
@@ -391,18 +386,17 @@ class DynamoDbAnswerStore:
                 ":staleCut": items.number(now - STALE_AFTER_SECONDS),
                 ":by": {"N": str(by)},
             },
-            ReturnValues="UPDATED_NEW",
+            ReturnValues="ALL_NEW",  # META is small (the job has its own item); UPDATED_NEW may omit ADD 0
             tolerate=CONDITION_FAILED,
         )
-        if reply is not None and "pieces" in reply.get("Attributes", {}):
+        if reply is not None:
             return int(items.num(reply["Attributes"], "pieces")), True
-        # A heartbeat (ADD 0) may come back without the unchanged count, or the condition failed.
-        item = items.live(self._get(items.answer_key(answer_id), "#pieces, #exp"), now)
+        item = items.live(self._db.get(items.answer_key(answer_id), "#pieces, #exp"), now)
         return int(items.num(item, "pieces")), reply is not None
 
     def _expiry(self, answer_id: str) -> int:
         if answer_id not in self._expiry_of:
-            item = self._get(items.answer_key(answer_id), "#exp")
+            item = self._db.get(items.answer_key(answer_id), "#exp")
             if len(self._expiry_of) > 1_000:
                 self._expiry_of.clear()
             self._expiry_of[answer_id] = int(items.num(item, items.TTL_ATTRIBUTE))
@@ -411,7 +405,7 @@ class DynamoDbAnswerStore:
     def _pieces_after(self, answer_id: str, after: int) -> tuple[str, int]:
         """The text of the pieces numbered above `after`, and the last number found (`after` if none)."""
         parts, last = [], after
-        for item in self._query(
+        for item in self._db.query(
             KeyConditionExpression="#pk = :pk AND #sk BETWEEN :first AND :last",
             ProjectionExpression="#sk, #text",
             ExpressionAttributeNames=names("#pk", "#sk", "#text"),
@@ -428,107 +422,3 @@ class DynamoDbAnswerStore:
     def _is_active(self, item: Item | None, now: float) -> bool:
         live = items.live(item, now)
         return live is not None and items.effective(live, now)[0] in ACTIVE_STATUSES
-
-    def _active_values(self, now: float) -> Item:
-        return {
-            ":running": {"S": "running"},
-            ":pending": {"S": "pending"},
-            ":now": items.number(now),
-            ":staleCut": items.number(now - STALE_AFTER_SECONDS),
-            ":unclaimedCut": items.number(now - UNCLAIMED_AFTER_SECONDS),
-        }
-
-    def _session_put(
-        self,
-        session_id: str,
-        stored: Item | None,
-        session: Item | None,
-        now: float,
-        expires_at: int,
-        *,
-        active_answer: str | None,
-        token_hash: str | None = None,
-    ) -> Item:
-        """A Put of the session's META item, conditioned on the version read (`stored`: the item as
-        read, expired or not; `session`: the same when still live, whose token and expiry carry over)."""
-        item: Item = {
-            **items.session_key(session_id),
-            "version": {"N": str(int(items.num(stored, "version")) + 1)},
-            items.TTL_ATTRIBUTE: items.number(max(expires_at, int(items.num(session, items.TTL_ATTRIBUTE)))),
-        }
-        if active_answer:
-            item["activeAnswer"] = {"S": active_answer}
-        token_hash = token_hash or items.string(session, "tokenHash")
-        if token_hash:
-            item["tokenHash"] = {"S": token_hash}
-        return self._versioned(item, stored)
-
-    def _versioned(self, item: Item, stored: Item | None) -> Item:
-        if stored is None:
-            condition, values = "attribute_not_exists(#pk)", None
-        else:
-            condition, values = "#version = :version", {":version": stored["version"]}
-        put: Item = {
-            "TableName": self._table,
-            "Item": item,
-            "ConditionExpression": condition,
-            "ExpressionAttributeNames": names("#pk") if stored is None else names("#version"),
-        }
-        if values:
-            put["ExpressionAttributeValues"] = values
-        return put
-
-    def _supersede(self, old_id: str, new_id: str, session_id: str) -> Item:
-        return {
-            "Update": {
-                "TableName": self._table,
-                "Key": items.answer_key(old_id),
-                "UpdateExpression": "SET #supersededBy = :new",
-                "ConditionExpression": "attribute_exists(#pk) AND #session = :session",
-                "ExpressionAttributeNames": names("#supersededBy", "#pk", "#session"),
-                "ExpressionAttributeValues": {":new": {"S": new_id}, ":session": {"S": session_id}},
-            }
-        }
-
-    def _get(self, key: Item, projection: str | None = None) -> Item | None:
-        params: dict[str, Any] = {"Key": key, "ConsistentRead": True}
-        if projection:
-            params["ProjectionExpression"] = projection
-            params["ExpressionAttributeNames"] = {
-                placeholder: NAMES[placeholder] for placeholder in projection.replace(",", " ").split()
-            }
-        reply = self._call("GetItem", **params)
-        item = (reply or {}).get("Item")
-        return dict(item) if item else None
-
-    def _query(self, **params: Any) -> list[Item]:
-        found: list[Item] = []
-        start: Item | None = None
-        while True:
-            if start:
-                params["ExclusiveStartKey"] = start
-            page = self._call("Query", ConsistentRead=True, **params)
-            found.extend((page or {}).get("Items", []))
-            start = (page or {}).get("LastEvaluatedKey")
-            if not start:
-                return found
-
-    def _call(self, operation: str, *, tolerate: str = "", **params: Any) -> dict[str, Any] | None:
-        """One DynamoDB call; None when it failed with the `tolerate` error code (a condition not met)."""
-        if operation != "TransactWriteItems":
-            params["TableName"] = self._table
-        method = getattr(self.client, _snake(operation))
-        try:
-            reply: dict[str, Any] = method(**params)
-        except ClientError as error:
-            code = str(error.response.get("Error", {}).get("Code") or "")
-            if tolerate and code == tolerate:
-                return None
-            raise AnswerStoreError(f"{operation} on {self._table} failed: {code}") from None
-        except BotoCoreError as error:
-            raise AnswerStoreError(f"{operation} on {self._table} failed: {type(error).__name__}") from None
-        return reply
-
-
-def _snake(operation: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")

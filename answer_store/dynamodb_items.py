@@ -4,12 +4,16 @@ One table, partition key `pk` (S), sort key `sk` (S), TTL attribute `expiresAt` 
 on every item:
 
     pk                  sk                   attributes
-    ANSWER#<id>         META                 session, status, job (JSON text), tokenHash, stopRequested,
-                                             pieces (N, pieces appended), createdAt, updatedAt,
-                                             errorKind?, finishReason?, replaces?, supersededBy?
+    ANSWER#<id>         META                 session, status, tokenHash, stopRequested, pieces (N,
+                                             pieces counted), createdAt, updatedAt, errorKind?,
+                                             finishReason?, replaces?, supersededBy?
+    ANSWER#<id>         JOB                  job (JSON text: what the worker needs)
     ANSWER#<id>         PIECE#<000000042>    text (one appended piece; the number is its cursor)
     SESSION#<id>        META                 activeAnswer?, tokenHash? (conversation token), version (N)
     SESSION#<id>        TURNS                turns (L of S: each kept turn as JSON text), version (N)
+
+The job (the LLM messages: often kilobytes) has an item of its own so that META stays small: a
+reader polls META, and DynamoDB charges a read by the whole item's size, whatever it projects.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import json
 from typing import Any
 
 from . import records
-from .protocol import Answer
+from .protocol import STALE_AFTER_SECONDS, UNCLAIMED_AFTER_SECONDS, Answer
 
 Item = dict[str, Any]  # a DynamoDB item in the low-level client's typed form ({"S": ...}, {"N": ...})
 
@@ -26,10 +30,19 @@ PK = "pk"
 SK = "sk"
 TTL_ATTRIBUTE = "expiresAt"
 META = "META"
+JOB = "JOB"
 TURNS = "TURNS"
 PIECE_PREFIX = "PIECE#"
 PIECE_DIGITS = 9
 LAST_PIECE = PIECE_PREFIX + "9" * PIECE_DIGITS
+
+# The answer is active (pending or running, neither stale nor unclaimed too long) and not expired;
+# its values come from `active_values`.
+ACTIVE_CONDITION = (
+    "((#status = :running AND #updated >= :staleCut) OR (#status = :pending AND #created >= :unclaimedCut))"
+    " AND #exp > :now"
+)
+ACTIVE_NAMES = ("#status", "#updated", "#created", "#exp")
 
 # Every attribute an expression names goes through ExpressionAttributeNames (several are reserved words).
 NAMES = {
@@ -102,7 +115,6 @@ def answer_item(
     answer_id: str,
     session_id: str,
     token_hash: str,
-    job: str,
     now: float,
     expires_at: int,
     replaces: str | None,
@@ -111,7 +123,6 @@ def answer_item(
         **answer_key(answer_id),
         "session": {"S": session_id},
         "status": {"S": "pending"},
-        "job": {"S": job},
         "tokenHash": {"S": token_hash},
         "stopRequested": {"BOOL": False},
         "pieces": {"N": "0"},
@@ -134,13 +145,17 @@ def effective(item: Item, now: float) -> tuple[str, str | None]:
     )
 
 
-def to_answer(answer_id: str, item: Item, text: str, pieces: int, now: float) -> Answer:
+def job_item(answer_id: str, job: str, expires_at: int) -> Item:
+    return {**answer_key(answer_id, JOB), "job": {"S": job}, TTL_ATTRIBUTE: number(expires_at)}
+
+
+def to_answer(answer_id: str, item: Item, job: Item | None, text: str, pieces: int, now: float) -> Answer:
     status, error_kind = effective(item, now)
     return Answer(
         answer_id=answer_id,
         session_id=string(item, "session") or "",
         status=status,
-        job=json.loads(string(item, "job") or "{}"),
+        job=json.loads(string(job, "job") or "{}"),
         text=text,
         pieces=pieces,
         created_at=num(item, "createdAt"),
@@ -156,3 +171,51 @@ def to_answer(answer_id: str, item: Item, text: str, pieces: int, now: float) ->
 
 def turns_of(item: Item | None) -> list[str]:
     return [value["S"] for value in (item or {}).get("turns", {}).get("L", [])]
+
+
+def active_values(now: float) -> Item:
+    return {
+        ":running": {"S": "running"},
+        ":pending": {"S": "pending"},
+        ":now": number(now),
+        ":staleCut": number(now - STALE_AFTER_SECONDS),
+        ":unclaimedCut": number(now - UNCLAIMED_AFTER_SECONDS),
+    }
+
+
+def session_meta(
+    session_id: str,
+    stored: Item | None,
+    session: Item | None,
+    expires_at: int,
+    *,
+    active_answer: str | None,
+    token_hash: str | None = None,
+) -> Item:
+    """The session's next META item: `stored` is the item as read (expired or not: its version is
+    the one to succeed), `session` the same when still live (its token and expiry carry over)."""
+    item: Item = {
+        **session_key(session_id),
+        "version": {"N": str(int(num(stored, "version")) + 1)},
+        TTL_ATTRIBUTE: number(max(expires_at, int(num(session, TTL_ATTRIBUTE)))),
+    }
+    if active_answer:
+        item["activeAnswer"] = {"S": active_answer}
+    token_hash = token_hash or string(session, "tokenHash")
+    if token_hash:
+        item["tokenHash"] = {"S": token_hash}
+    return item
+
+
+def supersede(table: str, old_id: str, new_id: str, session_id: str) -> Item:
+    """The transaction's Update marking `old_id` (of the same session) superseded by `new_id`."""
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": answer_key(old_id),
+            "UpdateExpression": "SET #supersededBy = :new",
+            "ConditionExpression": "attribute_exists(#pk) AND #session = :session",
+            "ExpressionAttributeNames": names("#supersededBy", "#pk", "#session"),
+            "ExpressionAttributeValues": {":new": {"S": new_id}, ":session": {"S": session_id}},
+        }
+    }

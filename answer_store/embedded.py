@@ -1,10 +1,12 @@
-"""The embedded answer store: dicts in this process behind one `threading.Condition` (local mode, tests).
+"""The embedded answer store: dicts in this process behind one lock (local mode, tests).
 
 Local mode runs the dev server, lambda_lex, the code hook and the worker threads in one process, so
 one store object (see `factory.from_env`) is shared by all of them. A reader waiting in `read` is
-woken by the append or finish it waits for rather than polling. Expiry and staleness use the
-injectable `clock` (epoch seconds), so tests move time instead of sleeping; `read`'s own wait is real
-time. Nothing is persisted: a restart forgets every answer and conversation.
+woken by the append or finish it waits for rather than polling: each answer has a
+`threading.Condition` on the store's lock, so a write wakes that answer's readers and no others.
+Expiry and staleness use the injectable `clock` (epoch seconds), so tests move time instead of
+sleeping; `read`'s own wait is real time. Nothing is persisted: a restart forgets every answer and
+conversation.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class _AnswerRecord:
     created_at: float
     updated_at: float
     expires_at: int
+    changed: threading.Condition = field(repr=False, compare=False)  # wakes this answer's readers only
     status: str = "pending"
     pieces: list[str] = field(default_factory=list)
     stop_requested: bool = False
@@ -58,7 +61,7 @@ class EmbeddedAnswerStore:
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
-        self._changed = threading.Condition()
+        self._lock = threading.Lock()
         self._answers: dict[str, _AnswerRecord] = {}
         self._sessions: dict[str, _SessionRecord] = {}
         self._next_sweep = 0.0
@@ -77,7 +80,7 @@ class EmbeddedAnswerStore:
         records.check_id("session_id", session_id)
         records.check_id("token", token)
         job_text = records.job_json(job)
-        with self._changed:
+        with self._lock:
             now = self._clock()
             expires_at = records.expiry(now, ttl_seconds)
             session = self._live_session(session_id, now)
@@ -97,6 +100,7 @@ class EmbeddedAnswerStore:
                 updated_at=now,
                 expires_at=expires_at,
                 replaces=replaces,
+                changed=threading.Condition(self._lock),
             )
             if old is not None:
                 old.superseded_by = answer_id
@@ -104,41 +108,40 @@ class EmbeddedAnswerStore:
             session.active_answer = answer_id
             session.expires_at = max(session.expires_at, expires_at)
             self._sweep(now)
-            self._changed.notify_all()
             return answer_id
 
     def claim(self, answer_id: str) -> Answer | None:
-        with self._changed:
+        with self._lock:
             now = self._clock()
             record = self._live_answer(answer_id, now)
             if record is None or self._status(record, now)[0] != "pending":
                 return None
             record.status = "running"
             record.updated_at = now
-            self._changed.notify_all()
+            record.changed.notify_all()
             return self._snapshot(record, now)
 
     def append(self, answer_id: str, text: str) -> int:
         if not isinstance(text, str):
             raise ValueError(f"text must be a string, got {type(text).__name__}")
-        with self._changed:
+        with self._lock:
             now = self._clock()
             record = self._live_answer(answer_id, now)
             if record is None:
                 return 0
             if self._status(record, now)[0] != "running":
                 return len(record.pieces)
+            record.updated_at = now
             if text:
                 record.pieces.append(text)
-            record.updated_at = now
-            self._changed.notify_all()
+                record.changed.notify_all()
             return len(record.pieces)
 
     def finish(
         self, answer_id: str, status: str, *, error_kind: str | None = None, finish_reason: str | None = None
     ) -> None:
         records.terminal_status(status)
-        with self._changed:
+        with self._lock:
             now = self._clock()
             record = self._live_answer(answer_id, now)
             if record is None:
@@ -151,28 +154,28 @@ class EmbeddedAnswerStore:
             session = self._sessions.get(record.session_id)
             if session is not None and session.active_answer == answer_id:
                 session.active_answer = None
-            self._changed.notify_all()
+            record.changed.notify_all()
 
     def request_stop(self, answer_id: str) -> bool:
-        with self._changed:
+        with self._lock:
             now = self._clock()
             record = self._live_answer(answer_id, now)
             if record is None or self._status(record, now)[0] not in ACTIVE_STATUSES:
                 return False
             record.stop_requested = True
-            self._changed.notify_all()
+            record.changed.notify_all()
             return True
 
-    def get(self, answer_id: str) -> Answer | None:
-        with self._changed:
+    def get(self, answer_id: str, *, include_text: bool = True) -> Answer | None:
+        with self._lock:
             now = self._clock()
             record = self._live_answer(answer_id, now)
-            return None if record is None else self._snapshot(record, now)
+            return None if record is None else self._snapshot(record, now, include_text=include_text)
 
     def read(self, answer_id: str, after: int, wait_seconds: float) -> ReadResult | None:
         records.check_cursor(after)
         give_up = time.monotonic() + max(0.0, wait_seconds)
-        with self._changed:
+        with self._lock:
             while True:
                 now = self._clock()
                 record = self._live_answer(answer_id, now)
@@ -189,10 +192,10 @@ class EmbeddedAnswerStore:
                         error_kind=error_kind,
                         finish_reason=record.finish_reason,
                     )
-                self._changed.wait(min(left, RECHECK_SECONDS))
+                record.changed.wait(min(left, RECHECK_SECONDS))
 
     def check_token(self, answer_id: str, token: str) -> bool:
-        with self._changed:
+        with self._lock:
             now = self._clock()
             record = self._live_answer(answer_id, now)
             if record is None:
@@ -203,7 +206,7 @@ class EmbeddedAnswerStore:
             return session is not None and records.token_matches(token, session.token_hash)
 
     def active_answer(self, session_id: str) -> str | None:
-        with self._changed:
+        with self._lock:
             now = self._clock()
             return self._active_of(self._live_session(session_id, now), now)
 
@@ -212,7 +215,7 @@ class EmbeddedAnswerStore:
     def open_conversation(self, session_id: str, token: str, ttl_seconds: int) -> bool:
         records.check_id("session_id", session_id)
         records.check_id("token", token)
-        with self._changed:
+        with self._lock:
             now = self._clock()
             expires_at = records.expiry(now, ttl_seconds)
             session = self._live_session(session_id, now)
@@ -224,14 +227,14 @@ class EmbeddedAnswerStore:
             return True
 
     def check_conversation_token(self, session_id: str, token: str) -> bool:
-        with self._changed:
+        with self._lock:
             session = self._live_session(session_id, self._clock())
             return session is not None and records.token_matches(token, session.token_hash)
 
     def append_turns(self, session_id: str, turns: Sequence[Mapping[str, Any]], ttl_seconds: int) -> None:
         records.check_id("session_id", session_id)
         encoded = records.turns_json(turns)
-        with self._changed:
+        with self._lock:
             now = self._clock()
             expires_at = records.expiry(now, ttl_seconds)
             session = self._sessions.setdefault(session_id, _SessionRecord())
@@ -244,7 +247,7 @@ class EmbeddedAnswerStore:
             self._sweep(now)
 
     def conversation(self, session_id: str) -> Conversation | None:
-        with self._changed:
+        with self._lock:
             now = self._clock()
             session = self._sessions.get(session_id)
             if session is None:
@@ -292,14 +295,14 @@ class EmbeddedAnswerStore:
             record.status, record.error_kind, record.created_at, record.updated_at, now
         )
 
-    def _snapshot(self, record: _AnswerRecord, now: float) -> Answer:
+    def _snapshot(self, record: _AnswerRecord, now: float, *, include_text: bool = True) -> Answer:
         status, error_kind = self._status(record, now)
         return Answer(
             answer_id=record.answer_id,
             session_id=record.session_id,
             status=status,
-            job=json.loads(record.job),
-            text="".join(record.pieces),
+            job=json.loads(record.job) if include_text else {},
+            text="".join(record.pieces) if include_text else "",
             pieces=len(record.pieces),
             created_at=record.created_at,
             updated_at=record.updated_at,

@@ -120,8 +120,9 @@ class AnswerStore(Protocol):
         """Ask the worker to stop; True if the answer was still active."""
         ...
 
-    def get(self, answer_id: str) -> Answer | None:
-        """The record (effective status), or None when unknown or expired."""
+    def get(self, answer_id: str, *, include_text: bool = True) -> Answer | None:
+        """The record (effective status), or None when unknown or expired. `include_text=False` leaves
+        `text` empty and `job` {} (`pieces` still counts): the worker's cheap check for a stop."""
         ...
 
     def read(self, answer_id: str, after: int, wait_seconds: float) -> ReadResult | None:

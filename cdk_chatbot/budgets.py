@@ -10,6 +10,11 @@ into the bot's own "that took too long" message (Lex answers the FallbackIntent 
 hook returns), never into API Gateway's `504 upstream_timeout`. Lex V2 waits 30 s for a code hook
 when fulfillment updates are off (https://docs.aws.amazon.com/lexv2/latest/dg/streaming-progress.html);
 API Gateway's 29 s binds first. Everything is derived here from `llmDeadlineSeconds`.
+
+A streamed answer (issue 11) leaves that chain: the code hook hands the LLM call to the answer
+worker, invoked asynchronously, whose only limit is Lambda's 15 minutes (`answer_worker_timeout`).
+Its readers long-poll through API Gateway: each read waits at most LONG_POLL_SECONDS, inside the
+answers Lambda's timeout, inside the 29 s.
 """
 
 from __future__ import annotations
@@ -31,6 +36,19 @@ CODE_HOOK_MARGIN_SECONDS = 2
 MIN_MARGIN_SECONDS = 1
 MIN_LLM_DEADLINE_SECONDS = 1
 MAX_LLM_DEADLINE_SECONDS = LEX_READ_TIMEOUT_SECONDS - LEX_TURN_SECONDS - CODE_HOOK_MARGIN_SECONDS
+
+
+# Lambda's largest timeout (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
+LAMBDA_MAX_TIMEOUT_SECONDS = 900
+# The answer worker's time beyond its LLM deadline: finish the record, charge the budget, write
+# metrics, with room for a slow DynamoDB call or two.
+ANSWER_WORKER_MARGIN_SECONDS = 60
+MIN_ANSWER_DEADLINE_SECONDS = 10
+MAX_ANSWER_DEADLINE_SECONDS = LAMBDA_MAX_TIMEOUT_SECONDS - ANSWER_WORKER_MARGIN_SECONDS
+# The answers Lambda (GET /chat/answers/{id}) waits at most this long for new text, then answers
+# with a keep-alive; its timeout leaves room to answer, and ends before API Gateway's.
+LONG_POLL_SECONDS = 20
+ANSWERS_LAMBDA_TIMEOUT_SECONDS = 25
 
 
 class BudgetError(ValueError):
@@ -91,3 +109,16 @@ def turn_budgets(llm_deadline_seconds: int) -> TurnBudgets:
     )
     budgets.check()
     return budgets
+
+
+def answer_worker_timeout(answer_deadline_seconds: int) -> int:
+    """The answer worker's Lambda timeout for an LLM deadline: the deadline plus its margin, within
+    Lambda's 900 s; BudgetError (naming the allowed range) if it does not fit."""
+    if not MIN_ANSWER_DEADLINE_SECONDS <= answer_deadline_seconds <= MAX_ANSWER_DEADLINE_SECONDS:
+        raise BudgetError(
+            f"an answer deadline of {answer_deadline_seconds} s does not fit: it must be between "
+            f"{MIN_ANSWER_DEADLINE_SECONDS} and {MAX_ANSWER_DEADLINE_SECONDS} s, so that the answer "
+            f"worker (+{ANSWER_WORKER_MARGIN_SECONDS} s to finish the answer) stays within Lambda's "
+            f"{LAMBDA_MAX_TIMEOUT_SECONDS} s timeout"
+        )
+    return answer_deadline_seconds + ANSWER_WORKER_MARGIN_SECONDS

@@ -10,7 +10,7 @@ object before the Lambda runs. REST APIs cap bodies at 10 MB, so the 16 KB limit
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from aws_cdk import Duration, Stack
@@ -19,15 +19,12 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from .config import ChatbotConfig
+from .imports import import_closure
 from .locks import project_lock
 from .log_groups import log_group
 from .nag import acknowledge
 from .packaging import AssetPart
 from .python_function import PythonPackageFunction
-
-# Shared with the code hook: the conversation memory's format (bundled once it exists in the project)
-# and the EMF metrics machinery.
-SHARED_PACKAGES = ("conversation_memory", "chat_metrics")
 
 STAGE_NAME = "prod"
 # Errors API Gateway answers itself, in the /chat error shape the handler uses (same codes).
@@ -66,8 +63,14 @@ class ChatApi(Construct):
         bot_alias_id: str,
         bot_alias_arn: str,
         locale_ids: Sequence[str],
+        method_options: Mapping[str, apigw.MethodDeploymentOptions] | None = None,
     ) -> None:
+        """`method_options`: method-level settings of routes other constructs add to `api`, keyed
+        `<path>/<METHOD>` (the stage is made here, so they are given up front)."""
         super().__init__(scope, id)
+        # The project packages the handler imports (conversation memory, EMF metrics, the answer
+        # store...), shipped whole beside it.
+        shared = sorted(import_closure(project_root, package_dir.name).packages - {package_dir.name})
         handler = PythonPackageFunction(
             self,
             "Handler",
@@ -90,11 +93,7 @@ class ChatApi(Construct):
             memory_mb=config.lambda_memory_mb,
             log_retention_days=config.log_retention_days,
             lock_file=project_lock(project_root, package_dir.name),
-            extra_parts=[
-                AssetPart(name, source=project_root / name)
-                for name in SHARED_PACKAGES
-                if (project_root / name / "__init__.py").is_file()
-            ],
+            extra_parts=[AssetPart(name, source=project_root / name) for name in shared],
         )
         handler.role.add_to_principal_policy(
             iam.PolicyStatement(actions=["lex:RecognizeText", "lex:PutSession"], resources=[bot_alias_arn])
@@ -116,6 +115,7 @@ class ChatApi(Construct):
                 stage_name=STAGE_NAME,
                 throttling_rate_limit=config.throttle_rate_limit,
                 throttling_burst_limit=config.throttle_burst_limit,
+                method_options=dict(method_options or {}),
                 access_log_destination=apigw.LogGroupLogDestination(access_logs),
                 access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
                     caller=False,

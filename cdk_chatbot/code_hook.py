@@ -33,19 +33,29 @@ from .bot_definition import BotDefinition
 from .config import ChatbotConfig, ConfigError
 from .locks import handlers_lock, project_lock
 from .nag import acknowledge
-from .packaging import AssetPart
-from .python_function import PythonPackageFunction
+from .packaging import AssetPart, lambda_package_code
+from .python_function import RUNTIME, PythonPackageFunction
 
 ROUTER_PACKAGE = "lambda_codehook"
 # Packages beside the router in the asset; conversation_memory only once it exists in the project.
-SHARED_PACKAGES = ("lambda_chatgpt", "lexhook", "conversation_memory", "usage_store", "chat_metrics")
+SHARED_PACKAGES = (
+    "lambda_chatgpt",
+    "lexhook",
+    "conversation_memory",
+    "usage_store",
+    "chat_metrics",
+    "answer_store",
+)
 HANDLERS_PACKAGE = "intent_handlers"
 DEFINITION_FILE = "bot_definition.json"
 SECRET_LOGICAL_ID = "LlmFallbackApiKeySecret96A1D00E"  # noqa: S105 - a resource id, not a secret
 
 
 class CodeHook(Construct):
-    """Code-hook Lambda (`lambda_codehook`) with read access to its key secret or its Bedrock model only."""
+    """Code-hook Lambda (`lambda_codehook`) with read access to its key secret or its Bedrock model only.
+
+    `code` (the asset) and `llm_environment` are what the answer worker shares with it; `grant_llm`
+    gives another role the same access to the LLM."""
 
     def __init__(
         self,
@@ -115,37 +125,51 @@ class CodeHook(Construct):
             if handlers_dir is not None and extra_requirements
             else project_lock(project_root, ROUTER_PACKAGE)
         )
+        self.code = lambda_package_code(
+            project_root / ROUTER_PACKAGE,
+            requirements=[*requirements, *extra_requirements],
+            runtime=RUNTIME,
+            bundle=config.bundle,
+            extra_parts=parts,
+            lock_file=lock_file,
+        )
+        self.llm_environment: dict[str, str] = {
+            key: value for key, value in environment.items() if key != "POWERTOOLS_SERVICE_NAME"
+        }
+        self._secret_arn = secret.ref
+        self._config = config
         handler = PythonPackageFunction(
             self,
             "Handler",
-            lock_file=lock_file,
             package_dir=project_root / ROUTER_PACKAGE,
             description="Lex code hook: intent handlers, and an LLM answer for FallbackIntent",
-            extra_parts=parts,
             requirements=[*requirements, *extra_requirements],
             bundle=config.bundle,
+            code=self.code,
             environment=environment,
             timeout=Duration.seconds(config.fallback_timeout_seconds),
             memory_mb=config.lambda_memory_mb,
             log_retention_days=config.log_retention_days,
         )
         self.function: lambda_.IFunction = handler.function
+        self.grant_llm(handler.role, bedrock_action="bedrock:InvokeModel")
 
-        if config.llm_provider == "openai":
-            handler.role.add_to_principal_policy(
-                iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[secret.ref])
+    def grant_llm(self, role: iam.IRole, *, bedrock_action: str) -> None:
+        """Let `role` call the configured LLM: read the API key's secret (OpenAI-compatible), or
+        `bedrock_action` on the one configured model (Bedrock)."""
+        if self._config.llm_provider == "openai":
+            role.add_to_principal_policy(
+                iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[self._secret_arn])
             )
-        else:
-            model_arn = Stack.of(self).format_arn(
-                service="bedrock",
-                account="",
-                resource="foundation-model",
-                resource_name=config.llm_model,
-                arn_format=ArnFormat.SLASH_RESOURCE_NAME,
-            )
-            handler.role.add_to_principal_policy(
-                iam.PolicyStatement(actions=["bedrock:InvokeModel"], resources=[model_arn])
-            )
+            return
+        model_arn = Stack.of(self).format_arn(
+            service="bedrock",
+            account="",
+            resource="foundation-model",
+            resource_name=self._config.llm_model,
+            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+        )
+        role.add_to_principal_policy(iam.PolicyStatement(actions=[bedrock_action], resources=[model_arn]))
 
 
 def _generated_secret_name(scope: Construct, secret_arn: str) -> str:

@@ -11,7 +11,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .budgets import API_GATEWAY_INTEGRATION_SECONDS, BudgetError, TurnBudgets, turn_budgets
+from .budgets import (
+    API_GATEWAY_INTEGRATION_SECONDS,
+    BudgetError,
+    TurnBudgets,
+    answer_worker_timeout,
+    turn_budgets,
+)
 from .budgets import MAX_LLM_DEADLINE_SECONDS as MAX_LLM_DEADLINE_SECONDS
 
 # Kept for callers that read them here; every turn budget is computed in budgets.py.
@@ -59,6 +65,7 @@ class ChatbotConfig:
     bundle: bool
     api_gateway_cloud_watch_role: bool
     limits: LimitsConfig
+    streaming: StreamingConfig
     # Where the alarms e-mail to (empty: no SNS topic, alarms only show in the console).
     alarm_email: str = ""
 
@@ -107,6 +114,7 @@ class ChatbotConfig:
             bundle=r.boolean("bundle"),
             api_gateway_cloud_watch_role=r.boolean("apiGatewayCloudWatchRole"),
             limits=LimitsConfig.read(r),
+            streaming=StreamingConfig.read(r),
             alarm_email=r.optional_email("alarmEmail"),
         )
 
@@ -128,6 +136,7 @@ class LimitsConfig:
     """Fairness and cost limits (see `limits.py` and the README's "Limits" section)."""
 
     client_rate_limit: int
+    client_read_rate_limit: int
     client_rate_window_seconds: int
     llm_tokens_per_conversation: int
     llm_tokens_per_client_day: int
@@ -139,6 +148,7 @@ class LimitsConfig:
     def read(cls, r: _Reader) -> LimitsConfig:
         return cls(
             client_rate_limit=r.integer("clientRateLimit", MIN_RATE_LIMIT, 2_000_000_000),
+            client_read_rate_limit=r.integer("clientReadRateLimit", MIN_RATE_LIMIT, 2_000_000_000),
             client_rate_window_seconds=r.choice_int("clientRateWindowSeconds", RATE_WINDOW_SECONDS),
             llm_tokens_per_conversation=r.integer("llmTokensPerConversation", 0, 1_000_000_000),
             llm_tokens_per_client_day=r.integer("llmTokensPerClientDay", 0, 1_000_000_000),
@@ -148,14 +158,54 @@ class LimitsConfig:
         )
 
 
-def _reserved_concurrency(r: _Reader) -> int | None:
-    key = "codeHookReservedConcurrency"
+# How long answers and conversations are kept: at least a minute, at most 30 days.
+CONVERSATION_TTL_RANGE = (60, 30 * 86_400)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StreamingConfig:
+    """Streamed LLM answers (issue 11, docs/streaming-design.md): the answer worker's deadlines and
+    concurrency, how long answers are kept, and the read routes' throttling."""
+
+    answer_deadline_seconds: int
+    answer_idle_seconds: int
+    conversation_ttl_seconds: int
+    worker_reserved_concurrency: int | None
+    read_rate_limit: float
+    read_burst_limit: int
+
+    @property
+    def worker_timeout_seconds(self) -> int:
+        """The answer worker's Lambda timeout: the answer deadline plus a margin (budgets.py)."""
+        return answer_worker_timeout(self.answer_deadline_seconds)
+
+    @classmethod
+    def read(cls, r: _Reader) -> StreamingConfig:
+        deadline = r.answer_deadline("answerDeadlineSeconds")
+        return cls(
+            answer_deadline_seconds=deadline,
+            answer_idle_seconds=r.integer("answerIdleSeconds", 1, deadline),
+            conversation_ttl_seconds=r.integer("conversationTtlSeconds", *CONVERSATION_TTL_RANGE),
+            worker_reserved_concurrency=_reserved_concurrency(
+                r, "answerWorkerReservedConcurrency", "the answer worker", "every streamed answer"
+            ),
+            read_rate_limit=r.number("answersThrottleRateLimit", 0.0, 10_000.0),
+            read_burst_limit=r.integer("answersThrottleBurstLimit", 1, 5_000),
+        )
+
+
+def _reserved_concurrency(
+    r: _Reader,
+    key: str = "codeHookReservedConcurrency",
+    what: str = "the code hook",
+    failing: str = "every turn",
+) -> int | None:
     raw = r.raw(key)
     if isinstance(raw, str) and raw.strip().lower() == NO_RESERVATION:
         return None
     if not isinstance(raw, bool) and raw in (0, "0"):
         raise ConfigError(
-            f"cdk context {key!r} is 0, which would stop the code hook from ever running (every turn would "
+            f"cdk context {key!r} is 0, which would stop {what} from ever running ({failing} would "
             f"fail); give at least 1, or {NO_RESERVATION!r} for no reserved concurrency"
         )
     return r.integer(key, 1, 10_000)
@@ -268,6 +318,15 @@ class _Reader:
         seconds = self.integer(key, 1, 900)
         try:
             turn_budgets(seconds)
+        except BudgetError as error:
+            raise ConfigError(f"cdk context {key!r}: {error}") from None
+        return seconds
+
+    def answer_deadline(self, key: str) -> int:
+        """Seconds the answer worker's timeout (deadline + margin) fits in Lambda's 900 s."""
+        seconds = self.integer(key, 1, 900)
+        try:
+            answer_worker_timeout(seconds)
         except BudgetError as error:
             raise ConfigError(f"cdk context {key!r}: {error}") from None
         return seconds

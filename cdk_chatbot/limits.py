@@ -11,9 +11,14 @@
   `x-chatbot-viewer-ip`, replacing any such header from the client; a rate-based rule aggregates
   on that header (WAF reads the first address of a forwarded-IP header, so X-Forwarded-For, whose
   first entry the client writes, would be trivial to dodge). Over the limit: 429 with Retry-After
-  in the /chat error shape. `/chat` keys the LLM budgets on the same address (hashed).
-- **LLM token budgets.** A DynamoDB table (on demand, TTL) for the code hook's counters, which may
-  only GetItem and UpdateItem on it; created only when a budget is set.
+  in the /chat error shape. `/chat` keys the LLM budgets on the same address (hashed). Reads
+  (every GET on the API: a streamed answer's long polls and a conversation's reload) are counted
+  by a rule of their own (`clientReadRateLimit`): a page polls an answer a few times a second while
+  it streams, which the turns' limit would cut off mid-answer; turns, Stop and Regenerate (POSTs)
+  keep the turns' limit.
+- **LLM token budgets.** A DynamoDB table (on demand, TTL) for the counters of the code hook and
+  the answer worker (both call the LLM), which may only GetItem and UpdateItem on it; created only
+  when a budget is set.
 - **Concurrency.** Reserved concurrency on the code hook (the LLM path): at most that many LLM
   turns at once; a turn over it is throttled, which Lex reports as a failed turn (502 on /chat).
 - **AWS Budgets** (optional): a monthly cost budget for the account with e-mail alerts.
@@ -85,9 +90,12 @@ class Limits(Construct):
         api: apigw.RestApi,
         chat_function: lambda_.Function,
         code_hook: lambda_.Function,
+        answer_worker: lambda_.Function | None = None,
     ) -> None:
+        """`answer_worker` (streamed answers) spends the same token budgets as the code hook."""
         super().__init__(scope, id)
         stack = Stack.of(self)
+        llm_functions = [code_hook] if answer_worker is None else [code_hook, answer_worker]
         secret = secretsmanager.Secret(
             self,
             "OriginVerifySecret",
@@ -129,7 +137,20 @@ class Limits(Construct):
             },
             rules=[
                 _origin_rule(origin_secret),
-                _rate_rule(config.client_rate_limit, config.client_rate_window_seconds),
+                _rate_rule(
+                    "PerClientRate",
+                    1,
+                    config.client_rate_limit,
+                    config.client_rate_window_seconds,
+                    reads=False,
+                ),
+                _rate_rule(
+                    "PerClientReadRate",
+                    2,
+                    config.client_read_rate_limit,
+                    config.client_rate_window_seconds,
+                    reads=True,
+                ),
             ],
         )
         wafv2.CfnWebACLAssociation(
@@ -142,9 +163,10 @@ class Limits(Construct):
         chat_function.add_environment(SALT_VARIABLE, stack.stack_id)
         self.table: dynamodb.Table | None = None
         if config.llm_tokens_per_conversation or config.llm_tokens_per_client_day:
-            self.table = self._usage_table(code_hook)
-        code_hook.add_environment(CONVERSATION_VARIABLE, str(config.llm_tokens_per_conversation))
-        code_hook.add_environment(CLIENT_DAY_VARIABLE, str(config.llm_tokens_per_client_day))
+            self.table = self._usage_table(llm_functions)
+        for function in llm_functions:
+            function.add_environment(CONVERSATION_VARIABLE, str(config.llm_tokens_per_conversation))
+            function.add_environment(CLIENT_DAY_VARIABLE, str(config.llm_tokens_per_client_day))
         if config.code_hook_reserved_concurrency is not None:
             cfn_function = code_hook.node.default_child
             if not isinstance(cfn_function, lambda_.CfnFunction):
@@ -154,7 +176,7 @@ class Limits(Construct):
         if config.budget_monthly_usd is not None and config.budget_email is not None:
             _cost_budget(self, config.budget_monthly_usd, config.budget_email)
 
-    def _usage_table(self, code_hook: lambda_.Function) -> dynamodb.Table:
+    def _usage_table(self, functions: list[lambda_.Function]) -> dynamodb.Table:
         table = dynamodb.Table(
             self,
             "UsageTable",
@@ -168,8 +190,9 @@ class Limits(Construct):
             "AwsSolutions-DDB3",
             "Token counters that expire within two days; nothing to restore to a point in time.",
         )
-        table.grant(code_hook, "dynamodb:GetItem", "dynamodb:UpdateItem")
-        code_hook.add_environment(TABLE_VARIABLE, table.table_name)
+        for function in functions:
+            table.grant(function, "dynamodb:GetItem", "dynamodb:UpdateItem")
+            function.add_environment(TABLE_VARIABLE, table.table_name)
         return table
 
 
@@ -215,11 +238,33 @@ def _origin_rule(secret_value: str) -> wafv2.CfnWebACL.RuleProperty:
     )
 
 
-def _rate_rule(limit: int, window_seconds: int) -> wafv2.CfnWebACL.RuleProperty:
-    """Block a client address over `limit` requests in the last `window_seconds`."""
+def _is_read() -> wafv2.CfnWebACL.StatementProperty:
+    """A GET: on this API, only the streamed answers' and conversations' reads are GETs."""
+    return wafv2.CfnWebACL.StatementProperty(
+        byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
+            field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(method={}),
+            positional_constraint="EXACTLY",
+            search_string="GET",
+            text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")],
+        )
+    )
+
+
+def _rate_rule(
+    name: str, priority: int, limit: int, window_seconds: int, *, reads: bool
+) -> wafv2.CfnWebACL.RuleProperty:
+    """Block a client address over `limit` requests in the last `window_seconds`, counting only the
+    reads (GETs) or only the rest."""
+    scope = (
+        _is_read()
+        if reads
+        else wafv2.CfnWebACL.StatementProperty(
+            not_statement=wafv2.CfnWebACL.NotStatementProperty(statement=_is_read())
+        )
+    )
     return wafv2.CfnWebACL.RuleProperty(
-        name="PerClientRate",
-        priority=1,
+        name=name,
+        priority=priority,
         statement=wafv2.CfnWebACL.StatementProperty(
             rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
                 limit=limit,
@@ -230,10 +275,11 @@ def _rate_rule(limit: int, window_seconds: int) -> wafv2.CfnWebACL.RuleProperty:
                 forwarded_ip_config=wafv2.CfnWebACL.ForwardedIPConfigurationProperty(
                     header_name=VIEWER_IP_HEADER, fallback_behavior="NO_MATCH"
                 ),
+                scope_down_statement=scope,
             )
         ),
         action=_block(429, THROTTLED_BODY, {RETRY_AFTER_HEADER: str(window_seconds)}),
-        visibility_config=_visibility("PerClientRate"),
+        visibility_config=_visibility(name),
     )
 
 

@@ -115,11 +115,12 @@ def compile_lock(requirements: Sequence[str], out: Path, *, python_version: str)
 def main(argv: Sequence[str] | None = None) -> int:
     """Regenerate lambda-locks/*.txt, and the handlers' lock of --bot when its handlers need packages."""
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    from .answers_api import PACKAGE as ANSWERS_PACKAGE
     from .app_factory import PROJECT_ROOT
     from .code_hook import ROUTER_PACKAGE, handler_requirements
     from .packaging import pinned_requirements
     from .python_function import RUNTIME
-    from .stack import CHAT_REQUIREMENTS, CODE_HOOK_REQUIREMENTS
+    from .stack import ANSWERS_REQUIREMENTS, CHAT_REQUIREMENTS, CODE_HOOK_REQUIREMENTS
 
     parser = argparse.ArgumentParser(prog="python -m cdk_chatbot.locks", description=main.__doc__)
     parser.add_argument("--bot", type=Path, help="a bot file whose handlers/requirements.txt to lock too")
@@ -131,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for package, requirements in (
             ("lambda_lex", pinned_requirements(CHAT_REQUIREMENTS, requirements_file)),
             (ROUTER_PACKAGE, code_hook),
+            (ANSWERS_PACKAGE, pinned_requirements(ANSWERS_REQUIREMENTS, requirements_file)),
         ):
             out = project_lock(PROJECT_ROOT, package)
             out.parent.mkdir(exist_ok=True)

@@ -8,8 +8,11 @@ reaches a Lambda, so its 429 answers are counted from the access log by a metric
 Alarms (each on a 5-minute period, missing data = fine): /chat 5xx rate and 5xx count (API
 Gateway), LLM failures (failed + timed-out calls), LLM p99 latency (above 80 % of the LLM deadline),
 throttles (API Gateway 429s, Lex throttles, LLM rate limits), intent-handler errors, and errors and
-throttles of both Lambdas. With an `alarm_email`, they notify an SNS topic encrypted with a KMS key
-of its own (CloudWatch cannot publish to a topic under the AWS-managed SNS key) that e-mails it.
+throttles of every Lambda. For streamed answers, also: the answer worker's longest run near its
+timeout (90 %: Lambda is about to kill an answer mid-stream) and async events Lambda dropped
+(answers that never started: throttled past the event age). With an `alarm_email`, they notify an
+SNS topic encrypted with a KMS key of its own (CloudWatch cannot publish to a topic under the
+AWS-managed SNS key) that e-mails it.
 """
 
 from __future__ import annotations
@@ -56,6 +59,17 @@ THROTTLES = 10
 HANDLER_ERROR_COUNT = 3
 LAMBDA_ERRORS = 1
 LAMBDA_THROTTLES = 1
+WORKER_DURATION_SHARE_OF_TIMEOUT = 0.9
+WORKER_EVENTS_DROPPED = 1
+
+
+@dataclass(frozen=True)
+class StreamedAnswers:
+    """The Lambdas of streamed answers: the worker (and its timeout) and the read routes' Lambda."""
+
+    worker: lambda_.Function
+    worker_timeout_seconds: int
+    answers: lambda_.Function | None = None
 
 
 @dataclass(frozen=True)
@@ -92,10 +106,16 @@ class Observability(Construct):
         llm: LlmTarget,
         locale_ids: Sequence[str],
         alarm_email: str = "",
+        streamed: StreamedAnswers | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.namespace = namespace
-        for function in (chat_function, code_hook_function):
+        functions = [("ChatFunction", chat_function), ("CodeHookFunction", code_hook_function)]
+        if streamed is not None:
+            functions.append(("AnswerWorkerFunction", streamed.worker))
+            if streamed.answers is not None:
+                functions.append(("AnswersFunction", streamed.answers))
+        for _, function in functions:
             function.add_environment(NAMESPACE_VARIABLE, namespace)
         logs.MetricFilter(
             self,
@@ -168,7 +188,7 @@ class Observability(Construct):
             HANDLER_ERROR_COUNT,
             "Intent handlers raised, timed out or answered something Lex rejects",
         )
-        for name, function in (("ChatFunction", chat_function), ("CodeHookFunction", code_hook_function)):
+        for name, function in functions:
             self._alarm(
                 f"{name}Errors",
                 function.metric_errors(period=PERIOD, statistic="Sum"),
@@ -181,6 +201,8 @@ class Observability(Construct):
                 LAMBDA_THROTTLES,
                 f"The {name} Lambda was throttled (concurrency limit)",
             )
+        if streamed is not None:
+            self._worker_alarms(streamed)
 
         self.topic: sns.Topic | None = None
         if alarm_email:
@@ -190,6 +212,8 @@ class Observability(Construct):
 
         self.dashboard = cw.Dashboard(self, "Dashboard", default_interval=Duration.hours(3))
         self._widgets(stage, chat, llm, locale_ids, chat_function, code_hook_function)
+        if streamed is not None:
+            self._worker_widgets(streamed)
 
     def metric(
         self, name: str, dimensions: Mapping[str, str], *, statistic: str = "Sum", label: str | None = None
@@ -226,6 +250,53 @@ class Observability(Construct):
             ),
             treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
             alarm_description=description,
+        )
+
+    def _worker_alarms(self, streamed: StreamedAnswers) -> None:
+        worker = streamed.worker
+        limit_ms = streamed.worker_timeout_seconds * 1000 * WORKER_DURATION_SHARE_OF_TIMEOUT
+        self._alarm(
+            "AnswerWorkerNearTimeout",
+            worker.metric_duration(period=PERIOD, statistic="Maximum"),
+            round(limit_ms),
+            "An answer worker ran for 90 % of its timeout: raise answerDeadlineSeconds or find the slow LLM",
+        )
+        self._alarm(
+            "AnswerWorkerEventsDropped",
+            worker.metric("AsyncEventsDropped", period=PERIOD, statistic="Sum"),
+            WORKER_EVENTS_DROPPED,
+            "Lambda dropped answer-worker events (throttled past their age): those answers never started",
+        )
+
+    def _worker_widgets(self, streamed: StreamedAnswers) -> None:
+        worker = streamed.worker
+        durations = [
+            worker.metric_duration(period=PERIOD, statistic=stat).with_(label=f"duration {stat}")
+            for stat in ("p50", "p99", "Maximum")
+        ]
+        runs = [
+            worker.metric_invocations(period=PERIOD).with_(label="answers started"),
+            worker.metric_errors(period=PERIOD).with_(label="worker errors"),
+            worker.metric_throttles(period=PERIOD).with_(label="worker throttles"),
+            worker.metric("AsyncEventsDropped", period=PERIOD, statistic="Sum").with_(label="events dropped"),
+        ]
+        reads = [
+            function.metric_invocations(period=PERIOD).with_(label="answer reads")
+            for function in [streamed.answers]
+            if function is not None
+        ]
+        self.dashboard.add_widgets(
+            cw.GraphWidget(
+                title="Answer worker duration (ms)",
+                left=durations,
+                left_annotations=[
+                    cw.HorizontalAnnotation(value=streamed.worker_timeout_seconds * 1000, label="timeout")
+                ],
+                width=8,
+                height=6,
+            ),
+            cw.GraphWidget(title="Streamed answers", left=runs, width=8, height=6),
+            cw.GraphWidget(title="Answer reads (long polls)", left=reads, width=8, height=6),
         )
 
     def _topic(self, email: str) -> sns.Topic:

@@ -39,24 +39,31 @@ class PythonPackageFunction(Construct):
         log_retention_days: int,
         extra_parts: Sequence[AssetPart] = (),
         lock_file: Path | None = None,
+        handler: str | None = None,
+        code: lambda_.Code | None = None,
     ) -> None:
+        """`handler` defaults to `<package>.handler.handler`; `code` (another function's asset, such
+        as the code hook's for the answer worker) replaces the asset built from `package_dir`."""
         super().__init__(scope, id)
+        entry = handler or f"{package_dir.name}.handler.handler"
+        runs = package_dir.name if handler is None else entry.rsplit(".", 1)[0]
         self.log_group = log_group(self, "LogGroup", retention_days=log_retention_days)
         self.role = iam.Role(
             self,
             "Role",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=f"Runs {package_dir.name}: writes its own logs, plus what the stack grants",
+            description=f"Runs {runs}: writes its own logs, plus what the stack grants",
         )
         self.log_group.grant_write(self.role)
-        self.function = lambda_.Function(
+        self.function: lambda_.Function = lambda_.Function(
             self,
             "Function",
             description=description,
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
-            handler=f"{package_dir.name}.handler.handler",
-            code=lambda_package_code(
+            handler=entry,
+            code=code
+            or lambda_package_code(
                 package_dir,
                 requirements=requirements,
                 runtime=RUNTIME,

@@ -1,4 +1,4 @@
-"""ChatbotStack: composes the web, chat API, bot and code-hook constructs and nothing else."""
+"""ChatbotStack: composes the web, chat API, bot, code hook and streamed answers' constructs, nothing else."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
+from .answer_table import AnswerTable
+from .answer_worker import AnswerWorker
+from .answers_api import PACKAGE as ANSWERS_PACKAGE
+from .answers_api import AnswersApi, method_options
 from .bot_definition import BotDefinition
 from .chat_api import ChatApi
 from .code_hook import CodeHook
 from .config import ChatbotConfig, ConfigError
 from .lex_bot import LexBot
 from .limits import Limits
-from .observability import LlmTarget, Observability
+from .observability import LlmTarget, Observability, StreamedAnswers
 from .packaging import pinned_requirements
 from .page_config import page_config
 from .web import Web
@@ -23,6 +27,7 @@ from .web import Web
 # Third-party packages each Lambda imports (boto3 comes with the runtime); versions from requirements.txt.
 CHAT_REQUIREMENTS = ("aws-lambda-powertools",)
 CODE_HOOK_REQUIREMENTS = ("requests", "aws-lambda-powertools")
+ANSWERS_REQUIREMENTS = ("aws-lambda-powertools",)
 
 
 class ChatbotStack(Stack):
@@ -59,6 +64,16 @@ class ChatbotStack(Stack):
             requirements=pinned_requirements(CODE_HOOK_REQUIREMENTS, requirements_file),
             config=config,
         )
+        # Until issue 11's lambda_answers lands in the project, the stack has no read routes.
+        has_answers_api = (project_root / ANSWERS_PACKAGE / "__init__.py").is_file()
+        code_hook_function = cast(lambda_.Function, code_hook.function)
+        # Streamed answers (docs/streaming-design.md): the code hook hands the LLM call to the worker.
+        answers = AnswerTable(self, "Answers", ttl_seconds=config.streaming.conversation_ttl_seconds)
+        worker = AnswerWorker(
+            self, "AnswerWorker", project_root=project_root, code_hook=code_hook, table=answers, config=config
+        )
+        answers.grant(code_hook_function, "code-hook")
+        worker.grant_invoke(code_hook_function)
         bot = LexBot(self, "LexBot", definition=bot_definition, code_hook=code_hook.function)
         chat = ChatApi(
             self,
@@ -71,14 +86,30 @@ class ChatbotStack(Stack):
             bot_alias_id=bot.alias_id,
             bot_alias_arn=bot.alias_arn,
             locale_ids=bot.locale_ids,
+            method_options=method_options(config) if has_answers_api else None,
         )
+        answers.grant(chat.function, "chat")
+        if has_answers_api:
+            answers_api: AnswersApi | None = AnswersApi(
+                self,
+                "AnswersApi",
+                project_root=project_root,
+                api=chat.api,
+                requirements=pinned_requirements(ANSWERS_REQUIREMENTS, requirements_file),
+                table=answers,
+                worker=worker,
+                config=config,
+            )
+        else:
+            answers_api = None
         limits = Limits(
             self,
             "Limits",
             config=config.limits,
             api=chat.api,
             chat_function=chat.function,
-            code_hook=cast(lambda_.Function, code_hook.function),
+            code_hook=code_hook_function,
+            answer_worker=worker.function,
         )
         web = Web(
             self,
@@ -100,12 +131,17 @@ class ChatbotStack(Stack):
             "Observability",
             namespace=config.stack_name,
             chat_function=chat.function,
-            code_hook_function=cast(lambda_.Function, code_hook.function),
+            code_hook_function=code_hook_function,
             api=chat.api,
             access_logs=chat.access_logs,
             llm=LlmTarget(config.llm_provider, config.llm_model, config.llm_deadline_seconds),
             locale_ids=bot.locale_ids,
             alarm_email=config.alarm_email,
+            streamed=StreamedAnswers(
+                worker=worker.function,
+                worker_timeout_seconds=config.streaming.worker_timeout_seconds,
+                answers=answers_api.function if answers_api is not None else None,
+            ),
         )
 
         CfnOutput(self, "WebUrl", value=web.url, description="The chat page")

@@ -1,4 +1,5 @@
-"""The page: a private S3 bucket served by CloudFront (Origin Access Control), /chat sent to the API.
+"""The page: a private S3 bucket served by CloudFront (Origin Access Control), /chat and /chat/* sent
+to the API.
 
 The bucket is reachable only through CloudFront and only over TLS. It holds nothing but the deployed
 page, so it is deleted with the stack: the BucketDeployment removes its files on stack deletion
@@ -27,6 +28,8 @@ BOOTSTRAP_QUALIFIER_KEY = "@aws-cdk/core:bootstrapQualifier"
 MAX_REGION_CHARS = 16
 ROOT_OBJECT = "chat.html"
 CHAT_PATH = "/chat"
+# The streamed answers' routes under /chat (answers_api.py): the same API, the same treatment.
+CHAT_SUBPATHS = "/chat/*"
 ACCESS_LOG_PREFIX = "cloudfront/"
 # Regions (of those regions.py supports) whose buckets CloudFront's standard logging (legacy) does not
 # deliver to: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html
@@ -103,6 +106,27 @@ class Web(Construct):
             ),
         )
 
+        # /chat and /chat/* go to the one API origin, uncached, with every viewer header but Host (the
+        # answer and conversation token headers, Last-Event-ID) and query string (`after`), through
+        # the viewer-ip function the per-client rate rule counts on.
+        api_origin = origins.RestApiOrigin(chat_api, custom_headers=dict(chat_origin_headers or {}))
+        api_behaviour = cloudfront.BehaviorOptions(
+            origin=api_origin,
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+            origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            response_headers_policy=headers,
+            function_associations=[
+                cloudfront.FunctionAssociation(
+                    function=chat_viewer_request,
+                    event_type=cloudfront.FunctionEventType.VIEWER_REQUEST,
+                )
+            ]
+            if chat_viewer_request is not None
+            else None,
+        )
+
         access_logs = _access_log_bucket(self, log_retention_days)
         distribution = cloudfront.Distribution(
             self,
@@ -130,24 +154,7 @@ class Web(Construct):
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
                 response_headers_policy=headers,
             ),
-            additional_behaviors={
-                CHAT_PATH: cloudfront.BehaviorOptions(
-                    origin=origins.RestApiOrigin(chat_api, custom_headers=dict(chat_origin_headers or {})),
-                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-                    allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
-                    cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
-                    origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-                    response_headers_policy=headers,
-                    function_associations=[
-                        cloudfront.FunctionAssociation(
-                            function=chat_viewer_request,
-                            event_type=cloudfront.FunctionEventType.VIEWER_REQUEST,
-                        )
-                    ]
-                    if chat_viewer_request is not None
-                    else None,
-                )
-            },
+            additional_behaviors={CHAT_PATH: api_behaviour, CHAT_SUBPATHS: api_behaviour},
         )
         for rule, reason in (
             ("AwsSolutions-CFR1", "A public chatbot with no country restriction by design."),

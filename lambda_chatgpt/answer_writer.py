@@ -239,8 +239,23 @@ class _Writer:
             daemon=True,
         )
         reader.start()
+        try:
+            self._follow(stream, items, deadline, idle, started)
+        finally:
+            _cancel(stream)  # whatever ended the answer (a store error too), the LLM request ends with it
+
+    def _follow(
+        self,
+        stream: Iterator[str],
+        items: queue.Queue[_Item],
+        deadline: Deadline,
+        idle: float,
+        started: float,
+    ) -> None:
+        """Write what the reader thread passes on until the answer ends (see the module docstring)."""
         now = started
-        last_flush = last_write = last_stop_check = last_delta = now
+        last_write = last_stop_check = last_delta = now
+        last_flush = now - self._flush_seconds  # the first text is written as soon as it arrives
         while True:
             due = [
                 last_stop_check + self._stop_poll_seconds,
@@ -279,8 +294,10 @@ class _Writer:
                     _cancel(stream)
                     self.finish("stopped")
                     return
-            if flush_due and self._flush(final=False):
-                last_flush = last_write = now
+            if flush_due:
+                last_flush = now  # even when only half a character waits for its other half
+                if self._flush(final=False):
+                    last_write = now
             failure = _overdue(now - last_delta, idle, deadline)
             if failure is not None:
                 _cancel(stream)
@@ -293,6 +310,12 @@ class _Writer:
                 last_write = now
 
     def _stop_requested(self) -> bool:
+        """Whether a reader asked to stop (or the answer is gone). A store may offer a cheap
+        `stop_requested(answer_id) -> bool` (the flag alone); `get` also reads the whole text, which
+        DynamoDB assembles from every piece written so far, at every flush."""
+        probe = getattr(self._store, "stop_requested", None)
+        if callable(probe):
+            return bool(probe(self._id))
         answer = self._store.get(self._id)
         return answer is None or answer.stop_requested
 

@@ -2,7 +2,8 @@
 
 The format and its bounding live in the shared `conversation_memory` package (lambda_lex writes the
 same attribute for the turns the LLM did not answer); this module only converts its messages to and
-from the providers' `Message`.
+from the providers' `Message`. `fold_pending` (re-exported) brings an ended streamed answer into the
+memory on the next turn.
 """
 
 from __future__ import annotations
@@ -10,16 +11,24 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import conversation_memory as shared
-from conversation_memory import ATTRIBUTE, SESSION_ATTRIBUTES_BUDGET_BYTES, attributes_size
+from conversation_memory import (
+    ATTRIBUTE,
+    PENDING_ATTRIBUTE,
+    SESSION_ATTRIBUTES_BUDGET_BYTES,
+    attributes_size,
+    fold_pending,
+)
 
 from .llm import Message
 
 __all__ = [
     "ATTRIBUTE",
+    "PENDING_ATTRIBUTE",
     "SESSION_ATTRIBUTES_BUDGET_BYTES",
     "alternating",
     "attributes_size",
     "encode",
+    "fold_pending",
     "load_history",
     "remember",
 ]

@@ -7,6 +7,10 @@ wrote its messages by setting the session attribute `x-chatbot-answered-by` to `
 anything else (Lex's own prompts and responses) is `lex`. Turns the LLM did not answer are added to
 the conversation memory (`conversation_memory`) and written back with one PutSession, best effort,
 so the LLM sees the whole recent conversation and not only its own turns.
+
+With an answer store (`streaming.Streaming`), a turn may also be refused while the session has an
+answer still being written, may come back as a handle to a streamed answer, and is added to the
+session's kept conversation (see streaming.py); without one none of that happens.
 """
 
 from __future__ import annotations
@@ -20,6 +24,17 @@ import conversation_memory
 
 from .lex_gateway import LexCallError
 from .request import ChatRequest
+from .streaming import (
+    ANSWER_TOKEN_ATTRIBUTE,
+    PENDING_SOURCE_PREFIX,
+    STREAM_ATTRIBUTE,
+    PendingFold,
+    Streaming,
+    answer_handle,
+    is_answer_id,
+    new_token,
+    transcript_turns,
+)
 
 FALLBACK_INTENT = "FallbackIntent"
 MESSAGE_SEPARATOR = "\n\n"
@@ -87,9 +102,16 @@ class ChatReply:
     slots: Slots = field(default_factory=dict)
     memory: str = "unchanged"
     memory_error: LexCallError | None = None
+    # The code hook's streamed answer for this turn (its id), when it started one.
+    pending_answer: str | None = None
+    # With an answer store: the handle to read the streamed answer, the conversation token (first
+    # turn only), and why the transcript could not be written (best effort, for the log).
+    answer: dict[str, str] | None = None
+    conversation_token: str | None = None
+    store_error: str | None = None
 
     def to_body(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "msg": self.msg,
             "messages": self.messages,
             "sessionId": self.session_id,
@@ -100,6 +122,11 @@ class ChatReply:
             "slots": self.slots,
             "source": self.source,
         }
+        if self.answer is not None:
+            body["answer"] = self.answer
+        if self.conversation_token is not None:
+            body["conversation"] = {"token": self.conversation_token}
+        return body
 
 
 def new_turn_id() -> str:
@@ -117,25 +144,71 @@ def converse(
     time_left: Callable[[], float] | None = None,
     turn_id: Callable[[], str] = new_turn_id,
     client: str | None = None,
+    streaming: Streaming | None = None,
 ) -> ChatReply:
     """Send the turn to Lex and describe its answer; Lex errors propagate as LexCallError.
 
     When the LLM did not answer and `history_messages` > 0, the turn is added to the memory with
-    PutSession; a failed PutSession is reported in `memory_error`, never raised."""
+    PutSession; a failed PutSession is reported in `memory_error`, never raised.
+
+    With `streaming` (an answer store): raises AnswerBusyError before Lex while the session has an
+    answer still being written; a `stream` request may come back with an answer handle; the turn
+    is added to the kept conversation (best effort: a failure is reported in `store_error`)."""
+    asked_at = streaming.now() if streaming is not None else 0.0
+    if streaming is not None:
+        streaming.check_idle(request.session_id)
     turn = turn_id()
+    attributes = {TURN_ATTRIBUTE: turn, **({CLIENT_ATTRIBUTE: client} if client else {})}
+    answer_token = None
+    if streaming is not None and request.stream:
+        answer_token = new_token()
+        attributes[STREAM_ATTRIBUTE] = "1"
+        attributes[ANSWER_TOKEN_ATTRIBUTE] = answer_token
     response = lex.recognize_text(
         bot_id=bot_id,
         bot_alias_id=bot_alias_id,
         locale_id=request.locale,
         session_id=request.session_id,
         text=request.text,
-        request_attributes={TURN_ATTRIBUTE: turn, **({CLIENT_ATTRIBUTE: client} if client else {})},
+        request_attributes=attributes,
         time_left=time_left,
     )
     reply = reply_from_lex(response, session_id=request.session_id, locale=request.locale, turn=turn)
+    if reply.pending_answer is not None and answer_token is not None:
+        # The code hook's placeholder is not the answer: the client reads it from the handle.
+        reply = replace(reply, msg="", messages=[], answer=answer_handle(reply.pending_answer, answer_token))
+    reply = _write_back(
+        reply,
+        response,
+        request,
+        lex,
+        bot_id=bot_id,
+        bot_alias_id=bot_alias_id,
+        history_messages=history_messages,
+        time_left=time_left,
+        fold=streaming.fold(request.locale) if streaming is not None else None,
+    )
+    if streaming is None:
+        return reply
+    return _keep_turn(streaming, request, reply, asked_at)
+
+
+def _write_back(
+    reply: ChatReply,
+    response: Mapping[str, Any],
+    request: ChatRequest,
+    lex: LexRuntime,
+    *,
+    bot_id: str,
+    bot_alias_id: str,
+    history_messages: int,
+    time_left: Callable[[], float] | None,
+    fold: PendingFold | None,
+) -> ChatReply:
+    """Add a turn the LLM did not answer to the memory with one PutSession (best effort)."""
     if reply.source == SOURCE_LLM or history_messages <= 0:
         return reply
-    state = remembered_state(response, request.text, reply.msg, max_messages=history_messages)
+    state = remembered_state(response, request.text, reply.msg, max_messages=history_messages, fold=fold)
     if state is None:
         return replace(reply, memory="not_written")
     try:
@@ -152,11 +225,36 @@ def converse(
     return replace(reply, memory="written")
 
 
+def _keep_turn(streaming: Streaming, request: ChatRequest, reply: ChatReply, asked_at: float) -> ChatReply:
+    """Add the turn to the session's kept conversation; the first turn also gets its token."""
+    turns = transcript_turns(
+        user_text=request.text,
+        source=reply.source,
+        msg=reply.msg,
+        messages=reply.messages,
+        slots=reply.slots,
+        answer_id=reply.pending_answer if reply.answer is not None else None,
+        asked_at=asked_at,
+        answered_at=streaming.now(),
+    )
+    try:
+        token = streaming.record(request.session_id, turns, first_turn_hint=request.session_generated)
+    except Exception as error:  # the store is best effort here: the answer stands
+        return replace(reply, store_error=f"{type(error).__name__}: {error}")
+    return replace(reply, conversation_token=token) if token is not None else reply
+
+
 def remembered_state(
-    response: Mapping[str, Any], user_text: str, answer: str, *, max_messages: int
+    response: Mapping[str, Any],
+    user_text: str,
+    answer: str,
+    *,
+    max_messages: int,
+    fold: PendingFold | None = None,
 ) -> dict[str, Any] | None:
     """The sessionState RecognizeText returned, with the turn added to its memory attribute; None
-    when there is no state to write back."""
+    when there is no state to write back. `fold` first remembers a streamed answer that ended since
+    the code hook started it (so memory keeps the conversation's order)."""
     state = response.get("sessionState")
     if not isinstance(state, Mapping):
         return None
@@ -175,6 +273,8 @@ def remembered_state(
         step = f"{intent_name}|{action}|{dialog_action.get('slotToElicit') or ''}"
         if attributes.get(DIALOG_STEP_ATTRIBUTE) == step:
             return None  # a re-prompt of the step the last write restated
+    if fold is not None:
+        attributes = fold(attributes)
     history, _note = conversation_memory.load_history(attributes)
     updated = conversation_memory.remember(attributes, history, user_text, answer, max_messages=max_messages)
     updated.pop(DIALOG_STEP_ATTRIBUTE, None)
@@ -203,6 +303,7 @@ def reply_from_lex(
         if isinstance(interpretations, Sequence) and interpretations:
             first = _mapping(interpretations[0])
             intent_name = _text_or_none(_mapping(first.get("intent")).get("name"))
+    attributes = _mapping(state.get("sessionAttributes"))
     return ChatReply(
         msg=MESSAGE_SEPARATOR.join(m["content"] for m in messages if m["content"]),
         messages=messages,
@@ -211,8 +312,9 @@ def reply_from_lex(
         intent=intent_name,
         intent_state=_text_or_none(intent.get("state")),
         dialog_action=_text_or_none(_mapping(state.get("dialogAction")).get("type")),
-        source=answered_by(_mapping(state.get("sessionAttributes")), turn),
+        source=answered_by(attributes, turn),
         slots=slot_values(intent.get("slots")),
+        pending_answer=pending_answer(attributes, turn),
     )
 
 
@@ -223,7 +325,21 @@ def answered_by(attributes: Mapping[str, Any], turn: str | None) -> str:
         claimed_turn, _, source = marker.partition(":")
         if claimed_turn == turn and source in HOOK_SOURCES:
             return source
+    if pending_answer(attributes, turn) is not None:
+        return SOURCE_LLM
     return SOURCE_LEX
+
+
+def pending_answer(attributes: Mapping[str, Any], turn: str | None) -> str | None:
+    """The streamed answer the code hook started for this turn (`<turn>:llm-pending:<answerId>`)."""
+    marker = attributes.get(ANSWERED_BY_ATTRIBUTE)
+    if not isinstance(marker, str) or turn is None:
+        return None
+    claimed_turn, _, source = marker.partition(":")
+    if claimed_turn != turn or not source.startswith(PENDING_SOURCE_PREFIX):
+        return None
+    answer_id = source.removeprefix(PENDING_SOURCE_PREFIX)
+    return answer_id if is_answer_id(answer_id) else None
 
 
 def slot_values(raw: object) -> Slots:

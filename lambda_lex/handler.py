@@ -18,6 +18,9 @@ from typing import Any
 
 from aws_lambda_powertools.logging.logger import Logger
 
+import answer_store
+import conversation_memory
+
 from . import metrics
 from .chat import converse
 from .client_key import SALT_VARIABLE, client_key
@@ -32,6 +35,7 @@ from .lex_gateway import (
 from .request import parse_chat_request
 from .responses import error_response, json_response
 from .settings import Settings, SettingsError, safe_log_level
+from .streaming import AnswerBusyError, Streaming
 
 # botocore's DEBUG output prints request and response bodies and signed headers:
 # the user's text in RecognizeText.
@@ -48,6 +52,8 @@ class Container:
 
     settings: Settings
     gateway: LexGateway
+    # The answer store's side of /chat (streamed answers, kept conversations); None when off.
+    streaming: Streaming | None = None
 
 
 _container: Container | None = None
@@ -77,12 +83,24 @@ def _build_container() -> Container:
             min(settings.read_timeout_seconds, SESSION_WRITE_READ_TIMEOUT_SECONDS)
         ),
     )
-    built = Container(settings, gateway)
+    built = Container(settings, gateway, _streaming())
     logger.setLevel(settings.log_level)
     raw_level = os.environ.get("LOG_LEVEL", "").strip()
     if raw_level and raw_level.upper() != settings.log_level:
         logger.warning("LOG_LEVEL is not a log level; using INFO", extra={"log_level": raw_level})
     return built
+
+
+def _streaming() -> Streaming | None:
+    """The answer store's side of /chat, when the environment names a store (issue 11)."""
+    try:
+        store = answer_store.from_env(os.environ)
+        ttl = answer_store.ttl_seconds(os.environ)
+    except ValueError as error:
+        raise SettingsError(f"invalid configuration: {error}") from None
+    if store is None:
+        return None
+    return Streaming(store, ttl_seconds=ttl, fold_function=conversation_memory.fold_pending)
 
 
 def reset_container() -> None:
@@ -136,7 +154,16 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
             history_messages=settings.history_messages,
             time_left=_time_left(context),
             client=client,
+            streaming=app.streaming,
         )
+    except AnswerBusyError as busy:
+        api_error = answer_busy_error(busy.answer_id)
+        logger.info(
+            "turn refused: the session's answer is still being written",
+            extra={**fields, "status": api_error.status, "code": api_error.code, **_timing(started)},
+        )
+        metrics.record_error(api_error.code)
+        return error_response(api_error)
     except LexCallError as failure:
         api_error = api_error_for(failure)
         extra = {**fields, "status": api_error.status, "code": api_error.code, "lex_error": failure.detail}
@@ -159,6 +186,11 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
                 "failure": reply.memory_error.failure.value,
             },
         )
+    if reply.store_error is not None:
+        logger.warning(
+            "could not keep the turn in the conversation store",
+            extra={**fields, "problem": reply.store_error},
+        )
     logger.info(
         "chat turn",
         extra={
@@ -170,6 +202,7 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
             "source": reply.source,
             "memory": reply.memory,
             "message_count": len(reply.messages),
+            **({"answer_id": reply.answer["id"]} if reply.answer is not None else {}),
             "status": 200,
             **_timing(started),
         },
@@ -217,6 +250,17 @@ def api_error_for(failure: LexCallError) -> ApiError:
     """The one mapping from a failed Lex call to the API's error (status, code, safe message)."""
     status, code, message = _LEX_ERRORS[failure.failure]
     return ApiError(status, code, message, retry_after=failure.retry_after if status == 429 else None)
+
+
+def answer_busy_error(answer_id: str) -> ApiError:
+    """409 while the session's streamed answer is being written (one answer at a time per session)."""
+    return ApiError(
+        409,
+        "session_busy",
+        "This conversation is still writing its previous answer. Wait for it to finish, or stop it, "
+        "then send the message again.",
+        details={"answerId": answer_id},
+    )
 
 
 def _log_lex_failure(failure: LexCallError, extra: dict[str, Any]) -> None:

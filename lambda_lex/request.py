@@ -18,6 +18,9 @@ Decisions (also in the README's API section):
   pattern and not be made only of dots (`invalid_session_id`: the id travels as a path segment of
   the RecognizeText URL, where `..` or `...` could be normalised away by an HTTP layer), or be one of
   the bot's locales (`unsupported_locale`).
+- `stream` is optional: `true` asks for a streamed LLM answer (a handle to read it from, see
+  docs/streaming-protocol.md) when the API has an answer store, and is ignored when it has none;
+  absent, null or `false` is today's single JSON answer; anything else is `invalid_field_type`.
 - Unknown fields are ignored. Header names are matched case-insensitively.
 """
 
@@ -49,6 +52,7 @@ class ChatRequest:
     session_id: str
     locale: str
     session_generated: bool
+    stream: bool = False
 
 
 def header(event: Mapping[str, Any], name: str) -> str | None:
@@ -173,7 +177,15 @@ def validate_fields(
         raise bad_request("invalid_field_type", 'The field "locale" must be a string.')
     elif locale not in locales:
         raise bad_request("unsupported_locale", f'The field "locale" must be one of: {", ".join(locales)}.')
-    return ChatRequest(text=text, session_id=session_id, locale=locale, session_generated=generated)
+
+    stream = document.get("stream")
+    if stream is None:
+        stream = False
+    elif not isinstance(stream, bool):
+        raise bad_request("invalid_field_type", 'The field "stream" must be true or false.')
+    return ChatRequest(
+        text=text, session_id=session_id, locale=locale, session_generated=generated, stream=stream
+    )
 
 
 def utf16_units(text: str) -> int:

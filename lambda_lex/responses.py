@@ -27,6 +27,8 @@ def json_response(
 
 
 def error_response(error: ApiError) -> dict[str, Any]:
-    """`{"error": {"code", "message"}}` with the error's status (and Retry-After when it has one)."""
+    """`{"error": {"code", "message", ...details}}` with the error's status (and Retry-After when it
+    has one)."""
     headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
-    return json_response(error.status, {"error": {"code": error.code, "message": error.message}}, headers)
+    body = {"error": {"code": error.code, "message": error.message, **error.details}}
+    return json_response(error.status, body, headers)

@@ -14,6 +14,9 @@ INTENT_STATES = frozenset(
 SUCCESS_FIELDS = frozenset(
     {"msg", "messages", "sessionId", "locale", "intent", "intentState", "dialogAction", "slots", "source"}
 )
+# Only with an answer store (issue 11): the handle of a streamed answer, and the conversation token
+# returned once, on a session's first turn.
+OPTIONAL_FIELDS = frozenset({"answer", "conversation"})
 
 DOCUMENTED_ERRORS: dict[int, set[str]] = {
     400: {
@@ -37,7 +40,16 @@ DOCUMENTED_ERRORS: dict[int, set[str]] = {
 def assert_success_body(body: Any) -> None:
     """A 200 body has exactly the documented fields, each of its documented type."""
     assert isinstance(body, dict), body
-    assert set(body) == SUCCESS_FIELDS, body
+    assert set(body) - OPTIONAL_FIELDS == SUCCESS_FIELDS, body
+    if "answer" in body:
+        answer = body["answer"]
+        assert set(answer) == {"id", "token", "url"}, answer
+        assert all(isinstance(value, str) and value for value in answer.values()), answer
+        assert answer["url"] == f"/chat/answers/{answer['id']}", answer
+        assert body["source"] == "llm", body
+    if "conversation" in body:
+        assert set(body["conversation"]) == {"token"}, body["conversation"]
+        assert isinstance(body["conversation"]["token"], str), body["conversation"]
     assert isinstance(body["msg"], str)
     assert isinstance(body["messages"], list)
     for message in body["messages"]:

@@ -89,3 +89,15 @@ def llm_key_secret(template: Template) -> tuple[str, dict[str, Any]]:
     found = {k: v for k, v in resources(template, "AWS::SecretsManager::Secret").items() if k not in resolved}
     assert len(found) == 1, f"expected one LLM key secret, found {sorted(found)}"
     return next(iter(found.items()))
+
+
+def table_with_keys(template: Template, *keys: str) -> tuple[str, dict[str, Any]]:
+    """The one DynamoDB table whose key schema is exactly `keys` (partition key first): the token
+    budgets' table has `pk`, the answers' table `pk` and `sk`."""
+    found = {
+        k: v
+        for k, v in resources(template, "AWS::DynamoDB::Table").items()
+        if [key["AttributeName"] for key in props(v)["KeySchema"]] == list(keys)
+    }
+    assert len(found) == 1, f"expected one table keyed {keys}, found {sorted(found)}"
+    return next(iter(found.items()))

@@ -1,4 +1,5 @@
-"""Both Lambdas: runtime, wiring, environment, least privilege, timeouts and what their assets hold."""
+"""The /chat and code-hook Lambdas: runtime, wiring, environment, least privilege, timeouts and what
+their assets hold (the streamed answers' Lambdas: test_infra_streaming.py)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,14 @@ from tests.infra.conftest import VARIANT_MODEL, Synth
 CHAT_HANDLER = "lambda_lex.handler.handler"
 CODE_HOOK_HANDLER = "lambda_codehook.handler.handler"
 # What the code hook's asset holds besides its own package (bundling off: no dependencies).
-CODE_HOOK_PARTS = {"lambda_codehook", "lambda_chatgpt", "lexhook", "usage_store", "bot_definition.json"}
+CODE_HOOK_PARTS = {
+    "lambda_codehook",
+    "lambda_chatgpt",
+    "lexhook",
+    "usage_store",
+    "answer_store",
+    "bot_definition.json",
+}
 LEX_HOOK_TIMEOUT_SECONDS = 30
 LOG_STATEMENT_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
 
@@ -49,7 +57,10 @@ def _app_statements(synth: Synth, handler: str) -> list[dict[str, Any]]:
     return [s for s in statements if s["Action"] != LOG_STATEMENT_ACTIONS]
 
 
-@pytest.mark.parametrize("handler", [CHAT_HANDLER, CODE_HOOK_HANDLER])
+WORKER_HANDLER = "lambda_chatgpt.worker.handler"
+
+
+@pytest.mark.parametrize("handler", [CHAT_HANDLER, CODE_HOOK_HANDLER, WORKER_HANDLER])
 def test_function_runs_current_python_on_arm64_with_its_own_log_group(synth: Synth, handler: str) -> None:
     _, function = function_by_handler(synth.template, handler)
     p = props(function)
@@ -61,7 +72,7 @@ def test_function_runs_current_python_on_arm64_with_its_own_log_group(synth: Syn
     assert retention == synth.context["logRetentionDays"]
 
 
-@pytest.mark.parametrize("handler", [CHAT_HANDLER, CODE_HOOK_HANDLER])
+@pytest.mark.parametrize("handler", [CHAT_HANDLER, CODE_HOOK_HANDLER, WORKER_HANDLER])
 def test_function_role_trusts_lambda_and_uses_no_managed_policy(synth: Synth, handler: str) -> None:
     _, function = function_by_handler(synth.template, handler)
     role = props(synth.template["Resources"][role_of(function)])
@@ -73,7 +84,8 @@ def test_function_role_trusts_lambda_and_uses_no_managed_policy(synth: Synth, ha
 
 def test_chat_lambda_may_only_recognize_text_and_put_session_on_the_live_alias(synth: Synth) -> None:
     alias_id = only(synth.template, "AWS::Lex::BotAlias")[0]
-    assert _app_statements(synth, CHAT_HANDLER) == [
+    # Besides Lex, only the answers' table (test_infra_streaming.py).
+    assert [s for s in _app_statements(synth, CHAT_HANDLER) if not str(s["Action"]).count("dynamodb:")] == [
         {
             "Action": ["lex:PutSession", "lex:RecognizeText"],
             "Effect": "Allow",
@@ -106,9 +118,12 @@ def test_code_hook_reads_only_its_own_secret(synth: Synth) -> None:
     assert [s for s in statements if str(s["Action"]).startswith("secretsmanager:")] == [
         {"Action": "secretsmanager:GetSecretValue", "Effect": "Allow", "Resource": {"Ref": secret_id}}
     ]
-    # Besides its secret, only the budgets' table (test_infra_limits.py).
+    # Besides its secret, only the budgets' and the answers' tables and the answer worker
+    # (test_infra_limits.py, test_infra_streaming.py).
     assert [s for s in statements if not str(s["Action"]).startswith("secretsmanager:")] == [
-        s for s in statements if "dynamodb:GetItem" in as_list(s["Action"])
+        s
+        for s in statements
+        if "dynamodb:GetItem" in as_list(s["Action"]) or s["Action"] == "lambda:InvokeFunction"
     ]
 
 
@@ -133,7 +148,7 @@ def test_bedrock_provider_may_invoke_only_the_configured_model(variant: Synth) -
     statements = [
         s
         for s in _app_statements(variant, CODE_HOOK_HANDLER)
-        if not all(a.startswith("dynamodb:") for a in as_list(s["Action"]))
+        if not all(a.startswith(("dynamodb:", "lambda:")) for a in as_list(s["Action"]))
     ]
     assert len(statements) == 1
     (statement,) = statements
@@ -181,8 +196,8 @@ def _shared_packages() -> set[str]:
     )
 
 
-# The code hook's asset also carries the budgets' store (cdk_chatbot/code_hook.py SHARED_PACKAGES).
-CODE_HOOK_SHARED = {"usage_store"}
+# The code hook's asset also carries the budgets' and the answers' stores (code_hook.py SHARED_PACKAGES).
+CODE_HOOK_SHARED = {"usage_store", "answer_store"}
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,6 @@ from cdk_chatbot.app_factory import PROJECT_ROOT
 from cdk_chatbot.config import ChatbotConfig, ConfigError
 from cdk_chatbot.limits import ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER
 from tests.infra.cfn import (
-    as_list,
     dynamically_referenced_secrets,
     function_by_handler,
     only,
@@ -23,11 +22,13 @@ from tests.infra.cfn import (
     resources,
     role_of,
     role_statements,
+    table_with_keys,
 )
 from tests.infra.conftest import Synth, _synth, cdk_context
 
 CODE_HOOK_HANDLER = "lambda_codehook.handler.handler"
 CHAT_HANDLER = "lambda_lex.handler.handler"
+WORKER_HANDLER = "lambda_chatgpt.worker.handler"
 CDK_JSON = json.loads((PROJECT_ROOT / "cdk.json").read_text())
 
 
@@ -102,9 +103,35 @@ def test_cloudfront_sends_the_secret_header_the_web_acl_requires(synth: Synth) -
     assert only_cloudfront["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 403
 
 
-def test_the_origin_check_runs_before_the_rate_rule(synth: Synth) -> None:
+def test_the_origin_check_runs_before_the_rate_rules(synth: Synth) -> None:
     priorities = {r["Name"]: r["Priority"] for r in web_acl(synth)["Rules"]}
     assert priorities["OnlyThroughCloudFront"] < priorities["PerClientRate"]
+    assert priorities["OnlyThroughCloudFront"] < priorities["PerClientReadRate"]
+    assert len(set(priorities.values())) == len(priorities) == 3
+
+
+GET_MATCH = {
+    "ByteMatchStatement": {
+        "FieldToMatch": {"Method": {}},
+        "PositionalConstraint": "EXACTLY",
+        "SearchString": "GET",
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+    }
+}
+
+
+def test_reads_and_the_rest_are_counted_apart(synth: Synth) -> None:
+    """A page long-polls a streaming answer a few times a second (GET /chat/answers/...): those
+    reads have their own, higher limit, so the turns' limit does not cut an answer off; turns, Stop
+    and Regenerate (POSTs) count against the turns' limit, and no request escapes both."""
+    turns = rule(synth, "PerClientRate")["Statement"]["RateBasedStatement"]
+    reads = rule(synth, "PerClientReadRate")["Statement"]["RateBasedStatement"]
+    assert turns["ScopeDownStatement"] == {"NotStatement": {"Statement": GET_MATCH}}
+    assert reads["ScopeDownStatement"] == GET_MATCH
+    assert reads["Limit"] == CDK_JSON["context"]["clientReadRateLimit"] > turns["Limit"]
+    assert reads["EvaluationWindowSec"] == turns["EvaluationWindowSec"]
+    assert reads["AggregateKeyType"] == "FORWARDED_IP"
+    assert reads["ForwardedIPConfig"]["HeaderName"] == VIEWER_IP_HEADER
 
 
 def test_the_rate_rule_counts_per_viewer_address_with_the_context_limits(synth: Synth) -> None:
@@ -116,8 +143,9 @@ def test_the_rate_rule_counts_per_viewer_address_with_the_context_limits(synth: 
     assert statement["ForwardedIPConfig"]["HeaderName"] == VIEWER_IP_HEADER
 
 
-def test_a_limited_client_gets_429_with_retry_after_in_the_chat_error_shape(synth: Synth) -> None:
-    response = rule(synth, "PerClientRate")["Action"]["Block"]["CustomResponse"]
+@pytest.mark.parametrize("name", ["PerClientRate", "PerClientReadRate"])
+def test_a_limited_client_gets_429_with_retry_after_in_the_chat_error_shape(synth: Synth, name: str) -> None:
+    response = rule(synth, name)["Action"]["Block"]["CustomResponse"]
     assert response["ResponseCode"] == 429
     assert response["ResponseHeaders"] == [
         {"Name": "Retry-After", "Value": str(CDK_JSON["context"]["clientRateWindowSeconds"])}
@@ -138,21 +166,23 @@ def test_cloudfront_writes_the_viewer_address_into_the_header_on_chat(synth: Syn
 
 
 def test_the_budgets_table_is_on_demand_with_a_ttl(synth: Synth) -> None:
-    _, table = only(synth.template, "AWS::DynamoDB::Table")
+    _, table = table_with_keys(synth.template, "pk")
     assert props(table)["BillingMode"] == "PAY_PER_REQUEST"
     assert props(table)["TimeToLiveSpecification"] == {"AttributeName": "expiresAt", "Enabled": True}
     assert props(table)["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}]
 
 
-def test_the_code_hook_may_only_get_and_update_items_of_that_table(synth: Synth) -> None:
-    table_id, _ = only(synth.template, "AWS::DynamoDB::Table")
-    _, function = function_by_handler(synth.template, CODE_HOOK_HANDLER)
-    dynamodb = [
+@pytest.mark.parametrize("handler", [CODE_HOOK_HANDLER, WORKER_HANDLER])
+def test_the_llm_callers_may_only_get_and_update_items_of_that_table(synth: Synth, handler: str) -> None:
+    """The code hook and the answer worker both call the LLM, so both charge the budgets."""
+    table_id, _ = table_with_keys(synth.template, "pk")
+    _, function = function_by_handler(synth.template, handler)
+    on_table = [
         s
         for s in role_statements(synth.template, role_of(function))
-        if any(a.startswith("dynamodb:") for a in as_list(s["Action"]))
+        if json.dumps({"Fn::GetAtt": [table_id, "Arn"]}) in json.dumps(s["Resource"])
     ]
-    assert dynamodb == [
+    assert on_table == [
         {
             "Action": ["dynamodb:GetItem", "dynamodb:UpdateItem"],
             "Effect": "Allow",
@@ -161,9 +191,10 @@ def test_the_code_hook_may_only_get_and_update_items_of_that_table(synth: Synth)
     ]
 
 
-def test_the_code_hook_gets_the_table_and_the_limits_from_context(synth: Synth) -> None:
-    table_id, _ = only(synth.template, "AWS::DynamoDB::Table")
-    env = props(function_by_handler(synth.template, CODE_HOOK_HANDLER)[1])["Environment"]["Variables"]
+@pytest.mark.parametrize("handler", [CODE_HOOK_HANDLER, WORKER_HANDLER])
+def test_the_llm_callers_get_the_table_and_the_limits_from_context(synth: Synth, handler: str) -> None:
+    table_id, _ = table_with_keys(synth.template, "pk")
+    env = props(function_by_handler(synth.template, handler)[1])["Environment"]["Variables"]
     assert env["USAGE_TABLE_NAME"] == {"Ref": table_id}
     assert env["LLM_TOKENS_PER_CONVERSATION"] == str(CDK_JSON["context"]["llmTokensPerConversation"])
     assert env["LLM_TOKENS_PER_CLIENT_DAY"] == str(CDK_JSON["context"]["llmTokensPerClientDay"])
@@ -204,13 +235,18 @@ def test_none_means_no_reserved_concurrency(options: Synth) -> None:
     assert "ReservedConcurrentExecutions" not in props(function)
 
 
-def test_without_token_budgets_there_is_no_table_and_no_grant(options: Synth) -> None:
-    assert not resources(options.template, "AWS::DynamoDB::Table")
-    _, function = function_by_handler(options.template, CODE_HOOK_HANDLER)
+@pytest.mark.parametrize("handler", [CODE_HOOK_HANDLER, WORKER_HANDLER])
+def test_without_token_budgets_there_is_no_table_and_no_grant(options: Synth, handler: str) -> None:
+    # Only the answers' table (pk, sk) is left.
+    assert len(resources(options.template, "AWS::DynamoDB::Table")) == 1
+    answers_id, _ = table_with_keys(options.template, "pk", "sk")
+    _, function = function_by_handler(options.template, handler)
     env = props(function)["Environment"]["Variables"]
     assert "USAGE_TABLE_NAME" not in env
     assert env["LLM_TOKENS_PER_CONVERSATION"] == "0"
-    assert "dynamodb:" not in json.dumps(role_statements(options.template, role_of(function)))
+    resources_granted = [s["Resource"] for s in role_statements(options.template, role_of(function))]
+    tables = [r for r in resources_granted if "DynamoDB" in json.dumps(r) or "Table" in json.dumps(r)]
+    assert tables == [{"Fn::GetAtt": [answers_id, "Arn"]}]
 
 
 def test_command_line_strings_set_the_rate_rule(options: Synth) -> None:
@@ -232,6 +268,7 @@ def test_zero_reserved_concurrency_is_refused_with_the_way_out(zero: object) -> 
     ("key", "value", "message"),
     [
         ("clientRateLimit", 5, "clientRateLimit' must be between 10"),
+        ("clientReadRateLimit", "9", "clientReadRateLimit' must be between 10"),
         ("clientRateWindowSeconds", 90, "clientRateWindowSeconds' must be one of 60, 120, 300, 600"),
         ("llmTokensPerConversation", -1, "llmTokensPerConversation' must be between 0"),
         ("llmTokensPerClientDay", "many", "llmTokensPerClientDay' must be an integer"),
@@ -263,7 +300,7 @@ def test_cdk_json_has_no_budget_so_none_is_created_by_default() -> None:
     assert (limits.budget_monthly_usd, limits.budget_email) == (None, None)
 
 
-def test_cfn_lint_is_clean_with_a_cost_budget_and_no_table(options: Synth) -> None:
+def test_cfn_lint_is_clean_with_a_cost_budget_and_no_budgets_table(options: Synth) -> None:
     config = ManualArgs(regions=["us-east-1", "ap-northeast-2"], ignore_checks=["W3005", "I"])
     matches = lint(json.dumps(options.template), config=config)
     assert not matches, "\n".join(str(m) for m in matches)

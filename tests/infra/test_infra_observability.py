@@ -194,9 +194,16 @@ def test_handler_errors_alarm(synth: Synth) -> None:
     assert alarm["Threshold"] == observability.HANDLER_ERROR_COUNT
 
 
-@pytest.mark.parametrize("handler", ["lambda_lex.handler.handler", "lambda_codehook.handler.handler"])
+@pytest.mark.parametrize(
+    "handler",
+    [
+        "lambda_lex.handler.handler",
+        "lambda_codehook.handler.handler",
+        "lambda_chatgpt.worker.handler",
+    ],
+)
 @pytest.mark.parametrize("metric", ["Errors", "Throttles"])
-def test_lambda_errors_and_throttles_alarms_for_both_functions(
+def test_lambda_errors_and_throttles_alarms_for_every_function(
     synth: Synth, handler: str, metric: str
 ) -> None:
     function_id, _ = function_by_handler(synth.template, handler)
@@ -206,6 +213,29 @@ def test_lambda_errors_and_throttles_alarms_for_both_functions(
         1,
         "GreaterThanOrEqualToThreshold",
     )
+
+
+def test_the_answer_worker_alarms_near_its_timeout_and_on_dropped_events(synth: Synth) -> None:
+    function_id, function = function_by_handler(synth.template, "lambda_chatgpt.worker.handler")
+    timeout_ms = props(function)["Timeout"] * 1000
+    near = alarm_on(synth.template, "AWS/Lambda", "Duration", FunctionName={"Ref": function_id})
+    assert near["Statistic"] == "Maximum"
+    assert 0.8 * timeout_ms <= near["Threshold"] < timeout_ms
+    dropped = alarm_on(synth.template, "AWS/Lambda", "AsyncEventsDropped", FunctionName={"Ref": function_id})
+    assert (dropped["Statistic"], dropped["Threshold"], dropped["ComparisonOperator"]) == (
+        "Sum",
+        1,
+        "GreaterThanOrEqualToThreshold",
+    )
+
+
+def test_the_dashboard_shows_the_answer_worker(synth: Synth) -> None:
+    function_id, _ = function_by_handler(synth.template, "lambda_chatgpt.worker.handler")
+    _, dashboard = only(synth.template, "AWS::CloudWatch::Dashboard")
+    body = render(props(dashboard)["DashboardBody"])
+    assert "Answer worker duration" in body
+    assert f"${{{function_id}}}" in body
+    assert "AsyncEventsDropped" in body
 
 
 def test_without_alarm_email_there_is_no_topic_and_no_action(synth: Synth) -> None:
@@ -224,7 +254,7 @@ def test_with_alarm_email_every_alarm_notifies_an_encrypted_topic_that_mails_it(
     assert (props(subscription)["Protocol"], props(subscription)["Endpoint"]) == ("email", ALARM_EMAIL)
     assert props(subscription)["TopicArn"] == {"Ref": topic_id}
     all_alarms = alarms(alarmed.template)
-    assert len(all_alarms) == 12
+    assert len(all_alarms) == 16
     for logical_id, alarm in all_alarms.items():
         assert alarm["AlarmActions"] == [{"Ref": topic_id}], logical_id
 

@@ -84,3 +84,48 @@ def test_same_files_in_another_package_get_another_fingerprint(tmp_path: Path) -
 def test_a_folder_that_is_not_a_package_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BundlingError, match=r"no __init__\.py"):
         _PackageBundler(package_dir=tmp_path, requirements=(), python_version="3.14")
+
+
+def test_the_import_closure_follows_runtime_imports_only(tmp_path: Path) -> None:
+    from cdk_chatbot.imports import import_closure
+
+    def write(path: str, text: str = "") -> None:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+
+    write("lambda_demo/__init__.py")
+    write("lambda_demo/handler.py", "import json\nfrom .core import run\nfrom shared import texts\n")
+    write("lambda_demo/core.py", "import requests\nfrom shared.sub.deep import VALUE\n")
+    write("lambda_demo/tests/test_core.py", "import pytest\nimport unused\n")
+    write("shared/__init__.py", '"""a big package"""\n')
+    write("shared/texts.py", "from . import plain\n")
+    write("shared/plain.py", "X = 1\n")
+    write("shared/heavy.py", "import numpy\n")  # in the package, never imported
+    write("shared/sub/__init__.py")
+    write(
+        "shared/sub/deep.py",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import typed_only\nfrom ..plain import X\n",
+    )
+    write("other/__init__.py")
+
+    closure = import_closure(tmp_path, "lambda_demo")
+
+    assert [p.as_posix() for p in closure.files] == [
+        "lambda_demo/__init__.py",
+        "lambda_demo/core.py",
+        "lambda_demo/handler.py",
+        "shared/__init__.py",
+        "shared/plain.py",
+        "shared/sub/__init__.py",
+        "shared/sub/deep.py",
+        "shared/texts.py",
+    ]
+    assert closure.packages == {"lambda_demo", "shared"}
+    assert closure.third_party == {"requests"}
+
+
+def test_the_import_closure_needs_a_package(tmp_path: Path) -> None:
+    from cdk_chatbot.imports import import_closure
+
+    with pytest.raises(ValueError, match=r"no __init__\.py"):
+        import_closure(tmp_path, "missing")

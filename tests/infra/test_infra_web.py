@@ -106,11 +106,14 @@ def test_security_headers_on_every_response(synth: Synth) -> None:
         assert behavior["ResponseHeadersPolicyId"] == {"Ref": policy_id}
 
 
-def test_chat_behavior_forwards_everything_to_the_rest_api_uncached(synth: Synth) -> None:
+@pytest.mark.parametrize("path", ["/chat", "/chat/*"])
+def test_chat_behavior_forwards_everything_to_the_rest_api_uncached(synth: Synth, path: str) -> None:
+    """/chat/* carries the streamed answers' routes: the answer and conversation token headers and
+    Last-Event-ID reach the API (every viewer header but Host), and so does `?after=N`."""
     api_id, _ = only(synth.template, "AWS::ApiGateway::RestApi")
     _, config = _distribution(synth)
-    (chat,) = config["CacheBehaviors"]
-    assert chat["PathPattern"] == "/chat"
+    assert sorted(b["PathPattern"] for b in config["CacheBehaviors"]) == ["/chat", "/chat/*"]
+    (chat,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == path]
     assert set(chat["AllowedMethods"]) == ALL_METHODS
     assert chat["CachePolicyId"] == CACHING_DISABLED
     assert chat["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST_HEADER
@@ -118,6 +121,14 @@ def test_chat_behavior_forwards_everything_to_the_rest_api_uncached(synth: Synth
     (origin,) = [o for o in config["Origins"] if o["Id"] == chat["TargetOriginId"]]
     assert json.dumps({"Ref": api_id}) in json.dumps(origin["DomainName"])
     assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+
+
+def test_chat_and_its_subpaths_share_one_api_origin_and_the_viewer_ip_function(synth: Synth) -> None:
+    _, config = _distribution(synth)
+    behaviours = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
+    assert behaviours["/chat"]["TargetOriginId"] == behaviours["/chat/*"]["TargetOriginId"]
+    assert behaviours["/chat"]["FunctionAssociations"] == behaviours["/chat/*"]["FunctionAssociations"]
+    assert len(config["Origins"]) == 2  # the page's bucket and the API
 
 
 def test_page_files_are_deployed_and_removed_with_the_stack(synth: Synth) -> None:

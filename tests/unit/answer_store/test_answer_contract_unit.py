@@ -381,3 +381,41 @@ def test_racing_creates_in_one_session_leave_one_active_answer(store: AnswerStor
     assert len(created) == 1
     assert busy == [created[0]] * 2
     assert store.active_answer("sess-1") == created[0]
+
+
+def test_a_get_without_text_is_the_workers_cheap_stop_check(store: AnswerStore) -> None:
+    answer_id = running_answer(store)
+    store.append(answer_id, "some ")
+    store.append(answer_id, "text")
+    store.request_stop(answer_id)
+    light = store.get(answer_id, include_text=False)
+    assert light is not None
+    assert (light.stop_requested, light.status, light.pieces, light.text, dict(light.job)) == (
+        True,
+        "running",
+        2,
+        "",
+        {},
+    )
+    assert store.get(str(uuid.uuid4()), include_text=False) is None
+
+
+def test_an_answer_of_another_session_cannot_be_replaced(store: AnswerStore) -> None:
+    theirs = running_answer(store, session="sess-2")
+    store.finish(theirs, "done")
+    with pytest.raises(ValueError, match=r"replaces: answer .* belongs to another session"):
+        new_answer(store, replaces=theirs)
+    answer = store.get(theirs)
+    assert answer is not None
+    assert answer.superseded_by is None
+    assert store.active_answer("sess-1") is None
+
+
+def test_the_code_hook_can_fail_an_answer_no_worker_claimed(store: AnswerStore) -> None:
+    answer_id = new_answer(store)
+    store.finish(answer_id, "failed", error_kind="unavailable")
+    answer = store.get(answer_id)
+    assert answer is not None
+    assert (answer.status, answer.error_kind) == ("failed", "unavailable")
+    assert store.claim(answer_id) is None
+    assert store.active_answer("sess-1") is None

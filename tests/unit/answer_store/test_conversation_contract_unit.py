@@ -3,10 +3,12 @@ bound, its expiry, and the active answer it reports."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from answer_store import AnswerStore
-from answer_store.records import MAX_TURNS
+from answer_store.records import MAX_TURNS, MAX_TURNS_BYTES
 
 from .conftest import Clock
 
@@ -52,6 +54,19 @@ def test_only_the_newest_turns_are_kept(store: AnswerStore) -> None:
     assert len(conversation.turns) == MAX_TURNS
     assert conversation.turns[0]["text"] == "question 10"
     assert conversation.turns[-1]["msg"] == f"reply {MAX_TURNS // 2 + 9}"
+
+
+def test_long_turns_are_dropped_oldest_first_to_stay_within_the_byte_bound(store: AnswerStore) -> None:
+    long_text = "파도 " * 5_000  # ~40 KB of UTF-8 per turn
+    for n in range(12):
+        store.append_turns("sess-1", [{"role": "bot", "n": n, "msg": long_text}], TTL)
+    conversation = store.conversation("sess-1")
+    assert conversation is not None
+    kept = [turn["n"] for turn in conversation.turns]
+    assert kept == list(range(12 - len(kept), 12))
+    assert 1 <= len(kept) < 12
+    size = sum(len(json.dumps(dict(t), ensure_ascii=False).encode()) for t in conversation.turns)
+    assert size <= MAX_TURNS_BYTES
 
 
 def test_a_conversation_reports_its_active_answer(store: AnswerStore) -> None:

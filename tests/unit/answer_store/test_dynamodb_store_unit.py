@@ -42,6 +42,7 @@ def test_the_item_layout_is_the_documented_one(store: DynamoDbAnswerStore, dynam
     answer_id = a_whole_conversation(store)
     keys = sorted((item["pk"]["S"], item["sk"]["S"]) for item in all_items(dynamodb))
     assert keys == [
+        (f"ANSWER#{answer_id}", "JOB"),
         (f"ANSWER#{answer_id}", "META"),
         (f"ANSWER#{answer_id}", "PIECE#000000001"),
         (f"ANSWER#{answer_id}", "PIECE#000000002"),
@@ -113,4 +114,6 @@ def test_a_piece_number_lost_by_a_dead_worker_is_skipped(store: DynamoDbAnswerSt
 def test_a_missing_table_is_a_named_store_error(dynamodb: Any, clock: Clock) -> None:
     store = DynamoDbAnswerStore("no-such-table", client=dynamodb, clock=clock)
     with pytest.raises(AnswerStoreError, match="GetItem on no-such-table failed: ResourceNotFoundException"):
+        store.read("some-id", 0, 0)
+    with pytest.raises(AnswerStoreError, match="Query on no-such-table failed: ResourceNotFoundException"):
         store.get("some-id")

@@ -71,7 +71,13 @@ def test_a_batch_is_written_once_it_reaches_flush_chars(store: EmbeddedAnswerSto
     answer = store.get(answer_id)
     assert answer is not None
     assert answer.text == "abcd" * 6
-    assert answer.pieces == 3
+    # The first delta at once, then a batch per 8 characters, then the rest when the stream ends.
+    assert answer.pieces == 4
+    after_first = store.read(answer_id, 1, 0.0)
+    after_three = store.read(answer_id, 3, 0.0)
+    assert after_first is not None
+    assert after_three is not None
+    assert (after_first.text, after_three.text) == ("abcd" * 5, "abcd")
 
 
 def test_text_is_flushed_while_the_answer_is_still_being_written(store: EmbeddedAnswerStore) -> None:
@@ -297,3 +303,88 @@ def test_a_stopped_answer_counts_as_answered_and_says_stopped(
     assert record["stopped"] == 1
     assert "error.type" not in record
     assert metrics.TIME_TO_FIRST_TOKEN not in record
+
+
+class FlagOnlyStore(EmbeddedAnswerStore):
+    """A store with the cheap Stop probe: the worker must use it instead of `get` while writing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gets = 0
+        self.probes = 0
+
+    def get(self, answer_id: str) -> Any:
+        self.gets += 1
+        return super().get(answer_id)
+
+    def stop_requested(self, answer_id: str) -> bool:
+        self.probes += 1
+        answer = super().get(answer_id)
+        return answer is None or answer.stop_requested
+
+
+def test_a_store_with_a_stop_probe_is_asked_that_instead_of_the_whole_answer() -> None:
+    store = FlagOnlyStore()
+    answer_id = new_answer(store)
+    thread, result = in_background(
+        lambda: run(
+            store, ScriptedProvider([(0.0, "a ")] * 5 + [(10.0, "b")]), answer_id, stop_poll_seconds=0.05
+        )
+    )
+    time.sleep(0.3)
+    store.request_stop(answer_id)
+    thread.join(2)
+
+    assert result == ["stopped"]
+    assert store.probes >= 3
+    assert store.gets == 0
+
+
+def test_the_first_text_is_written_as_soon_as_it_arrives(store: EmbeddedAnswerStore) -> None:
+    answer_id = new_answer(store)
+    provider = ScriptedProvider([(0.0, "Quick "), (3.0, "then slow.")])
+    thread, _ = in_background(lambda: run(store, provider, answer_id, flush_seconds=2.0))
+
+    first = store.read(answer_id, 0, wait_seconds=1.0)
+    store.request_stop(answer_id)
+    thread.join(5)
+
+    assert first is not None
+    assert first.text == "Quick "
+
+
+def test_half_a_character_waiting_for_its_other_half_does_not_spin() -> None:
+    store = FlagOnlyStore()
+    answer_id = new_answer(store)
+    provider = ScriptedProvider([(0.0, "wait for it \ud83d"), (0.5, "\ude00")])
+
+    run(store, provider, answer_id, flush_seconds=0.02)
+
+    answer = store.get(answer_id)
+    assert answer is not None
+    assert answer.text == "wait for it \U0001f600"
+    assert store.probes < 100  # about one Stop check per flush interval, not a busy loop
+
+
+class FailingAppendStore(EmbeddedAnswerStore):
+    """A store whose writes of text fail (DynamoDB throttled past its retries, say)."""
+
+    def append(self, answer_id: str, text: str) -> int:
+        if text:
+            raise RuntimeError("ProvisionedThroughputExceededException")
+        return super().append(answer_id, text)
+
+
+def test_a_store_failing_mid_answer_fails_the_answer_and_closes_the_llm_request() -> None:
+    store = FailingAppendStore()
+    answer_id = new_answer(store)
+    provider = ScriptedProvider([(0.0, "Lost "), *[(0.05, "words ")] * 100])
+
+    run_result = write_answer(store, provider, answer_id, deadline_seconds=10.0, idle_seconds=5.0)
+
+    assert run_result.status == "failed"
+    assert "ProvisionedThroughputExceededException" in run_result.detail
+    assert provider.streams[0].cancelled.is_set()
+    answer = store.get(answer_id)
+    assert answer is not None
+    assert (answer.status, answer.error_kind) == ("failed", "unavailable")

@@ -1,0 +1,225 @@
+"""Lambda entry point for the answer routes (API Gateway REST proxy integration):
+
+    GET  /chat/answers/{id}?after=N          X-Answer-Token        text/event-stream (a long poll)
+    POST /chat/answers/{id}/stop             X-Answer-Token        {"stopped", "status"}
+    POST /chat/answers/{id}/regenerate       X-Answer-Token        {"answer": {"id", "token", "url"}}
+    GET  /chat/conversations/{sessionId}     X-Conversation-Token  {"sessionId", "turns", "activeAnswer"}
+
+API Gateway buffers a REST integration's response, so a read is a long poll (reading.long_poll):
+it answers within 20 s and within the Lambda's remaining time, and the client asks again from the
+last event's id. Thin like /chat's handler: find the route, call `routes`, map RouteError to the
+JSON error in one place, log one line. The store is built once per container
+(`answer_store.from_env`); a container without one answers 500 and logs why.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.logging.logger import Logger
+
+import answer_store
+from answer_store import AnswerStore
+
+from . import routes
+from .errors import RouteError, internal_error
+
+_botocore_logger = logging.getLogger("botocore")
+_botocore_logger.setLevel(max(_botocore_logger.level, logging.INFO))
+
+logger = Logger(
+    service="chat-answers", level=(os.environ.get("LOG_LEVEL") or "INFO").strip().upper() or "INFO"
+)
+
+SSE_HEADERS = {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
+JSON_HEADERS = {
+    "Content-Type": "application/json; charset=utf-8",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
+# Matched at the end of the path: a stage or base path in front of /chat changes nothing.
+_ANSWER = re.compile(r"/chat/answers/([^/]+)(/stop|/regenerate)?/?$")
+_CONVERSATION = re.compile(r"/chat/conversations/([^/]+)/?$")
+
+
+class MisconfiguredError(RuntimeError):
+    """The environment names no usable answer store; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class Container:
+    """What one Lambda container builds once: the store and how long answers are kept."""
+
+    store: AnswerStore
+    ttl_seconds: int
+
+
+_container: Container | None = None
+_container_lock = threading.Lock()
+
+
+def container() -> Container:
+    """The store of this container, built from the environment on first use (ValueError if none)."""
+    global _container
+    if _container is None:
+        with _container_lock:
+            if _container is None:
+                store = answer_store.from_env(os.environ)
+                if store is None:
+                    raise ValueError(
+                        "no answer store: set ANSWER_TABLE_NAME (or ANSWER_STORE=embedded locally)"
+                    )
+                _container = Container(store, answer_store.ttl_seconds(os.environ))
+    return _container
+
+
+def reset_container() -> None:
+    """Forget the cached store (tests change the environment between cases)."""
+    global _container
+    _container = None
+
+
+def handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+    """Answer one request on an answer route; always returns a proxy response, never raises."""
+    started = time.perf_counter()
+    event = event if isinstance(event, Mapping) else {}
+    request_context = event.get("requestContext")
+    request_id = request_context.get("requestId") if isinstance(request_context, Mapping) else None
+    logger.set_correlation_id(request_id if isinstance(request_id, str) else None)
+    method = str(event.get("httpMethod") or "").upper()
+    path = str(event.get("path") or "")
+    try:
+        response = dispatch(event, method, path, _time_left(context))
+    except RouteError as error:
+        logger.info(
+            "answer request refused", extra={"status": error.status, "code": error.code, **_timing(started)}
+        )
+        return error_response(error)
+    except ValueError as problem:
+        logger.error(
+            "the answers Lambda is misconfigured", extra={"problem": str(problem), **_timing(started)}
+        )
+        return error_response(internal_error())
+    except Exception:
+        logger.exception("unexpected failure", extra=_timing(started))
+        return error_response(internal_error())
+    logger.info(
+        "answer request", extra={"status": response["statusCode"], "method": method, **_timing(started)}
+    )
+    return response
+
+
+def dispatch(
+    event: Mapping[str, Any], method: str, path: str, time_left: Callable[[], float] | None
+) -> dict[str, Any]:
+    """Find the route for the method and path and run it."""
+    answer = _ANSWER.search(path)
+    conversation = _CONVERSATION.search(path)
+    if answer is not None:
+        answer_id, action = answer.group(1), answer.group(2)
+        if action is None:
+            _allow(method, "GET")
+            app = container()
+            body = routes.read_long_poll(
+                app.store,
+                answer_id,
+                header(event, "x-answer-token"),
+                query(event, "after"),
+                header(event, "last-event-id"),
+                time_left=time_left,
+            )
+            return sse_response(body)
+        _allow(method, "POST")
+        app = container()
+        token = header(event, "x-answer-token")
+        if action == "/stop":
+            return json_response(200, routes.stop(app.store, answer_id, token))
+        return json_response(200, routes.regenerate(app.store, answer_id, token, ttl_seconds=app.ttl_seconds))
+    if conversation is not None:
+        _allow(method, "GET")
+        app = container()
+        token = header(event, "x-conversation-token")
+        return json_response(200, routes.conversation(app.store, conversation.group(1), token))
+    raise RouteError(404, "not_found", "There is nothing at this path.")
+
+
+def _allow(method: str, allowed: str) -> None:
+    if method != allowed:
+        raise RouteError(405, "method_not_allowed", f"Use {allowed} on this path.")
+
+
+def header(event: Mapping[str, Any], name: str) -> str | None:
+    """A request header by case-insensitive name, from `headers` or else `multiValueHeaders`."""
+    for key in ("headers", "multiValueHeaders"):
+        headers = event.get(key)
+        if not isinstance(headers, Mapping):
+            continue
+        for header_name, value in headers.items():
+            if isinstance(header_name, str) and header_name.lower() == name:
+                if isinstance(value, list):
+                    value = value[0] if value else None
+                return value if isinstance(value, str) else None
+    return None
+
+
+def query(event: Mapping[str, Any], name: str) -> str | None:
+    """A query string parameter (its first value)."""
+    single = event.get("queryStringParameters")
+    if isinstance(single, Mapping) and isinstance(single.get(name), str):
+        value: str = single[name]
+        return value
+    multi = event.get("multiValueQueryStringParameters")
+    if isinstance(multi, Mapping):
+        values = multi.get(name)
+        if isinstance(values, list) and values and isinstance(values[0], str):
+            first: str = values[0]
+            return first
+    return None
+
+
+def sse_response(body: bytes) -> dict[str, Any]:
+    return {
+        "statusCode": 200,
+        "headers": dict(SSE_HEADERS),
+        "body": body.decode("utf-8"),
+        "isBase64Encoded": False,
+    }
+
+
+def json_response(status: int, body: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "headers": dict(JSON_HEADERS),
+        "body": json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        "isBase64Encoded": False,
+    }
+
+
+def error_response(error: RouteError) -> dict[str, Any]:
+    response = json_response(error.status, error.body())
+    if error.status == 405:
+        response["headers"]["Allow"] = "POST" if "POST" in error.message else "GET"
+    return response
+
+
+def _time_left(context: Any) -> Callable[[], float] | None:
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    if not callable(remaining):
+        return None
+    return lambda: float(remaining()) / 1000.0
+
+
+def _timing(started: float) -> dict[str, float]:
+    return {"latency_ms": round((time.perf_counter() - started) * 1000.0, 1)}
