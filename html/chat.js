@@ -176,11 +176,11 @@ function renderMessage(message) {
   });
 }
 
-/** The newest answer that came as a stream (the one the server lets the page regenerate). */
+/** The answer the server lets the page regenerate: the last bot answer, when it was streamed. */
 function lastLlmAnswer() {
   for (let i = state.messages.length - 1; i >= 0; i -= 1) {
-    if (state.messages[i].answer) {
-      return state.messages[i];
+    if (state.messages[i].role === "bot") {
+      return state.messages[i].answer ? state.messages[i] : null;
     }
   }
   return null;
@@ -332,10 +332,10 @@ function messageId() {
 
 function addMessage(fields) {
   const message = { id: messageId(), time: new Date().toISOString(), ...fields };
-  const previous = message.answer ? lastLlmAnswer() : null;
+  const previous = message.role === "bot" ? lastLlmAnswer() : null;
   state.messages.push(message);
   if (previous) {
-    refreshMessage(previous); // Regenerate moves to the new answer
+    refreshMessage(previous); // Regenerate is only ever on the last bot answer
   }
   saveState();
   ui.messages.append(renderMessage(message));
