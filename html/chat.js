@@ -11,7 +11,7 @@
 
 import { LOCALE_NAMES, format, strings, uiLanguage } from "./i18n.js";
 import { AnswerStreamError, readAnswer } from "./answer_stream.js";
-import { StreamingMarkdown } from "./stream_render.js";
+import { StreamingMarkdown, patchChildren } from "./stream_render.js";
 import { confirmCopy, isActive } from "./answer_view.js";
 import { el, renderMessage as renderOne } from "./message_view.js";
 import { copyText } from "./clipboard.js";
@@ -190,19 +190,54 @@ function itemOf(message) {
   return ui.messages.querySelector(`li[data-id="${CSS.escape(message.id)}"]`);
 }
 
-/** Draw one message again in place (its status or actions changed); the rest stays as it is. */
+/** Make `target`'s attributes those of `source`. */
+function syncAttributes(target, source) {
+  for (const name of target.getAttributeNames()) {
+    if (!source.hasAttribute(name)) {
+      target.removeAttribute(name);
+    }
+  }
+  for (const name of source.getAttributeNames()) {
+    target.setAttribute(name, source.getAttribute(name));
+  }
+}
+
+/**
+ * Draw one message again (its status or buttons changed), keeping its list item, its bubble and
+ * its answer's text container (finished paragraphs keep their nodes: no flicker, a selection
+ * survives), and the focus on the button that had it.
+ */
 function refreshMessage(message) {
   const old = itemOf(message);
   if (!old) {
     return null;
   }
+  const focused = old.contains(document.activeElement) ? document.activeElement.dataset.action : null;
   const item = renderMessage(message);
-  old.replaceWith(item);
+  const oldBubble = old.querySelector(":scope > .bubble");
+  const newBubble = item.querySelector(":scope > .bubble");
+  const oldBody = oldBubble?.querySelector(":scope > .answer-text");
+  const newBody = newBubble?.querySelector(":scope > .answer-text");
+  if (oldBody && newBody) {
+    const fragment = document.createDocumentFragment();
+    fragment.append(...newBody.childNodes);
+    patchChildren(oldBody, fragment);
+    newBody.replaceWith(oldBody);
+    syncAttributes(oldBubble, newBubble);
+    oldBubble.replaceChildren(...newBubble.childNodes);
+    newBubble.replaceWith(oldBubble);
+  }
+  syncAttributes(old, item);
+  old.replaceChildren(...item.childNodes);
   markGroups();
   if (streaming?.message === message) {
-    streaming.view.attach(item.querySelector(".answer-text"));
+    streaming.view.attach(old.querySelector(".answer-text"));
   }
-  return item;
+  if (focused) {
+    const again = old.querySelector(`button[data-action="${focused}"]`) ?? old.querySelector("button[data-action=copy]");
+    again?.focus({ preventScroll: true });
+  }
+  return old;
 }
 
 /** Bubbles of one answer read as one: only the last of them shows the time. */
