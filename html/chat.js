@@ -523,9 +523,13 @@ async function streamAnswer(message) {
         answer.cursor = cursor;
         answer.status = "running";
         if (first) {
-          const writing = itemOf(message)?.querySelector(".writing");
-          if (writing) {
-            writing.hidden = true;
+          const item = itemOf(message);
+          if (item) {
+            item.dataset.answerStatus = "running";
+            const writing = item.querySelector(".writing");
+            if (writing) {
+              writing.hidden = true;
+            }
           }
         }
         run.view.append(piece);

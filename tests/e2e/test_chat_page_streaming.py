@@ -362,6 +362,7 @@ def test_copy_puts_the_markdown_on_the_clipboard_and_says_so(
     tab.evaluate("navigator.clipboard.writeText('')")
     tab.get_by_role("button", name="한국어").click()
     send(tab, "안녕하세요")
+    expect(tab.locator("#messages .message.bot")).to_have_count(2)
     intent_copy = tab.locator("#messages .message.bot").last.locator("[data-action=copy]")
     intent_copy.focus()
     tab.keyboard.press("Enter")
