@@ -182,6 +182,7 @@ def test_the_answer_appears_piece_by_piece_as_markdown_in_one_container(
     growing = [s for s in snapshots if s["status"] in ("pending", "running") and s["text"]]
     distinct = sorted({s["text"] for s in growing}, key=len)
     assert len(distinct) >= 4, f"the answer did not grow in steps: {distinct}"
+    assert any(s["status"] == "running" for s in growing), "never marked as being written"
     assert growing[-1]["at"] - growing[0]["at"] > 1000, "all of the text came at once"
     for snapshot in snapshots:
         assert "```" not in snapshot["text"], f"raw fence shown: {snapshot['text']!r}"
@@ -335,6 +336,93 @@ def test_without_the_server_copy_the_tab_shows_what_it_had(
     chat.locator("body[data-ready=true]").wait_for()
     expect(chat.locator("#messages .message.bot .bubble")).to_have_text([KO_GREETING])
     expect(chat.locator("#messages .message.error")).to_have_count(0)
+
+
+# --- faults ------------------------------------------------------------------------------------------------
+
+
+def test_stop_before_the_first_token(chat: Page, llm: FakeOpenAIServer) -> None:
+    llm.default = Behaviour.streamed(["never ", "shown"], first_token_delay=5.0)
+    chat.get_by_role("button", name="English").click()
+    send(chat, "Think hard first")
+    answer = llm_answer(chat)
+    request = streamed_request(llm)
+    expect(answer.locator(".writing")).to_be_visible()
+    answer.get_by_role("button", name="Stop writing this answer").click()
+    expect(answer).to_have_attribute("data-answer-status", "stopped", timeout=5_000)
+    assert request.client_gone.wait(5), "the LLM request was not cancelled"
+    expect(answer.locator(".answer-notice")).to_be_visible()
+    expect(answer.locator(".writing")).to_have_count(0)
+    assert answer_text(chat).strip() == ""
+
+
+def test_an_llm_stream_that_dies_keeps_the_part_marked_and_the_next_turn_works(
+    chat: Page, llm: FakeOpenAIServer
+) -> None:
+    llm.script(
+        Behaviour.stream_dies(4, chunks=numbered_pieces(12)),
+        Behaviour.streamed(["Fine ", "again."], chunk_pause=0.02),
+    )
+    chat.get_by_role("button", name="English").click()
+    send(chat, "First question")
+    answer = llm_answer(chat)
+    expect(answer).to_have_attribute("data-answer-status", "failed", timeout=20_000)
+    assert answer_text(chat).strip() == "".join(numbered_pieces(4)).strip()
+    expect(answer.locator(".answer-notice")).to_be_visible()
+    send(chat, "Second question")
+    expect(llm_answer(chat).locator(".answer-text")).to_have_text("Fine again.", timeout=20_000)
+    expect(chat.locator("#messages .message.error")).to_have_count(0)
+
+
+def test_a_cut_read_is_retried_from_its_cursor_and_says_it_is_reconnecting(
+    chat: Page, llm: FakeOpenAIServer
+) -> None:
+    pieces = numbered_pieces(30)
+    llm.default = Behaviour.streamed(pieces, chunk_pause=0.1)
+    cut = {"left": 2}
+
+    def flaky(route: Any) -> None:
+        if cut["left"]:
+            cut["left"] -= 1
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    chat.route("**/chat/answers/**", flaky)
+    send(chat, "질문")
+    answer = llm_answer(chat)
+    expect(answer.locator(".answer-status")).to_contain_text("다시 연결", timeout=10_000)
+    expect(answer).to_have_attribute("data-answer-status", "done", timeout=30_000)
+    assert answer_text(chat).strip() == "".join(pieces).strip(), "text lost or repeated by the retries"
+    expect(answer.locator(".answer-status")).to_be_hidden()
+
+
+def test_a_second_tab_sending_while_the_first_streams_is_refused_clearly(
+    browser: Browser, contexts: list[BrowserContext], stream_server: DevServerProcess, llm: FakeOpenAIServer
+) -> None:
+    context = new_context(browser, contexts)
+    first_seen, second_seen = Watched(), Watched()
+    first = open_tab(context, stream_server, first_seen)
+    pieces = numbered_pieces(40)
+    llm.script(Behaviour.streamed(["Short."]), Behaviour.streamed(pieces, chunk_pause=0.1))
+    send(first, "짧은 답변")
+    expect(llm_answer(first)).to_have_attribute("data-answer-status", "done", timeout=20_000)
+    second = open_tab(context, stream_server, second_seen)
+    expect(second.locator("#messages .message.bot .answer-text")).to_have_text(["Short."])
+    send(first, "긴 답변")
+    wait_for_text(first, 20)
+    send(second, "끼어들기")
+    error = second.locator("#messages .message.error")
+    expect(error).to_contain_text("이전 메시지를 아직 처리하고 있어요")
+    expect(error).to_contain_text("HTTP 409")
+    # The second tab now shows the first tab's turn, and its answer as it is written.
+    answer = llm_answer(second)
+    expect(answer).to_have_attribute("data-answer-status", "done", timeout=20_000)
+    assert answer_text(second).strip() == "".join(pieces).strip()
+    expect(llm_answer(first)).to_have_attribute("data-answer-status", "done", timeout=20_000)
+    assert [b["text"] for b in first_seen.chat_bodies] == ["짧은 답변", "긴 답변"]
+    user_texts = second.locator("#messages .message.user .bubble").all_inner_texts()
+    assert user_texts == ["짧은 답변", "긴 답변", "끼어들기"]
 
 
 # --- Copy, Regenerate --------------------------------------------------------------------------------------
