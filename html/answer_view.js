@@ -88,9 +88,9 @@ export function fillAnswerBubble(bubble, message, labels) {
   }
   const notice = noticeText(message, labels);
   if (notice) {
-    bubble.append(el("p", "answer-notice", notice));
+    bubble.append(el("div", "answer-notice", notice));
   }
-  const status = el("p", "answer-status");
+  const status = el("div", "answer-status");
   status.setAttribute("role", "status");
   status.hidden = true;
   bubble.append(status);
