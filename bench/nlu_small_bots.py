@@ -46,6 +46,7 @@ class BenchError(Exception):
 class Tally:
     paraphrases: int = 0
     recognised: int = 0
+    ranked_first: int = 0
     off_topic: int = 0
     to_fallback: int = 0
     build_seconds: list[float] = field(default_factory=list)
@@ -123,6 +124,7 @@ def measure(paths: Sequence[Path], threshold: float, encoder: object) -> dict[tu
             for text, intent in bot.paraphrases:
                 best, score = top(recognizer, text, tally)
                 tally.paraphrases += 1
+                tally.ranked_first += best == intent
                 tally.recognised += best == intent and score >= threshold
                 if best != intent or score < threshold:
                     tally.misses.append(f"{bot.name}: {text!r} is {intent}, got {best} {score:.2f}")
@@ -156,6 +158,10 @@ def report(kind: str, tallies: dict[tuple[str, str], Tally], misses: bool) -> No
         print(
             f"{prefix}.paraphrases_recognised: {tally.recognised / tally.paraphrases:.3f} "
             f"({tally.recognised}/{tally.paraphrases}, {label})"
+        )
+        print(
+            f"{prefix}.paraphrases_ranked_first: {tally.ranked_first / tally.paraphrases:.3f} "
+            f"({tally.ranked_first}/{tally.paraphrases}, right intent best whatever its score)"
         )
         print(
             f"{prefix}.off_topic_to_fallback: {tally.to_fallback / tally.off_topic:.3f} "

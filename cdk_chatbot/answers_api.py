@@ -18,7 +18,7 @@ Its long poll waits at most LONG_POLL_SECONDS; its timeout is inside API Gateway
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +37,13 @@ from .packaging import AssetPart
 from .python_function import PythonPackageFunction
 
 PACKAGE = "lambda_answers"
-SERVICE_NAME = "answers-api"
+# Imported by lambda_chatgpt.worker_invoke only to run the worker in a thread (local mode); in AWS
+# the answers Lambda invokes the worker Lambda, so the LLM client stays out of its asset.
+LOCAL_ONLY_MODULES = ("lambda_chatgpt.worker",)
+SERVICE_NAME = "chat-answers"
+# What the answers Lambda reads of the code hook's settings: the secret's name, which the notice of
+# an answer that failed as "not configured" tells the operator to fill.
+SHARED_LLM_VARIABLES = ("LLM_SECRET_NAME",)
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,7 @@ def method_options(config: ChatbotConfig) -> dict[str, apigw.MethodDeploymentOpt
 
 def answers_asset_parts(project_root: Path) -> list[AssetPart]:
     """Every project file `lambda_answers` imports from other packages, one part per file."""
-    closure = import_closure(project_root, PACKAGE)
+    closure = import_closure(project_root, PACKAGE, skip=LOCAL_ONLY_MODULES)
     return [
         AssetPart(path.as_posix(), source=project_root / path)
         for path in closure.files
@@ -93,8 +99,10 @@ class AnswersApi(Construct):
         requirements: Sequence[str],
         table: AnswerTable,
         worker: AnswerWorker,
+        llm_environment: Mapping[str, str],
         config: ChatbotConfig,
     ) -> None:
+        """`llm_environment` is the code hook's (SHARED_LLM_VARIABLES are taken from it)."""
         super().__init__(scope, id)
         handler = PythonPackageFunction(
             self,
@@ -104,9 +112,9 @@ class AnswersApi(Construct):
             requirements=requirements,
             bundle=config.bundle,
             environment={
-                "DEFAULT_LOCALE": config.default_locale,
                 "LOG_LEVEL": config.log_level,
                 "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
+                **{k: v for k, v in llm_environment.items() if k in SHARED_LLM_VARIABLES},
             },
             timeout=Duration.seconds(ANSWERS_LAMBDA_TIMEOUT_SECONDS),
             memory_mb=config.lambda_memory_mb,

@@ -6,12 +6,16 @@ the run-time imports (`import x`, `from x import y`, relative imports; `if TYPE_
 skipped) from every module of the entry package, plus the `__init__.py` of each package on the way,
 which Python runs on import. A name that is not a project package (`json`, `boto3`) is not followed;
 `third_party` lists those that are not in the standard library, for the asset's requirements.
+Imports inside functions are followed too (a lazy import is still an import), except of the modules
+named in `skip`: code paths the Lambda never takes in AWS, such as the worker run in a thread in
+local mode, which would otherwise drag the whole LLM client in.
 """
 
 from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +33,9 @@ class ImportClosure:
         return frozenset(path.parts[0] for path in self.files)
 
 
-def import_closure(project_root: Path, package: str) -> ImportClosure:
-    """Every project module `package` imports at run time, transitively (the package itself whole)."""
+def import_closure(project_root: Path, package: str, *, skip: Sequence[str] = ()) -> ImportClosure:
+    """Every project module `package` imports at run time, transitively (the package itself whole),
+    leaving out the modules in `skip` (dotted names) and what only they import."""
     entry = project_root / package
     if not (entry / "__init__.py").is_file():
         raise ValueError(f"{entry} is not a Python package (it has no __init__.py)")
@@ -42,8 +47,9 @@ def import_closure(project_root: Path, package: str) -> ImportClosure:
         if path in seen:
             continue
         seen.add(path)
-        module = _module_name(project_root, path)
-        for name in _runtime_imports(path, module):
+        for name in runtime_imports(project_root, path):
+            if any(name == skipped or name.startswith(f"{skipped}.") for skipped in skip):
+                continue
             found = _module_files(project_root, name)
             if found is None:
                 top = name.split(".")[0]
@@ -88,18 +94,29 @@ def _module_files(project_root: Path, name: str) -> list[Path] | None:
     return files
 
 
-def _runtime_imports(path: Path, module: str) -> set[str]:
-    """Absolute names of the modules (or `module.attribute` candidates) a file imports at run time."""
+def runtime_imports(project_root: Path, path: Path, *, on_import_only: bool = False) -> set[str]:
+    """Absolute names of the modules (or `module.attribute` candidates) a project file imports at
+    run time; with `on_import_only`, only those importing the file runs (not in function bodies)."""
+    module = _module_name(project_root, path)
     is_package = path.name == "__init__.py"
-    visitor = _Imports(module if is_package else module.rpartition(".")[0])
+    visitor = _Imports(module if is_package else module.rpartition(".")[0], on_import_only)
     visitor.visit(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
     return visitor.found
 
 
 class _Imports(ast.NodeVisitor):
-    def __init__(self, package: str) -> None:
+    def __init__(self, package: str, on_import_only: bool) -> None:
         self.package = package
+        self.on_import_only = on_import_only
         self.found: set[str] = set()
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if not self.on_import_only:
+            self.generic_visit(node)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        if not self.on_import_only:
+            self.generic_visit(node)
 
     def visit_If(self, node: ast.If) -> None:
         test = node.test

@@ -6,7 +6,8 @@ names below must match theirs (an infra test compares them). API Gateway's stage
 reaches a Lambda, so its 429 answers are counted from the access log by a metric filter.
 
 Alarms (each on a 5-minute period, missing data = fine): /chat 5xx rate and 5xx count (API
-Gateway), LLM failures (failed + timed-out calls), LLM p99 latency (above 80 % of the LLM deadline),
+Gateway), LLM failures (failed + timed-out calls), LLM p99 time to first token (above 80 % of the
+LLM deadline; for a synchronous answer that is its duration),
 throttles (API Gateway 429s, Lex throttles, LLM rate limits), intent-handler errors, and errors and
 throttles of every Lambda. For streamed answers, also: the answer worker's longest run near its
 timeout (90 %: Lambda is about to kill an answer mid-stream) and async events Lambda dropped
@@ -69,7 +70,7 @@ class StreamedAnswers:
 
     worker: lambda_.Function
     worker_timeout_seconds: int
-    answers: lambda_.Function | None = None
+    answers: lambda_.Function
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,7 @@ class Observability(Construct):
         functions = [("ChatFunction", chat_function), ("CodeHookFunction", code_hook_function)]
         if streamed is not None:
             functions.append(("AnswerWorkerFunction", streamed.worker))
-            if streamed.answers is not None:
-                functions.append(("AnswersFunction", streamed.answers))
+            functions.append(("AnswersFunction", streamed.answers))
         for _, function in functions:
             function.add_environment(NAMESPACE_VARIABLE, namespace)
         logs.MetricFilter(
@@ -157,11 +157,14 @@ class Observability(Construct):
             LLM_FAILURES,
             "LLM calls failed or timed out (users got a notice instead of an answer)",
         )
+        # Time to first token, not the call's duration: a synchronous answer's first token is its
+        # whole answer (the two are equal), while a streamed answer runs far past the synchronous
+        # deadline by design (its own limit is the worker's; AnswerWorkerNearTimeout watches it).
         self._alarm(
             "LlmLatencyP99",
-            self.metric(LLM_DURATION, llm.dimensions, statistic="p99"),
+            self.metric(LLM_TIME_TO_FIRST_TOKEN, {**llm.dimensions, "outcome": "answered"}, statistic="p99"),
             round(llm.deadline_seconds * LLM_P99_SHARE_OF_DEADLINE, 1),
-            "LLM p99 latency is close to the LLM deadline (timeouts are near)",
+            "LLM p99 time to first token (a synchronous answer's whole time) is close to the LLM deadline",
             strictly_above=True,
         )
         self._alarm(
@@ -281,9 +284,8 @@ class Observability(Construct):
             worker.metric("AsyncEventsDropped", period=PERIOD, statistic="Sum").with_(label="events dropped"),
         ]
         reads = [
-            function.metric_invocations(period=PERIOD).with_(label="answer reads")
-            for function in [streamed.answers]
-            if function is not None
+            streamed.answers.metric_invocations(period=PERIOD).with_(label="answer reads"),
+            streamed.answers.metric_errors(period=PERIOD).with_(label="answer read errors"),
         ]
         self.dashboard.add_widgets(
             cw.GraphWidget(
@@ -375,7 +377,7 @@ class Observability(Construct):
                 LLM_TIME_TO_FIRST_TOKEN,
                 {**llm.dimensions, "outcome": "answered"},
                 statistic="p50",
-                label="time to first token p50 (= duration: not streamed)",
+                label="time to first token p50 (= duration when not streamed)",
             )
         )
         tokens = [

@@ -50,7 +50,16 @@ class ChatbotStack(Stack):
                 f"cdk context 'defaultLocale' is {config.default_locale!r}, but the bot only has "
                 f"{', '.join(bot_definition.locale_ids)}"
             )
-        for folder in ("lambda_lex", "lambda_codehook", "lambda_chatgpt", "lexhook", "chat_metrics", "html"):
+        for folder in (
+            "lambda_lex",
+            "lambda_codehook",
+            "lambda_chatgpt",
+            "lexhook",
+            "chat_metrics",
+            "answer_store",
+            ANSWERS_PACKAGE,
+            "html",
+        ):
             if not (project_root / folder).is_dir():
                 raise ConfigError(f"project folder {folder}/ is missing (looked in {project_root})")
         requirements_file = project_root / "requirements.txt"
@@ -64,8 +73,6 @@ class ChatbotStack(Stack):
             requirements=pinned_requirements(CODE_HOOK_REQUIREMENTS, requirements_file),
             config=config,
         )
-        # Until issue 11's lambda_answers lands in the project, the stack has no read routes.
-        has_answers_api = (project_root / ANSWERS_PACKAGE / "__init__.py").is_file()
         code_hook_function = cast(lambda_.Function, code_hook.function)
         # Streamed answers (docs/streaming-design.md): the code hook hands the LLM call to the worker.
         answers = AnswerTable(self, "Answers", ttl_seconds=config.streaming.conversation_ttl_seconds)
@@ -86,22 +93,20 @@ class ChatbotStack(Stack):
             bot_alias_id=bot.alias_id,
             bot_alias_arn=bot.alias_arn,
             locale_ids=bot.locale_ids,
-            method_options=method_options(config) if has_answers_api else None,
+            method_options=method_options(config),
         )
         answers.grant(chat.function, "chat")
-        if has_answers_api:
-            answers_api: AnswersApi | None = AnswersApi(
-                self,
-                "AnswersApi",
-                project_root=project_root,
-                api=chat.api,
-                requirements=pinned_requirements(ANSWERS_REQUIREMENTS, requirements_file),
-                table=answers,
-                worker=worker,
-                config=config,
-            )
-        else:
-            answers_api = None
+        answers_api = AnswersApi(
+            self,
+            "AnswersApi",
+            project_root=project_root,
+            api=chat.api,
+            requirements=pinned_requirements(ANSWERS_REQUIREMENTS, requirements_file),
+            table=answers,
+            worker=worker,
+            llm_environment=code_hook.llm_environment,
+            config=config,
+        )
         limits = Limits(
             self,
             "Limits",
@@ -140,7 +145,7 @@ class ChatbotStack(Stack):
             streamed=StreamedAnswers(
                 worker=worker.function,
                 worker_timeout_seconds=config.streaming.worker_timeout_seconds,
-                answers=answers_api.function if answers_api is not None else None,
+                answers=answers_api.function,
             ),
         )
 

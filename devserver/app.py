@@ -26,6 +26,7 @@ from cdk_chatbot.page_config import PAGE_CONFIG_NAME, PageConfigError, page_conf
 
 from . import lambda_env
 from . import metrics as local_metrics
+from .answer_stream import AnswerStreams
 from .http_server import ChatHandler, DevServer
 from .limits import LocalLimits
 from .settings import (
@@ -87,6 +88,7 @@ def _banner(
     emulator_url: str,
     handled: Sequence[str] = (),
     limits: LocalLimits | None = None,
+    streaming: bool = False,
 ) -> str:
     locales = ", ".join(
         f"{locale} (default)" if locale == settings.bot.default_locale else locale
@@ -102,6 +104,11 @@ def _banner(
             f"  locales:  {locales}",
             f"  LLM:      {settings.llm.describe(_default_model())}",
             *([f"  limits:   {limits.describe()}"] if limits is not None else []),
+            *(
+                ['  streaming: "stream": true on POST /chat; GET /chat/answers/{id} streams the answer (SSE)']
+                if streaming
+                else []
+            ),
             f"  Lex V2 runtime emulator: {emulator_url}",
             f"  metrics:  {url}metrics (JSON; ?format=text for a summary)",
             "Press Ctrl-C to stop.",
@@ -155,6 +162,21 @@ def _load_chat_handler() -> ChatHandler:
     return handler
 
 
+def _load_answers() -> tuple[ChatHandler | None, AnswerStreams | None]:
+    """lambda_answers' handler and the answer streams on the process's embedded store (both None
+    when the environment names no store: streamed answers are off, /chat answers as before)."""
+    import answer_store
+
+    store = answer_store.from_env(os.environ)
+    if store is None:
+        return None, None
+    from lambda_answers.handler import handler
+
+    from .answer_events import StoreAnswerStreams
+
+    return handler, StoreAnswerStreams(store)
+
+
 def _fail(message: str) -> int:
     print(f"devserver: error: {message}", file=sys.stderr, flush=True)
     return 2
@@ -190,6 +212,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             access_log=not args.quiet,
             generated_files={f"/{PAGE_CONFIG_NAME}": config_json},
             rate_limiter=limits.rate_limiter(),
+            read_rate_limiter=limits.read_rate_limiter(),
         )
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
@@ -227,11 +250,16 @@ def run(argv: Sequence[str] | None = None) -> int:
             server.chat_handler = _load_chat_handler()
         except Exception as error:
             return _fail(f"cannot load lambda_lex.handler: {type(error).__name__}: {error}")
+        try:
+            server.answers_handler, server.answer_streams = _load_answers()
+        except Exception as error:
+            return _fail(f"cannot load the streamed answers' side: {type(error).__name__}: {error}")
 
         thread = threading.Thread(target=server.serve_forever, name="devserver-http", daemon=True)
         thread.start()
         url = f"http://{settings.host}:{server.port}/"
-        print(_banner(settings, url, emulator.url, handled, limits), flush=True)
+        streaming = server.answer_streams is not None
+        print(_banner(settings, url, emulator.url, handled, limits, streaming), flush=True)
         while not stop.wait(timeout=1.0):
             pass
         print("Shutting down...", flush=True)

@@ -6,13 +6,19 @@
     python -m devserver.client --url https://dxxxx.cloudfront.net   # a deployed stack
     PORT=8081 python -m devserver.client -m "Hello"           # a dev server started with PORT=8081
     python -m devserver.client                                # interactive (or one turn per stdin line)
+    python -m devserver.client --no-stream -m "Hello"         # wait for the whole answer (no streaming)
 
 Without --url it talks to the local dev server on http://127.0.0.1:$PORT (8080 when PORT is unset),
 the same PORT `make serve` reads.
 
+LLM answers stream: the client asks for `"stream": true`, and when the server answers with a
+handle it prints the text as it arrives (client_stream.py, docs/streaming-protocol.md); Ctrl-C
+while an answer streams stops it (what arrived is kept). A server without streaming answers as
+before. `--no-stream` and `--json` send the documented single-answer request.
+
 The session id is printed (on stderr in one-shot mode, so stdout holds only the answer). Exit
-status: 0 answered, 1 the server answered an error, 2 bad usage, 3 the server could not be reached
-or timed out, 130 interrupted.
+status: 0 answered (a stopped answer too), 1 the server answered an error or the answer failed,
+2 bad usage, 3 the server could not be reached or timed out, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+
+from .client_stream import AnswerEnd, AnswerReader, StreamError
 
 DEFAULT_PORT = 8080
 LOCAL_HOST = "127.0.0.1"
@@ -90,10 +98,12 @@ class ChatClient:
     def __post_init__(self) -> None:
         self._http = requests.Session()
 
-    def send(self, text: str) -> dict[str, Any]:
-        payload: dict[str, str] = {"text": text, "sessionId": self.session_id}
+    def send(self, text: str, *, stream: bool = False) -> dict[str, Any]:
+        payload: dict[str, Any] = {"text": text, "sessionId": self.session_id}
         if self.locale:
             payload["locale"] = self.locale
+        if stream:
+            payload["stream"] = True
         try:
             response = self._http.post(self.endpoint, json=payload, timeout=self.timeout)
         except requests.Timeout:
@@ -121,6 +131,10 @@ class ChatClient:
         if isinstance(locale, str) and locale:
             self.locale = locale
         return body
+
+    def reader(self, handle: dict[str, Any]) -> AnswerReader:
+        """A reader for the streamed answer whose handle a /chat reply carried."""
+        return AnswerReader(self._http, self.endpoint, handle)
 
     def close(self) -> None:
         self._http.close()
@@ -175,21 +189,67 @@ def _details(body: dict[str, Any]) -> str:
     return "[" + ", ".join(fields) + "]"
 
 
-def _one_turn(client: ChatClient, text: str, as_json: bool, out: TextIO, err: TextIO) -> int:
+def stream_answer(reader: AnswerReader, out: TextIO, err: TextIO) -> tuple[AnswerEnd | None, bool]:
+    """Print a streamed answer as it arrives, then a line end; Ctrl-C stops it (the reader then
+    reads on to its end, a second Ctrl-C leaves at once). How it ended (None: it could not be
+    read, the reason is on `err`), and whether the user stopped it."""
+
+    def show(piece: str) -> None:
+        print(piece, end="", file=out, flush=True)
+
+    interrupted = False
+    while True:
+        try:
+            end = reader.read(show)
+            break
+        except KeyboardInterrupt:
+            if interrupted:
+                raise
+            interrupted = True
+            print("\n[stopping the answer; Ctrl-C again to leave at once]", file=err, flush=True)
+            reader.stop()
+        except StreamError as failure:
+            print(file=out, flush=True)
+            print(f"error: {failure}", file=err, flush=True)
+            return None, interrupted
+    print(file=out, flush=True)
+    if end.status != "done":
+        print(f"[{end.notice or end.status}]", file=err, flush=True)
+    return end, interrupted
+
+
+def _show(client: ChatClient, body: dict[str, Any], out: TextIO, err: TextIO, prefix: str = "") -> int:
+    """Print the turn's answer after `prefix` (a streamed one as it arrives); the exit status."""
+    handle = body.get("answer")
+    if not isinstance(handle, dict):
+        print(prefix + answer_text(body), file=out, flush=True)
+        return EXIT_OK
+    print(prefix, end="", file=out, flush=True)
+    end, interrupted = stream_answer(client.reader(handle), out, err)
+    if end is None or end.status == "failed":
+        return EXIT_ERROR_RESPONSE
+    return EXIT_INTERRUPTED if interrupted else EXIT_OK
+
+
+def _one_turn(
+    client: ChatClient, text: str, as_json: bool, out: TextIO, err: TextIO, *, stream: bool = True
+) -> int:
     try:
-        body = client.send(text)
+        body = client.send(text, stream=stream and not as_json)
     except ChatError as failure:
         print(f"error: {failure}", file=err, flush=True)
         return failure.exit_code
     if as_json:
         print(json.dumps(body, ensure_ascii=False, indent=2), file=out, flush=True)
-    else:
-        print(answer_text(body), file=out, flush=True)
-        print(_details(body), file=err, flush=True)
-    return EXIT_OK
+        return EXIT_OK
+    status = _show(client, body, out, err)
+    print(_details(body), file=err, flush=True)
+    return status
 
 
-def _interactive(client: ChatClient, as_json: bool, out: TextIO, err: TextIO, tty: bool) -> int:
+def _interactive(
+    client: ChatClient, as_json: bool, out: TextIO, err: TextIO, tty: bool, *, stream: bool = True
+) -> int:
     if tty:
         print(f"Chatting with {client.endpoint}, session {client.session_id}. {HELP_INTERACTIVE}", file=err)
     else:
@@ -223,19 +283,20 @@ def _interactive(client: ChatClient, as_json: bool, out: TextIO, err: TextIO, tt
                 print(HELP_INTERACTIVE, file=err)
             continue
         try:
-            body = client.send(text)
+            body = client.send(text, stream=stream and not as_json)
         except ChatError as failure:
             print(f"error: {failure}", file=err, flush=True)
             status = failure.exit_code
             continue
         if as_json:
             print(json.dumps(body, ensure_ascii=False), file=out, flush=True)
+            status = EXIT_OK
         elif tty:
             badge = " (LLM)" if body.get("source") == "llm" else ""
-            print(f"bot{badge}> {answer_text(body)}", file=out, flush=True)
+            shown = _show(client, body, out, err, prefix=f"bot{badge}> ")
+            status = EXIT_OK if shown == EXIT_INTERRUPTED else shown
         else:
-            print(answer_text(body), file=out, flush=True)
-        status = EXIT_OK
+            status = _show(client, body, out, err)
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -255,7 +316,13 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--session", help="session id to continue (default: a new one, printed)")
     parser.add_argument("--locale", help="bot locale, e.g. ko_KR or en_US (default: the bot's)")
-    parser.add_argument("--json", action="store_true", help="print the raw JSON response")
+    parser.add_argument("--json", action="store_true", help="print the raw JSON response (does not stream)")
+    parser.add_argument(
+        "--no-stream",
+        dest="stream",
+        action="store_false",
+        help="ask for the whole answer in one response instead of streaming LLM answers",
+    )
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds to wait (default 35)")
     return parser.parse_args(argv)
 
@@ -293,8 +360,8 @@ def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: Te
             if not text.strip():
                 print("error: the message is empty", file=err)
                 return EXIT_USAGE
-            return _one_turn(client, text, args.json, out, err)
-        return _interactive(client, args.json, out, err, tty=sys.stdin.isatty())
+            return _one_turn(client, text, args.json, out, err, stream=args.stream)
+        return _interactive(client, args.json, out, err, tty=sys.stdin.isatty(), stream=args.stream)
     finally:
         client.close()
 

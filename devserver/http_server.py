@@ -1,68 +1,81 @@
-"""The dev server's HTTP side: the page from the site folder and ``POST /chat`` through the Lambda handler.
+"""The dev server's HTTP side: the ASGI app (`asgi_app`) on uvicorn, bound and stopped like a socketserver.
 
-One thread per connection (HTTP/1.1 keep-alive), so a slow LLM turn in one session never holds up
-another. ``/chat`` is turned into an API Gateway proxy event and given to the handler as is, the
-request body passed through byte for byte (the handler enforces its own limits); the dev server
-only refuses bodies it would not read at all (over `MAX_BODY_BYTES`, or chunked) and bodies that do
-not arrive whole within `BODY_TIMEOUT_SECONDS` (408: a client dripping bytes never holds a thread for
-longer than that).
-Every error is JSON ``{"error": {"code", "message"}}``; a handler crash or an invalid handler result
-gets what the stack's API Gateway answers then (its DEFAULT_5XX gateway response: 502
-``upstream_failed``), and the traceback goes to the dev server's stderr.
+`DevServer` binds its port when it is made (so a busy port is reported at once), serves with
+`serve_forever()` (in a thread of the caller's choice: uvicorn runs its own event loop there) and
+stops with `shutdown()` (returns once serving has ended) and `server_close()`. uvicorn speaks
+HTTP/1.1 through h11 (`h11_errors` makes its refusals JSON); each Lambda handler call runs in its own
+daemon thread, so a slow LLM turn never holds up another request, and nothing left running keeps
+the process alive. The request body rules (411/413/408) are in `request_body`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
+import asyncio
+import contextlib
+import logging
 import socket
 import sys
-import time
-import traceback
-from collections.abc import Callable, Mapping
-from email.utils import formatdate
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import threading
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-from . import static_files
-from .apigw import LambdaContext, proxy_event
-from .limits import THROTTLED_CODE, THROTTLED_MESSAGE, ClientRateLimiter
+import uvicorn
+
+from .answer_stream import KEEP_ALIVE_SECONDS, AnswerStreams
+from .asgi_app import CHAT_PATH, METRICS_PATH, build_app
+from .h11_errors import JsonErrorsH11Protocol
+from .lambda_proxy import GATEWAY_5XX_CODE, GATEWAY_5XX_MESSAGE, VIEWER_IP_HEADER, ChatHandler
+from .limits import ClientRateLimiter
 from .metrics import MetricsStore
+from .request_body import BODY_TIMEOUT_SECONDS, LINGER_MAX_BYTES, LINGER_SECONDS, MAX_BODY_BYTES
 
-CHAT_PATH = "/chat"
-METRICS_PATH = "/metrics"
-# As cdk_chatbot.limits.VIEWER_IP_HEADER (lambda_lex.client_key reads it).
-VIEWER_IP_HEADER = "x-chatbot-viewer-ip"
-# Far above the handler's own 16 KB limit: anything bigger is refused without being read.
-MAX_BODY_BYTES = 1024 * 1024
+__all__ = [
+    "BODY_TIMEOUT_SECONDS",
+    "CHAT_PATH",
+    "GATEWAY_5XX_CODE",
+    "GATEWAY_5XX_MESSAGE",
+    "LINGER_MAX_BYTES",
+    "LINGER_SECONDS",
+    "MAX_BODY_BYTES",
+    "METRICS_PATH",
+    "VIEWER_IP_HEADER",
+    "ChatHandler",
+    "DevServer",
+]
+
 IDLE_CONNECTION_SECONDS = 60
-# The whole body must arrive within this time once the headers are in (however it is dripped).
-BODY_TIMEOUT_SECONDS = 10.0
-# After refusing an oversized body, read and drop this much of it, for at most this long, before
-# closing (a "lingering close"): closing with unread bytes makes the kernel send a reset, which can
-# destroy the 413 before a client that sends its whole body first gets to read it.
-LINGER_MAX_BYTES = 16 * 1024 * 1024
-LINGER_SECONDS = 5.0
-
-ChatHandler = Callable[[dict[str, Any], Any], Any]
-
-_HOP_BY_HOP = {"content-length", "transfer-encoding", "connection", "keep-alive"}
-_SECURITY_HEADER_NAMES = {name.lower() for name, _ in static_files.SECURITY_HEADERS}
-# As cdk_chatbot.chat_api.GATEWAY_ERRORS["DEFAULT_5XX"] (a test compares them).
-GATEWAY_5XX_CODE = "upstream_failed"
-GATEWAY_5XX_MESSAGE = "The chat service failed. Please try again later."
+REQUEST_QUEUE_SIZE = 128
+# On shutdown, a request waiting for a handler answers 503 at once (the handler's daemon thread is
+# abandoned: the process is ending) and open answer streams end; anything still running after this
+# long is cancelled.
+SHUTDOWN_GRACE_SECONDS = 5
+SERVER_NAME = "chatbot-devserver"
 
 
-class DevServer(ThreadingHTTPServer):
-    """A threading HTTP server bound to one address; `chat_handler` may be set after binding."""
+def _not_a_cancellation(record: logging.LogRecord) -> bool:
+    """Requests cancelled at shutdown are expected: no traceback for them."""
+    error = record.exc_info[1] if record.exc_info else None
+    return not isinstance(error, asyncio.CancelledError)
 
-    daemon_threads = True
-    request_queue_size = 128
+
+def _quiet_uvicorn_logs() -> None:
+    """uvicorn's own messages: warnings and errors only, to stderr, marked as the dev server's."""
+    logger = logging.getLogger("uvicorn.error")
+    if not any(getattr(h, "devserver", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("devserver: %(message)s"))
+        handler.addFilter(_not_a_cancellation)
+        handler.devserver = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+
+
+class DevServer:
+    """The dev server bound to one address; handlers and settings may be set after binding."""
+
     body_timeout_seconds = BODY_TIMEOUT_SECONDS
+    keep_alive_seconds = KEEP_ALIVE_SECONDS
 
     def __init__(
         self,
@@ -70,9 +83,12 @@ class DevServer(ThreadingHTTPServer):
         *,
         site_dir: Path,
         chat_handler: ChatHandler | None = None,
+        answers_handler: ChatHandler | None = None,
+        answer_streams: AnswerStreams | None = None,
         access_log: bool = True,
         generated_files: Mapping[str, bytes] | None = None,
         rate_limiter: ClientRateLimiter | None = None,
+        read_rate_limiter: ClientRateLimiter | None = None,
         metrics: MetricsStore | None = None,
     ) -> None:
         self.site_dir = site_dir.resolve()
@@ -81,378 +97,77 @@ class DevServer(ThreadingHTTPServer):
         # URL path -> JSON body served instead of the file of that name (e.g. the page's config.json).
         self.generated_files = dict(generated_files or {})
         self.chat_handler = chat_handler
+        # lambda_answers' handler (stop, regenerate, conversations); None: those routes are 404.
+        self.answers_handler = answers_handler
+        # Opens GET /chat/answers/{id} streams; None: streamed answers are off.
+        self.answer_streams = answer_streams
         self.access_log = access_log
         # Per client IP, like the stack's web ACL (devserver/limits.py); None = no limit.
         self.rate_limiter = rate_limiter
-        super().__init__(address, DevRequestHandler)
+        # The reads' own limit (GET /chat/answers/{id}, GET /chat/conversations/{id}); None = none.
+        self.read_rate_limiter = read_rate_limiter
+        # Set when the server stops: open answer streams end.
+        self.closing = threading.Event()
+        self._lock = threading.Lock()
+        self._uvicorn: uvicorn.Server | None = None
+        self._stop_requested = False
+        self._finished = threading.Event()
+        # IPPROTO_TCP named: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and
+        # without it a response written in two parts waits ~40 ms for the client's delayed ACK.
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        try:
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.socket.bind(address)
+            self.socket.listen(REQUEST_QUEUE_SIZE)
+        except OSError:
+            self.socket.close()
+            raise
+        self.server_address: tuple[str, int] = self.socket.getsockname()[:2]
 
     @property
     def port(self) -> int:
         return int(self.server_address[1])
 
-
-def _error_body(code: str, message: str) -> bytes:
-    return json.dumps({"error": {"code": code, "message": message}}).encode("utf-8")
-
-
-def _lambda_response(result: Any) -> tuple[int, list[tuple[str, str]], bytes] | None:
-    """A proxy integration result as (status, headers, body), or None when API Gateway would reject it."""
-    if not isinstance(result, dict):
-        return None
-    status = result.get("statusCode")
-    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
-        return None
-    headers: list[tuple[str, str]] = []
-    single = result.get("headers") or {}
-    multi = result.get("multiValueHeaders") or {}
-    if not isinstance(single, dict) or not isinstance(multi, dict):
-        return None
-    for name, value in single.items():
-        if name not in multi:
-            headers.append((str(name), str(value)))
-    for name, values in multi.items():
-        if not isinstance(values, list):
-            return None
-        headers.extend((str(name), str(value)) for value in values)
-    body = result.get("body")
-    if body is None:
-        payload = b""
-    elif isinstance(body, str):
-        if result.get("isBase64Encoded"):
-            try:
-                payload = base64.b64decode(body, validate=True)
-            except (binascii.Error, ValueError):
-                return None
-        else:
-            payload = body.encode("utf-8")
-    else:
-        return None
-    return status, headers, payload
-
-
-class DevRequestHandler(BaseHTTPRequestHandler):
-    """Routes one request: ``/chat`` (POST only) or a static file (GET/HEAD only); JSON errors."""
-
-    server: DevServer
-    protocol_version = "HTTP/1.1"
-    server_version = "chatbot-devserver"
-    sys_version = ""
-    disable_nagle_algorithm = True
-    timeout = IDLE_CONNECTION_SECONDS
-    error_content_type = "application/json"
-    default_request_version = "HTTP/1.0"  # malformed requests still get a status line and headers
-
-    _started = 0.0
-    _status = 0
-
-    # --- routing -------------------------------------------------------------------------------
-
-    def do_GET(self) -> None:
-        self._route()
-
-    def do_HEAD(self) -> None:
-        self._route()
-
-    def do_POST(self) -> None:
-        self._route()
-
-    def do_PUT(self) -> None:
-        self._route()
-
-    def do_DELETE(self) -> None:
-        self._route()
-
-    def do_PATCH(self) -> None:
-        self._route()
-
-    def do_OPTIONS(self) -> None:
-        self._route()
-
-    def _route(self) -> None:
-        self._started = time.perf_counter()
-        path = urlsplit(self.path).path
-        if path == CHAT_PATH:
-            if self.command == "POST":
-                self._chat()
-            else:
-                self._method_not_allowed("POST")
-            return
-        if path == METRICS_PATH and self.server.metrics is not None:
-            self._metrics(self.server.metrics)
-            return
-        generated = self.server.generated_files.get(path)
-        if generated is not None and self.command in {"GET", "HEAD"}:
-            self._send(
-                HTTPStatus.OK,
-                [("Content-Type", static_files.content_type(Path(path))), ("Cache-Control", "no-cache")],
-                b"" if self.command == "HEAD" else generated,
-                length=len(generated),
-            )
-            return
-        file = static_files.resolve(self.server.site_dir, path)
-        if file is None:
-            self._discard_body_and_close()
-            self._send_error_json(HTTPStatus.NOT_FOUND, "not_found", f"Nothing is served at {path}.")
-        elif self.command in {"GET", "HEAD"}:
-            self._static(file)
-        else:
-            self._method_not_allowed("GET, HEAD")
-
-    # --- /chat ---------------------------------------------------------------------------------
-
-    def _chat(self) -> None:
-        body = self._read_body()
-        if body is None:
-            return
-        handler = self.server.chat_handler
-        if handler is None:
-            self._send_error_json(
-                HTTPStatus.SERVICE_UNAVAILABLE, "starting", "The chatbot is still starting."
-            )
-            return
-        limiter = self.server.rate_limiter
-        wait = limiter.acquire(self.client_address[0]) if limiter is not None else None
-        if wait is not None:
-            self._send_error_json(
-                HTTPStatus.TOO_MANY_REQUESTS, THROTTLED_CODE, THROTTLED_MESSAGE, [("Retry-After", str(wait))]
-            )
-            return
-        split = urlsplit(self.path)
-        host = self.headers.get("Host") or f"127.0.0.1:{self.server.port}"
-        # As CloudFront's viewer-request function does: the client's address, whatever it sent.
-        headers = [(n, v) for n, v in self.headers.items() if n.lower() != VIEWER_IP_HEADER]
-        headers.append((VIEWER_IP_HEADER, self.client_address[0]))
-        names = {name.lower() for name, _ in headers}
-        for name, value in (
-            ("X-Forwarded-For", self.client_address[0]),
-            ("X-Forwarded-Proto", "http"),
-            ("X-Forwarded-Port", str(self.server.port)),
-        ):
-            if name.lower() not in names:
-                headers.append((name, value))
-        event = proxy_event(
-            method=self.command,
-            path=split.path,
-            query=parse_qs(split.query, keep_blank_values=True),
-            headers=headers,
-            body=body,
-            source_ip=self.client_address[0],
-            host=host,
+    def serve_forever(self) -> None:
+        """Serve until `shutdown()` (blocks; run it in a thread of its own)."""
+        _quiet_uvicorn_logs()
+        config = uvicorn.Config(
+            build_app(self, access_log=self.access_log),
+            http=JsonErrorsH11Protocol,
+            ws="none",
+            lifespan="off",
+            loop="asyncio",
+            log_config=None,
+            access_log=False,
+            proxy_headers=False,  # the client's own address, whatever X-Forwarded-For it sends
+            server_header=False,
+            headers=[("Server", SERVER_NAME)],
+            timeout_keep_alive=IDLE_CONNECTION_SECONDS,
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+            backlog=REQUEST_QUEUE_SIZE,
         )
-        request_id = event["requestContext"]["requestId"]
-        crashed = False
+        server = uvicorn.Server(config)
+        with self._lock:
+            if self._stop_requested:
+                return
+            self._uvicorn = server
+            self._finished.clear()
         try:
-            response = _lambda_response(handler(event, LambdaContext()))
-        except Exception:
-            crashed = True
-            sys.stderr.write("devserver: the /chat handler raised (API Gateway answers 502 then):\n")
-            sys.stderr.write(traceback.format_exc())
-            response = None
-        if response is None:
-            if not crashed:
-                sys.stderr.write("devserver: the /chat handler returned no valid proxy response\n")
-            self._send_error_json(
-                HTTPStatus.BAD_GATEWAY,
-                GATEWAY_5XX_CODE,
-                GATEWAY_5XX_MESSAGE,
-                [("x-amzn-ErrorType", "InternalServerErrorException")],
-            )
-            return
-        status, response_headers, payload = response
-        kept = [(n, v) for n, v in response_headers if n.lower() not in _HOP_BY_HOP]
-        kept.append(("x-amzn-RequestId", request_id))
-        self._send(status, kept, payload)
-
-    def _read_body(self) -> bytes | None:
-        """The request body, or None after answering an error (the connection is then closed)."""
-        if self.headers.get("Transfer-Encoding"):
-            self.close_connection = True
-            self._send_error_json(
-                HTTPStatus.LENGTH_REQUIRED, "length_required", "Send the body with a Content-Length header."
-            )
-            return None
-        raw_length = self.headers.get("Content-Length")
-        if raw_length is None:
-            return b""
-        if not raw_length.strip().isdigit():
-            self.close_connection = True
-            self._send_error_json(
-                HTTPStatus.BAD_REQUEST, "invalid_content_length", "Content-Length is not a number."
-            )
-            return None
-        length = int(raw_length)
-        if length > MAX_BODY_BYTES:
-            self.close_connection = True
-            self._send_error_json(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                "payload_too_large",
-                f"The request body is larger than {MAX_BODY_BYTES} bytes.",
-            )
-            self._linger(length)
-            return None
-        body = self._read_exactly(length)
-        if body is None:
-            self.close_connection = True
-            self._send_error_json(
-                HTTPStatus.REQUEST_TIMEOUT,
-                "request_timeout",
-                f"The request body did not arrive within {self.server.body_timeout_seconds:g} seconds.",
-            )
-            return None
-        if len(body) < length:
-            self.close_connection = True
-            return None
-        return body
-
-    def _linger(self, length: int) -> None:
-        """After an answer sent without reading the body: send FIN, then drop up to `length` bytes
-        of the body (bounded by LINGER_MAX_BYTES and LINGER_SECONDS) so the close sends no reset."""
-        try:
-            self.wfile.flush()
-            self.connection.shutdown(socket.SHUT_WR)
-        except OSError:
-            return
-        deadline = time.monotonic() + LINGER_SECONDS
-        left = min(length, LINGER_MAX_BYTES)
-        try:
-            while left > 0:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return
-                self.connection.settimeout(remaining)
-                chunk = self.rfile.read1(min(left, 65536))
-                if not chunk:
-                    return
-                left -= len(chunk)
-        except OSError:  # a timeout or a reset: the client is gone or slow; stop lingering
-            return
+            server.run(sockets=[self.socket])
         finally:
-            self.connection.settimeout(self.timeout)
+            self._finished.set()
 
-    def _read_exactly(self, length: int) -> bytes | None:
-        """Up to `length` bytes (fewer if the client closes), or None when the body deadline passes."""
-        deadline = time.monotonic() + self.server.body_timeout_seconds
-        chunks: list[bytes] = []
-        received = 0
-        try:
-            while received < length:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return None
-                self.connection.settimeout(remaining)
-                try:
-                    chunk = self.rfile.read1(min(length - received, 65536))
-                except TimeoutError:
-                    return None
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                received += len(chunk)
-        finally:
-            self.connection.settimeout(self.timeout)
-        return b"".join(chunks)
-
-    def _discard_body_and_close(self) -> None:
-        """Requests answered without reading their body must not leave it in the connection."""
-        if self.headers.get("Transfer-Encoding") or (self.headers.get("Content-Length") or "0") != "0":
-            self.close_connection = True
-
-    # --- /metrics ------------------------------------------------------------------------------
-
-    def _metrics(self, store: MetricsStore) -> None:
-        """The figures the handlers' metrics add up to: JSON, or text with `?format=text`."""
-        if self.command not in {"GET", "HEAD"}:
-            self._method_not_allowed("GET, HEAD")
+    def shutdown(self) -> None:
+        """Stop serving (open streams end, running requests get a short grace) and wait for it."""
+        self.closing.set()
+        with self._lock:
+            self._stop_requested = True
+            server = self._uvicorn
+        if server is None:
             return
-        if parse_qs(urlsplit(self.path).query).get("format") == ["text"]:
-            body, content_type = store.text().encode("utf-8"), "text/plain; charset=utf-8"
-        else:
-            body, content_type = json.dumps(store.snapshot()).encode("utf-8"), "application/json"
-        headers = [("Content-Type", content_type), ("Cache-Control", "no-store")]
-        self._send(HTTPStatus.OK, headers, b"" if self.command == "HEAD" else body, length=len(body))
+        server.should_exit = True
+        self._finished.wait()
 
-    # --- static files --------------------------------------------------------------------------
-
-    def _static(self, file: Path) -> None:
-        try:
-            stat = file.stat()
-            data = b"" if self.command == "HEAD" else file.read_bytes()
-        except OSError:
-            self._send_error_json(HTTPStatus.NOT_FOUND, "not_found", "Nothing is served here.")
-            return
-        etag = f'W/"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
-        headers = [
-            ("Content-Type", static_files.content_type(file)),
-            ("Cache-Control", "no-cache"),
-            ("ETag", etag),
-            ("Last-Modified", formatdate(stat.st_mtime, usegmt=True)),
-        ]
-        if self.headers.get("If-None-Match") == etag:
-            self._send(HTTPStatus.NOT_MODIFIED, headers, b"")
-            return
-        self._send(HTTPStatus.OK, headers, data, length=stat.st_size)
-
-    # --- responses -----------------------------------------------------------------------------
-
-    def _method_not_allowed(self, allow: str) -> None:
-        self._discard_body_and_close()
-        self._send_error_json(
-            HTTPStatus.METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            f"{self.command} is not allowed here; use {allow}.",
-            [("Allow", allow)],
-        )
-
-    def _send_error_json(
-        self, status: int, code: str, message: str, headers: list[tuple[str, str]] | None = None
-    ) -> None:
-        self._send(
-            status, [("Content-Type", "application/json"), *(headers or [])], _error_body(code, message)
-        )
-
-    def _send(
-        self, status: int, headers: list[tuple[str, str]], body: bytes, length: int | None = None
-    ) -> None:
-        self._status = int(status)
-        self.send_response(status)
-        for name, value in headers:
-            if name.lower() not in _SECURITY_HEADER_NAMES:
-                self.send_header(name, value)
-        # Like CloudFront's response headers policy (override=True): these always win.
-        for name, value in static_files.SECURITY_HEADERS:
-            self.send_header(name, value)
-        if status != HTTPStatus.NOT_MODIFIED:
-            self.send_header("Content-Length", str(len(body) if length is None else length))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD" and body:
-            self.wfile.write(body)
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Errors found while parsing the request line or headers, also as JSON."""
-        self.close_connection = True
-        phrase = HTTPStatus(code).phrase if code in HTTPStatus._value2member_map_ else "Error"
-        slug = phrase.lower().replace(" ", "_").replace("-", "_")
-        self._started = self._started or time.perf_counter()
-        self._send(code, [("Content-Type", "application/json")], _error_body(slug, message or phrase))
-
-    def version_string(self) -> str:
-        return self.server_version
-
-    # --- logging -------------------------------------------------------------------------------
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-    def handle_one_request(self) -> None:
-        self._status = 0
-        self._started = 0.0
-        super().handle_one_request()
-        if self.server.access_log and self._status:
-            elapsed = (time.perf_counter() - self._started) * 1000
-            path = urlsplit(self.path).path if getattr(self, "path", "") else "-"
-            sys.stderr.write(f"{self.command} {path} {self._status} {elapsed:.1f} ms\n")
+    def server_close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.socket.close()

@@ -6,6 +6,8 @@ V2", so it is ``AWS_ENDPOINT_URL_LEX_RUNTIME_V2``); dummy credentials, a region 
 sure boto3 never looks for (or signs with) real AWS credentials. The code hook (`lambda_codehook`)
 gets the bot file and the handlers folder beside it; its LLM fallback (`lambda_chatgpt`) gets the
 OpenAI-compatible provider with the key straight from ``OPENAI_API_KEY`` (no Secrets Manager).
+Streamed answers use the embedded answer store and a worker thread (``ANSWER_STORE=embedded``,
+``ANSWER_WORKER_MODE=thread``), never a DynamoDB table or a Lambda invoke.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ EMULATOR_ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_LEX_RUNTIME_V2"
 DEFAULT_HISTORY_MESSAGES = "10"
 # The deployed stack's default namespace (its stack name), so local figures carry the same names.
 LOCAL_METRICS_NAMESPACE = "LexLlmChatbot"
+ANSWER_STORE_EMBEDDED = "embedded"
+ANSWER_WORKER_THREAD = "thread"
 
 
 def emulator_endpoint(url: str) -> dict[str, str | None]:
@@ -67,6 +71,12 @@ def lambda_environment(
         "LOG_LEVEL": environ.get("LOG_LEVEL") or "WARNING",
         # The handlers' metrics go to the dev server's MetricsStore (devserver.metrics), not stdout.
         "METRICS_NAMESPACE": (environ.get("METRICS_NAMESPACE") or "").strip() or LOCAL_METRICS_NAMESPACE,
+        # Streamed answers in-process: one embedded store shared by lambda_lex, the code hook and the
+        # dev server, and the worker run in a thread instead of an asynchronous Lambda invoke.
+        "ANSWER_STORE": ANSWER_STORE_EMBEDDED,
+        "ANSWER_WORKER_MODE": ANSWER_WORKER_THREAD,
+        "ANSWER_TABLE_NAME": None,
+        "ANSWER_WORKER_FUNCTION": None,
     }
     return changes
 

@@ -1,15 +1,17 @@
 """Local mode's fairness limits: the same values as the deployed stack, from cdk.json's context.
 
-- `ClientRateLimiter`: the stack's WAF rate rule, per client IP address: at most `clientRateLimit`
-  requests per `clientRateWindowSeconds`. Locally it is a token bucket holding that many requests
-  and refilled at limit/window per second (WAF counts a sliding window; both let the same number
-  through over a window, the bucket spreads a burst's refill more smoothly). Over the limit:
-  429 `throttled` with Retry-After, as the web ACL answers.
+- `ClientRateLimiter`: the stack's WAF rate rules, per client IP address: at most `clientRateLimit`
+  requests per `clientRateWindowSeconds` for turns, Stop and Regenerate (everything but GETs), and
+  `clientReadRateLimit` for reads (the GETs of a streamed answer and of a kept conversation).
+  Locally each is a token bucket holding that many requests and refilled at limit/window per
+  second (WAF counts a sliding window; both let the same number through over a window, the bucket
+  spreads a burst's refill more smoothly). Over the limit: 429 `throttled` with Retry-After, as
+  the web ACL answers.
 - The LLM token budgets go to the code hook as the same variables the stack sets
   (`LLM_TOKENS_PER_CONVERSATION`, `LLM_TOKENS_PER_CLIENT_DAY`); its in-process store counts.
 
-Environment variables override cdk.json: `CLIENT_RATE_LIMIT` (0 turns the rate limit off, which
-the stack cannot), `CLIENT_RATE_WINDOW_SECONDS`, and the two budget variables.
+Environment variables override cdk.json: `CLIENT_RATE_LIMIT` and `CLIENT_READ_RATE_LIMIT` (0 turns
+that limit off, which the stack cannot), `CLIENT_RATE_WINDOW_SECONDS`, and the two budget variables.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ _KEYS = {
     "CLIENT_RATE_WINDOW_SECONDS": "clientRateWindowSeconds",
     "LLM_TOKENS_PER_CONVERSATION": "llmTokensPerConversation",
     "LLM_TOKENS_PER_CLIENT_DAY": "llmTokensPerClientDay",
+    "CLIENT_READ_RATE_LIMIT": "clientReadRateLimit",
 }
 THROTTLED_CODE = "throttled"
 # As the stack's web ACL and API Gateway's THROTTLED gateway response say it.
@@ -46,6 +49,7 @@ class LocalLimits:
     window_seconds: int
     tokens_per_conversation: int
     tokens_per_client_day: int
+    read_rate_limit: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], cdk_json: Path = CDK_JSON) -> LocalLimits:
@@ -65,12 +69,19 @@ class LocalLimits:
             window_seconds=values["CLIENT_RATE_WINDOW_SECONDS"],
             tokens_per_conversation=values["LLM_TOKENS_PER_CONVERSATION"],
             tokens_per_client_day=values["LLM_TOKENS_PER_CLIENT_DAY"],
+            read_rate_limit=values["CLIENT_READ_RATE_LIMIT"],
         )
 
     def rate_limiter(self) -> ClientRateLimiter | None:
         if self.rate_limit <= 0:
             return None
         return ClientRateLimiter(self.rate_limit, self.window_seconds)
+
+    def read_rate_limiter(self) -> ClientRateLimiter | None:
+        """The reads' own limit (GETs of streamed answers and conversations); None when off."""
+        if self.read_rate_limit <= 0:
+            return None
+        return ClientRateLimiter(self.read_rate_limit, self.window_seconds)
 
     def lambda_environment(self) -> dict[str, str | None]:
         """The code hook's budget variables (lambda_chatgpt.budget reads them)."""
@@ -87,12 +98,17 @@ class LocalLimits:
             if self.rate_limit
             else "no per-client rate limit"
         )
+        reads = (
+            f" ({self.read_rate_limit} reads of streamed answers)"
+            if self.read_rate_limit
+            else " (reads unlimited)"
+        )
 
         def tokens(n: int) -> str:
             return f"{n} tokens" if n else "unlimited"
 
         return (
-            f"{rate}; LLM budget {tokens(self.tokens_per_conversation)} per conversation, "
+            f"{rate}{reads}; LLM budget {tokens(self.tokens_per_conversation)} per conversation, "
             f"{tokens(self.tokens_per_client_day)} per client per day"
         )
 

@@ -29,10 +29,15 @@ from .app import BANNER_PREFIX
 from .settings import REPO_ROOT
 
 _URL = re.compile(re.escape(BANNER_PREFIX) + r"(http://\S+?)/?$")
-_SCRUBBED_PREFIXES = ("OPENAI_", "LLM_", "AWS_", "BOT_", "CLIENT_RATE_")
+_SCRUBBED_PREFIXES = ("OPENAI_", "LLM_", "AWS_", "BOT_", "CLIENT_RATE_", "CLIENT_READ_", "ANSWER_")
 # Tests and benchmarks send many requests from 127.0.0.1: the per-client limits are off unless the
 # caller's `env` sets them (make serve has cdk.json's).
-_LIMITS_OFF = {"CLIENT_RATE_LIMIT": "0", "LLM_TOKENS_PER_CONVERSATION": "0", "LLM_TOKENS_PER_CLIENT_DAY": "0"}
+_LIMITS_OFF = {
+    "CLIENT_RATE_LIMIT": "0",
+    "CLIENT_READ_RATE_LIMIT": "0",
+    "LLM_TOKENS_PER_CONVERSATION": "0",
+    "LLM_TOKENS_PER_CLIENT_DAY": "0",
+}
 _SCRUBBED = {"PORT", "DEFAULT_LOCALE", "LOG_LEVEL", "LOG_USER_TEXT"}
 
 

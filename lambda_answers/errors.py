@@ -26,6 +26,14 @@ class RouteError(Exception):
         return {"error": {"code": self.code, "message": self.message, **self.details}}
 
 
+class MethodNotAllowedError(RouteError):
+    """405 for a method the path does not take; `allowed` goes into the `Allow` header."""
+
+    def __init__(self, allowed: str) -> None:
+        super().__init__(405, "method_not_allowed", f"Use {allowed} on this path.")
+        self.allowed = allowed
+
+
 def answer_not_found() -> RouteError:
     return RouteError(
         404,

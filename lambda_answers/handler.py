@@ -30,7 +30,7 @@ import answer_store
 from answer_store import AnswerStore
 
 from . import routes
-from .errors import RouteError, internal_error
+from .errors import MethodNotAllowedError, RouteError, internal_error
 
 _botocore_logger = logging.getLogger("botocore")
 _botocore_logger.setLevel(max(_botocore_logger.level, logging.INFO))
@@ -157,7 +157,7 @@ def dispatch(
 
 def _allow(method: str, allowed: str) -> None:
     if method != allowed:
-        raise RouteError(405, "method_not_allowed", f"Use {allowed} on this path.")
+        raise MethodNotAllowedError(allowed)
 
 
 def header(event: Mapping[str, Any], name: str) -> str | None:
@@ -209,8 +209,8 @@ def json_response(status: int, body: Mapping[str, Any]) -> dict[str, Any]:
 
 def error_response(error: RouteError) -> dict[str, Any]:
     response = json_response(error.status, error.body())
-    if error.status == 405:
-        response["headers"]["Allow"] = "POST" if "POST" in error.message else "GET"
+    if isinstance(error, MethodNotAllowedError):
+        response["headers"]["Allow"] = error.allowed
     return response
 
 

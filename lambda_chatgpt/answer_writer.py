@@ -13,6 +13,13 @@ it grow without one store write per token. It ends the answer exactly once:
 - `failed(kind)`: the LLM failed (its LlmError kind), sent nothing for `idle_seconds` or ran past
   the deadline (`timeout`), or something unexpected happened (`unavailable`). What arrived is kept.
 
+Tokens: the stream's usage (OpenAI's usage chunk, Bedrock's `metadata`) is metered as the
+synchronous fallback meters `complete` (`token_usage.metering`); when the provider reported none
+(a server without usage, a stopped answer: cancelling never waits for it) the tokens are estimated
+from the prompt and every delta received up to the end (text dropped at Stop included: the model
+wrote it). Budgets are charged as the fallback charges them, for any answer with text and for a
+stopped one (its prompt was read); the metrics carry the real usage when there is one.
+
 With no text to write it still touches the answer every `heartbeat_seconds`, so readers can tell a
 slow LLM from a dead worker (answer_store.STALE_AFTER_SECONDS). Text is cleaned as the synchronous
 fallback cleans it (lone surrogates replaced; the two halves of a character that arrived in two
@@ -32,7 +39,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import token_usage
-from .budget import TokenBudget, charge_answer
+from .budget import TokenBudget, charge_answer, spent_budget
 from .codehook import clean_text
 from .deadline import Deadline
 from .llm import LlmError, LlmProvider, LlmTimeoutError, LlmUnavailableError, Message
@@ -68,6 +75,7 @@ class WorkerRun:
     budget_note: str | None = None
     session_id: str = ""
     locale: str = ""
+    tokens_estimated: bool = False  # no usage from the provider: `tokens` is token_usage's estimate
 
 
 class JobError(ValueError):
@@ -150,6 +158,13 @@ def write_answer(
     except JobError as error:
         writer.finish("failed", error_kind="unavailable")
         return WorkerRun("failed", "unavailable", detail=str(error), session_id=session_id, locale=locale)
+    # The code hook checked the budgets before creating the answer, but a regenerated answer is
+    # created by the answers route, which does not: one check here covers both.
+    spent, budget_note = spent_budget(budget, session_id, client)
+    if spent is not None:
+        writer.finish("failed", error_kind=f"budget_{spent}")
+        detail = f"{spent} budget spent"
+        return WorkerRun("failed", f"budget_{spent}", detail=detail, session_id=session_id, locale=locale)
     with token_usage.metering() as meter:
         try:
             writer.run(provider, messages, Deadline(started + deadline_seconds, clock), idle_seconds)
@@ -157,15 +172,22 @@ def write_answer(
             writer.fail_quietly(f"{type(error).__name__}: {str(error)[:200]}")
     seconds = clock() - started
     tokens = 0
-    budget_note = None
-    if writer.text:
-        tokens = meter.total or token_usage.estimate_tokens([*(m.content for m in messages), writer.text])
-        budget_note = charge_answer(budget, session_id, client, tokens)
+    usage = meter.usage
+    estimated = False
+    if usage is not None or writer.received or writer.status == "stopped":
+        estimated = usage is None
+        if estimated:
+            tokens = token_usage.estimate_tokens([*(m.content for m in messages), writer.received])
+        else:
+            tokens = meter.total or 0
+        budget_note = charge_answer(budget, session_id, client, tokens) or budget_note
+    answered = writer.status in ("done", "stopped")
     record_llm_call(
         provider=provider.name,
         model=provider.model,
-        kind=ANSWERED if writer.status in ("done", "stopped") else writer.error_kind or "unavailable",
+        kind=ANSWERED if answered else writer.error_kind or "unavailable",
         seconds=seconds,
+        usage=usage if answered else None,
         streamed=True,
         first_token_seconds=writer.first_token_seconds,
         stopped=writer.status == "stopped",
@@ -183,6 +205,7 @@ def write_answer(
         budget_note,
         session_id,
         locale,
+        estimated,
     )
 
 
@@ -209,6 +232,7 @@ class _Writer:
         self._pending: list[str] = []
         self._pending_chars = 0
         self._written: list[str] = []
+        self._received: list[str] = []
         self.batches = 0
         self.status = ""
         self.error_kind: str | None = None
@@ -220,6 +244,11 @@ class _Writer:
     def text(self) -> str:
         """What was appended to the answer so far."""
         return "".join(self._written)
+
+    @property
+    def received(self) -> str:
+        """Every delta the LLM sent so far, written or not (what its tokens are estimated from)."""
+        return "".join(self._received)
 
     def run(
         self, provider: LlmProvider, messages: Sequence[Message], deadline: Deadline, idle: float
@@ -274,6 +303,7 @@ class _Writer:
                 if self.first_token_seconds is None:
                     self.first_token_seconds = now - started
                 self._pending.append(item[1])
+                self._received.append(item[1])
                 self._pending_chars += len(item[1])
                 last_delta = now
             elif item is not None and item[0] == "end":
@@ -310,13 +340,9 @@ class _Writer:
                 last_write = now
 
     def _stop_requested(self) -> bool:
-        """Whether a reader asked to stop (or the answer is gone). A store may offer a cheap
-        `stop_requested(answer_id) -> bool` (the flag alone); `get` also reads the whole text, which
-        DynamoDB assembles from every piece written so far, at every flush."""
-        probe = getattr(self._store, "stop_requested", None)
-        if callable(probe):
-            return bool(probe(self._id))
-        answer = self._store.get(self._id)
+        """Whether a reader asked to stop (or the answer is gone): the record without its text
+        (`include_text=False`: one small read, not every piece written so far)."""
+        answer = self._store.get(self._id, include_text=False)
         return answer is None or answer.stop_requested
 
     def _flush(self, *, final: bool) -> bool:

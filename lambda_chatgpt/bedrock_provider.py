@@ -7,10 +7,12 @@ than the turn has left.
 
 `complete_stream` calls ConverseStream in a `llm_stream.DeltaStream` worker: throttling or a 5xx
 before the stream starts is retried like any turn; then each `contentBlockDelta` text is a delta,
-`messageStop` gives the finish reason, and an exception event inside the stream (botocore raises it
-as EventStreamError, a ClientError) maps like the same error code would before it. Closing the
-stream closes the event stream's HTTP response. IAM: ConverseStream needs
-`bedrock:InvokeModelWithResponseStream` on the model (Converse needs `bedrock:InvokeModel`).
+`messageStop` gives the finish reason, the `metadata` event after it gives the answer's usage
+(`usage.inputTokens/outputTokens`, reported to the stream, which meters it like `complete`'s), and
+an exception event inside the stream (botocore raises it as EventStreamError, a ClientError) maps
+like the same error code would before it. Closing the stream closes the event stream's HTTP
+response. IAM: ConverseStream needs `bedrock:InvokeModelWithResponseStream` on the model (Converse
+needs `bedrock:InvokeModel`).
 """
 
 from __future__ import annotations
@@ -210,6 +212,8 @@ def _read_events(events: Any, sink: DeltaSink) -> str | None:
             elif "messageStop" in event:
                 reason = (event["messageStop"] or {}).get("stopReason")
                 stop_reason = reason if isinstance(reason, str) else "unknown"
+            elif "metadata" in event:
+                sink.report_usage(converse_usage(event["metadata"]))
     except LlmError:
         raise
     except ClientError as error:  # EventStreamError: an exception event inside the stream

@@ -7,6 +7,12 @@ The caller never waits longer than the deadline, nor longer than `idle_seconds` 
 LlmTimeoutError. `close()` (or `cancel()`, from any thread) ends the exchange: the provider's abort
 callback closes the HTTP response, so the server sees the client go away at once, and iteration stops.
 A failure after some text raises with that text in `error.partial`; `text` always holds what arrived.
+
+Usage: the worker reports the answer's token usage (`DeltaSink.report_usage`, from OpenAI's final
+usage chunk or Bedrock's `metadata` event). When the stream ends (finished, or failed after the usage
+came) the caller's iteration records it with `token_usage.record`, so a `token_usage.metering()` block
+around the iteration counts it as it counts a `complete` call, and `usage` holds it. A cancelled
+stream records nothing and never waits for usage: whoever stopped it estimates.
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Literal, NoReturn
 
+from . import token_usage
 from .deadline import Deadline
-from .llm import LlmError, LlmTimeoutError, LlmUnavailableError
+from .llm import LlmError, LlmTimeoutError, LlmUnavailableError, TokenUsage
 from .retrying import RetryableError
 
 # How long a stream may stay silent (before its first delta, or between two) when the provider is
@@ -37,10 +44,16 @@ class DeltaSink:
         self._lock = threading.Lock()
         self._cancelled = False
         self._abort: Callable[[], None] | None = None
+        self.usage: TokenUsage | None = None
 
     @property
     def cancelled(self) -> bool:
         return self._cancelled
+
+    def report_usage(self, usage: TokenUsage | None) -> None:
+        """The answer's token usage as the provider reported it (the last report wins; None: ignored)."""
+        if usage is not None:
+            self.usage = usage
 
     def emit(self, text: str) -> None:
         if text and not self._cancelled:
@@ -86,6 +99,7 @@ class DeltaStream(Iterator[str]):
         self._over = False
         self.cancelled = False
         self.finish_reason: str | None = None
+        self.usage: TokenUsage | None = None  # the provider's usage, once the stream has ended
         self.started_at = clock()
         self.first_delta_at: float | None = None
         # The worker holds the sink and the queue, not the stream: a stream dropped unfinished is
@@ -128,6 +142,7 @@ class DeltaStream(Iterator[str]):
         if item[0] == "done":
             self._over = True
             self.finish_reason = item[1]
+            self._take_usage()
             raise StopIteration
         self._fail(item[1])
 
@@ -148,8 +163,17 @@ class DeltaStream(Iterator[str]):
     def _fail(self, error: LlmError) -> NoReturn:
         self._over = True
         self._sink.cancel()
+        self._take_usage()
         error.partial = self.text
         raise error
+
+    def _take_usage(self) -> None:
+        """Record the reported usage in the caller's meter, once (the worker reports it before it
+        queues the end, so it is there when the end is)."""
+        usage = self._sink.usage
+        if usage is not None and self.usage is None:
+            self.usage = usage
+            token_usage.record(usage)
 
 
 def _work(produce: Callable[[DeltaSink], str | None], sink: DeltaSink, items: queue.Queue[_Item]) -> None:

@@ -19,8 +19,14 @@ that is not JSON, an error event, or content after the finish is LlmBadResponseE
 LlmUnavailableError; a stream that ends before its finish (no `finish_reason`, no `[DONE]`) is
 LlmUnavailableError, with what arrived in `partial`. Deltas arrive as the server sends its HTTP
 chunks (every OpenAI-compatible server streams with chunked transfer encoding); a server that
-streams without it is read to the end first. `stream_options.include_usage` is not sent (not every
-compatible server accepts it), so streamed answers report no usage yet.
+streams without it is read to the end first.
+
+Streamed usage: the request asks for `stream_options: {"include_usage": true}`, and the chunk that
+carries `usage` (OpenAI sends it after the finish, with empty `choices`) is reported to the stream,
+which meters it like `complete`'s usage (`llm_stream`). Not every compatible server knows the
+option: one that refuses it (400 or 422 naming `stream_options`) is asked again at once without it,
+and this provider never sends it again; a server that accepts it but sends no usage leaves the
+answer without usage (the caller estimates). Reading the usage chunk never delays a cancel.
 """
 
 from __future__ import annotations
@@ -87,6 +93,8 @@ class OpenAIChatProvider:
         self._url = base_url.rstrip("/") + "/chat/completions"
         self._max_tokens = max_tokens
         self._length_param = "max_tokens"
+        # Ask streamed answers for their usage until a server refuses the option (see the docstring).
+        self._stream_usage = True
         self._keys = keys
         self._session = session or requests.Session()
         self._policy = policy or RetryPolicy()
@@ -143,6 +151,8 @@ class OpenAIChatProvider:
                 self._length_param: self._max_tokens,
                 "stream": True,
             }
+            if self._stream_usage:
+                payload["stream_options"] = {"include_usage": True}
             return self._open_stream(sink, payload, _headers(key, "text/event-stream"), seconds)
 
         response = call_with_retries(
@@ -161,7 +171,7 @@ class OpenAIChatProvider:
         sink.on_abort(lambda: _abort(response))
         if response.status_code != 200:
             with response:
-                self._fail(response)
+                self._fail(response, stream_options="stream_options" in payload)
         return response
 
     def _exchange(
@@ -203,9 +213,12 @@ class OpenAIChatProvider:
             return answer_text(response.content), usage_of(response.content)
         self._fail(response)
 
-    def _fail(self, response: requests.Response) -> NoReturn:
-        """Raise what a non-200 answer means (retryable or not)."""
+    def _fail(self, response: requests.Response, *, stream_options: bool = False) -> NoReturn:
+        """Raise what a non-200 answer means (retryable or not); `stream_options`: the request had them."""
         status = response.status_code
+        if stream_options and status in (400, 422) and _refuses_stream_options(response.content):
+            self._stream_usage = False
+            raise RetryableError(LlmUnavailableError(f"HTTP {status}: stream_options not supported"), 0.0)
         retry_after = _retry_after(response.headers)
         if status == 429:
             raise RetryableError(LlmRateLimitedError("HTTP 429"), retry_after)
@@ -264,6 +277,7 @@ class _ChunkReader:
     def __init__(self) -> None:
         self.finish_reason: str | None = None
         self.delivered = False
+        self.usage: TokenUsage | None = None
 
     def take(self, event: SseEvent, sink: DeltaSink) -> bool:
         """Handle one event; True when the stream is over ([DONE])."""
@@ -281,6 +295,10 @@ class _ChunkReader:
             error = chunk.get("error")
             kind = error.get("type") or error.get("code") if isinstance(error, dict) else None
             raise LlmUnavailableError("error event" + (f" ({kind})" if isinstance(kind, str) else ""))
+        usage = _usage_fields(chunk.get("usage"))
+        if usage is not None:  # the include_usage chunk (its `choices` is empty)
+            self.usage = usage
+            sink.report_usage(usage)
         choices = chunk.get("choices")
         if not isinstance(choices, list):
             raise LlmBadResponseError("a streamed chunk has no choices list")
@@ -362,6 +380,11 @@ def usage_of(body: bytes) -> TokenUsage | None:
         usage = json.loads(body).get("usage")
     except (ValueError, RecursionError, AttributeError):
         return None
+    return _usage_fields(usage)
+
+
+def _usage_fields(usage: object) -> TokenUsage | None:
+    """A `usage` object's prompt/completion tokens; None when it is not one or reports neither."""
     if not isinstance(usage, dict):
         return None
     found = TokenUsage(token_count(usage.get("prompt_tokens")), token_count(usage.get("completion_tokens")))
@@ -395,3 +418,12 @@ def _asks_for_completion_tokens(error: dict[str, Any]) -> bool:
     return error.get("param") == "max_tokens" or (
         isinstance(message, str) and "max_completion_tokens" in message
     )
+
+
+def _refuses_stream_options(body: bytes) -> bool:
+    """Whether an error body blames `stream_options`: OpenAI-style `error.param` when it names one,
+    else the option's name anywhere in the body (pydantic servers' 422 details, plain messages)."""
+    param = _error_object(body).get("param")
+    if isinstance(param, str) and param:
+        return param.split(".")[0] == "stream_options"
+    return b"stream_options" in body

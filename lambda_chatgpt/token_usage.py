@@ -35,6 +35,16 @@ class UsageMeter:
             return None
         return sum((call.input_tokens or 0) + (call.output_tokens or 0) for call in self.calls)
 
+    @property
+    def usage(self) -> TokenUsage | None:
+        """The recorded calls' fields added up (a field no call reported stays None); None when none."""
+        if not self.calls:
+            return None
+        return TokenUsage(
+            _added(call.input_tokens for call in self.calls),
+            _added(call.output_tokens for call in self.calls),
+        )
+
 
 _meter: contextvars.ContextVar[UsageMeter | None] = contextvars.ContextVar("llm_usage_meter", default=None)
 
@@ -57,9 +67,16 @@ def record(usage: TokenUsage | None) -> None:
         meter.calls.append(usage)
 
 
+def _added(counts: Iterable[int | None]) -> int | None:
+    known = [count for count in counts if count is not None]
+    return sum(known) if known else None
+
+
 def estimate_tokens(texts: Iterable[str]) -> int:
-    """A generous estimate for providers that report no usage: the prompt's and answer's texts."""
+    """A generous estimate for providers that report no usage: the prompt's and answer's texts (raw
+    streamed deltas may hold half a character: a lone surrogate counts as three bytes, never raises)."""
     total = 0
     for text in texts:
-        total += math.ceil(len(text.encode("utf-8")) / _BYTES_PER_TOKEN) + _TOKENS_PER_MESSAGE
+        size = len(text.encode("utf-8", "surrogatepass"))
+        total += math.ceil(size / _BYTES_PER_TOKEN) + _TOKENS_PER_MESSAGE
     return total

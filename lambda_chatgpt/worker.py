@@ -181,6 +181,7 @@ def _log(run: WorkerRun, fields: dict[str, Any]) -> None:
             fields[name] = getattr(run, name)
     if run.tokens:
         fields["tokens"] = run.tokens
+        fields["tokens_counted"] = "estimate" if run.tokens_estimated else "usage"
     if run.status in ("done", "stopped"):
         logger.info("streamed answer", extra=fields)
     elif run.error_kind in ("timeout", "rate_limited", "bad_response", "not_configured"):

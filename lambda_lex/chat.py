@@ -155,8 +155,7 @@ def converse(
     answer still being written; a `stream` request may come back with an answer handle; the turn
     is added to the kept conversation (best effort: a failure is reported in `store_error`)."""
     asked_at = streaming.now() if streaming is not None else 0.0
-    if streaming is not None:
-        streaming.check_idle(request.session_id)
+    store_problem = streaming.check_idle(request.session_id) if streaming is not None else None
     turn = turn_id()
     attributes = {TURN_ATTRIBUTE: turn, **({CLIENT_ATTRIBUTE: client} if client else {})}
     answer_token = None
@@ -190,7 +189,10 @@ def converse(
     )
     if streaming is None:
         return reply
-    return _keep_turn(streaming, request, reply, asked_at)
+    reply = _keep_turn(streaming, request, reply, asked_at)
+    if store_problem is not None and reply.store_error is None:
+        reply = replace(reply, store_error=store_problem)
+    return reply
 
 
 def _write_back(
@@ -237,11 +239,8 @@ def _keep_turn(streaming: Streaming, request: ChatRequest, reply: ChatReply, ask
         asked_at=asked_at,
         answered_at=streaming.now(),
     )
-    try:
-        token = streaming.record(request.session_id, turns, first_turn_hint=request.session_generated)
-    except Exception as error:  # the store is best effort here: the answer stands
-        return replace(reply, store_error=f"{type(error).__name__}: {error}")
-    return replace(reply, conversation_token=token) if token is not None else reply
+    token, problem = streaming.record(request.session_id, turns, first_turn_hint=request.session_generated)
+    return replace(reply, conversation_token=token, store_error=problem)
 
 
 def remembered_state(

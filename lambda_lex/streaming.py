@@ -116,11 +116,17 @@ class Streaming:
     def __post_init__(self) -> None:
         self.opened = OpenedSessions(max_age=max(1.0, min(self.ttl_seconds / 2, 3600.0)))
 
-    def check_idle(self, session_id: str) -> None:
-        """Raise AnswerBusyError when the session has an answer still being written."""
-        active = self.store.active_answer(session_id)
+    def check_idle(self, session_id: str) -> str | None:
+        """Raise AnswerBusyError when the session has an answer still being written. A store that
+        cannot answer lets the turn through (the code hook's create() still refuses a second
+        active answer): the problem is returned, for the log."""
+        try:
+            active = self.store.active_answer(session_id)
+        except Exception as error:  # best effort: an unreachable store must not take /chat down
+            return f"{type(error).__name__}: {error}"
         if active:
             raise AnswerBusyError(active)
+        return None
 
     def fold(self, locale: str) -> PendingFold | None:
         """The memory fold for a turn in `locale`. A failed store read leaves the attributes as they
@@ -141,18 +147,23 @@ class Streaming:
 
     def record(
         self, session_id: str, turns: list[dict[str, Any]], *, first_turn_hint: bool = False
-    ) -> str | None:
-        """Append the turn's two transcript entries; open the session's conversation the first
-        time and return its fresh token then (None on every later turn)."""
+    ) -> tuple[str | None, str | None]:
+        """Open the session's conversation the first time, then append the turn's two transcript
+        entries. The conversation's fresh token when this call set it (None on every later turn),
+        and what went wrong, if anything (best effort: the turn's answer stands either way; a token
+        the store took is returned even when the append then fails, or it would be lost)."""
         now = self.now()
         token: str | None = None
-        if first_turn_hint or not self.opened.known(session_id, now):
-            candidate = new_token()
-            if self.store.open_conversation(session_id, candidate, self.ttl_seconds):
-                token = candidate
-            self.opened.add(session_id, now)
-        self.store.append_turns(session_id, turns, self.ttl_seconds)
-        return token
+        try:
+            if first_turn_hint or not self.opened.known(session_id, now):
+                candidate = new_token()
+                if self.store.open_conversation(session_id, candidate, self.ttl_seconds):
+                    token = candidate
+                self.opened.add(session_id, now)
+            self.store.append_turns(session_id, turns, self.ttl_seconds)
+        except Exception as error:  # the store is best effort here
+            return token, f"{type(error).__name__}: {error}"
+        return token, None
 
 
 def transcript_turns(

@@ -59,8 +59,16 @@ def _training_rows(labels: IntArray, position: int, similarity: FloatArray) -> I
     return np.sort(np.concatenate([positives, negatives]))
 
 
-def train_one_vs_rest(matrix: sparse.csr_matrix, positions: IntArray, classes: int) -> OneVsRest:
+def train_one_vs_rest(
+    matrix: sparse.csr_matrix,
+    positions: IntArray,
+    classes: int,
+    negatives: sparse.csr_matrix | None = None,
+    negative_weight: float = 1.0,
+) -> OneVsRest:
     """One linear SVM per intent; the empty vector is one more negative, as heavy as all positives.
+
+    `negatives` (rows in the same space, `negative_weight` each) are negatives of every model.
 
     From `_PARALLEL_FROM` intents on, the models are fitted on a few threads (liblinear releases
     the GIL); each fit is deterministic, so the result does not depend on the thread count.
@@ -72,18 +80,23 @@ def train_one_vs_rest(matrix: sparse.csr_matrix, positions: IntArray, classes: i
     )
     centroids = (sparse.diags(1.0 / np.bincount(positions)) @ membership @ matrix).toarray()
     similarity = np.asarray(matrix @ centroids.T)
-    empty_row = matrix.shape[0]
-    with_empty = sparse.vstack([matrix, sparse.csr_matrix((1, matrix.shape[1]))]).tocsr()
+    extra = sparse.csr_matrix((0, matrix.shape[1])) if negatives is None else sparse.csr_matrix(negatives)
+    extra_rows = np.arange(matrix.shape[0], matrix.shape[0] + extra.shape[0])
+    empty_row = matrix.shape[0] + extra.shape[0]
+    with_empty = sparse.vstack([matrix, extra, sparse.csr_matrix((1, matrix.shape[1]))]).tocsr()
     weights = np.zeros((matrix.shape[1], classes))
     intercepts = np.zeros(classes)
 
     def fit(position: int) -> None:
         rows = _training_rows(positions, position, similarity[:, position])
-        targets = np.append((positions[rows] == position).astype(np.int64), 0)
+        targets = np.zeros(len(rows) + len(extra_rows) + 1, dtype=np.int64)  # then background, empty vector
+        targets[: len(rows)] = positions[rows] == position
         sample_weight = np.ones(len(targets))
+        sample_weight[len(rows) : -1] = negative_weight
         sample_weight[-1] = np.count_nonzero(targets)
         model = LinearSVC(C=_SVM_C, random_state=0)
-        model.fit(with_empty[np.append(rows, empty_row)], targets, sample_weight=sample_weight)
+        training = with_empty[np.concatenate([rows, extra_rows, [empty_row]])]
+        model.fit(training, targets, sample_weight=sample_weight)
         weights[:, position] = model.coef_[0]
         intercepts[position] = model.intercept_[0]
 

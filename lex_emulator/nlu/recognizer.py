@@ -11,7 +11,10 @@ Signals, all computed from the sample utterances alone:
 
 With embeddings, when every sample is embedded (bots of up to `EMBEDDED_SAMPLES_PER_INTENT`
 samples per intent, the usual case), each SVM learns on both: the TF-IDF vector and the
-embedding side by side, so it weighs words and meaning per intent. In larger bots (CLINC150 has
+embedding side by side, so it weighs words and meaning per intent. In such small bots every SVM
+also learns the `background` sentences (trivia, chat, creative requests) as negatives, less those
+close to one of the bot's samples: with a few samples per intent the models otherwise only learn
+how the intents differ from each other, not from the rest of what users ask. In larger bots (CLINC150 has
 100 per intent; embedding them all would slow the build) the SVMs see TF-IDF only and each
 intent's decision gets its centroid similarity (over `CENTROID_SAMPLES_PER_INTENT` of its
 samples) added, `_CENTROID_WEIGHT` times. Either way the
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,6 +48,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from .background import BACKGROUND
 from .embeddings import (
     SentenceEncoder,
     default_encoder,
@@ -78,10 +83,25 @@ GATE_FROM = 0.2
 """Scores below this one are never capped by the gates (no threshold is that low)."""
 _SVM_CURVE = (2.3, -0.42)
 """TF-IDF only: 0.40 at an SVM decision value of -0.60."""
+TEXT_BACKGROUND_WEIGHT = 1.0
+"""TF-IDF only, bots of up to `EMBEDDED_SAMPLES_PER_INTENT` samples per intent: weight of each
+background sentence as a negative of every intent's model; 0 leaves them out."""
+TEXT_BACKGROUND_KEPT_BELOW = 0.5
+"""TF-IDF only: a background sentence whose nearest-sample similarity reaches this is left out."""
+_SMALL_BOT_SVM_CURVE = (2.3, -0.65)
+"""TF-IDF only, bots that learn the background: 0.40 at an SVM decision value of -0.83."""
 _JOINT_EMBEDDING_SCALE = 1.0
 """Embeddings beside TF-IDF vectors (both of unit length) in the SVMs' input: this times the embedding."""
-_JOINT_CURVE = (2.3, -0.3)
-"""With embeddings learnt by the SVMs: 0.40 at a decision value of -0.48."""
+_JOINT_CURVE = (2.3, -0.55)
+"""With embeddings learnt by the SVMs: 0.40 at a decision value of -0.73 (background negatives
+lower every decision, see `BACKGROUND_WEIGHT`)."""
+BACKGROUND_WEIGHT = 1.0
+"""With embeddings learnt by the SVMs: weight of each background sentence (`background`) as a
+negative of every intent's model; 0 leaves them out."""
+BACKGROUND_KEPT_BELOW = 0.5
+"""A background sentence whose embedding is this close to one of a bot's samples is left out."""
+_JOINT_EMBEDDING_GATE_CURVE = (12.0, 0.30)
+"""With embeddings learnt by the SVMs: gate on the centroid similarity (0.40 at 0.266)."""
 FEW_SAMPLES, MANY_SAMPLES = 20, 80
 """Samples per intent (median) of a small bot and of a large one; constants in between are blended."""
 _CENTROID_WEIGHT = (3.0, 6.0)
@@ -106,6 +126,7 @@ scores stand. Most in-scope input of a large bot is worded like its samples, and
 most of a turn's time. None embeds every input. Chosen on CLINC150's tuning split (held-out train):
 from 0.95 down to 0.7 in-scope accuracy rose (92.1% embedding everything, 93.6% at 0.7) at the
 same out-of-scope recall, and below 0.7 recall fell; 0.7 stays well above usual thresholds."""
+_BACKGROUND_WORDS = tuple(normalize(text).words for text in BACKGROUND)
 _LOCALE = re.compile(r"^[a-z]{2,3}_[A-Z0-9]{2,3}$")
 _DEFAULT = object()
 
@@ -166,6 +187,12 @@ class _NearestSample:
         self._rows = np.repeat(np.arange(samples.shape[0]), np.diff(samples.indptr))
         self._bounds = np.searchsorted(positions[order], np.arange(int(positions.max()) + 2))
         self._dimension = samples.shape[1]
+        self._samples = samples
+
+    def nearest_of_all(self, vectors: sparse.csr_matrix) -> FloatArray:
+        """For each row of `vectors`, its similarity to the most similar sample of any intent."""
+        result: FloatArray = np.asarray((vectors @ self._samples.T).max(axis=1).toarray()).ravel()
+        return result
 
     def similarities(self, vector: SparseRow, intents: IntArray) -> FloatArray:
         """Similarities for the intents at these positions."""
@@ -224,8 +251,10 @@ class _Recognizer:
         nearest: _NearestSample | None,
         linear: OneVsRest | None,
         centroids: _Centroids | None,
+        svm_curve: Curve = _SVM_CURVE,
     ) -> None:
         self._intents = tuple(intents)
+        self._svm_curve = svm_curve
         self._space = space
         self._trainable = trainable
         self._nearest = nearest
@@ -259,7 +288,7 @@ class _Recognizer:
             if self._linear is None:
                 return _curve(nearest.similarities(vector, np.zeros(1, dtype=np.int64)), _SIMILARITY_CURVE)
             return _capped(
-                _curve(self._linear.decisions(vector), _SVM_CURVE),
+                _curve(self._linear.decisions(vector), self._svm_curve),
                 lambda intent: float(_curve(np.array(text_similarity(intent)), _GATE_CURVE)),
             )
         if self._linear is not None and not self._centroids.joint:
@@ -273,7 +302,11 @@ class _Recognizer:
                     return worded
         embedding = self._centroids.embed(text)
         meaning = self._centroids.rows @ embedding
-        gates = _curve(meaning, _EMBEDDING_GATE_CURVE if self._linear else _ONE_INTENT_EMBEDDING_CURVE)
+        if self._linear is None:
+            gate_curve = _ONE_INTENT_EMBEDDING_CURVE
+        else:
+            gate_curve = _JOINT_EMBEDDING_GATE_CURVE if self._centroids.joint else _EMBEDDING_GATE_CURVE
+        gates = _curve(meaning, gate_curve)
 
         def gate(intent: int) -> float:
             wording = float(_curve(np.array(text_similarity(intent)), _EMBEDDED_TEXT_GATE_CURVE))
@@ -317,6 +350,45 @@ def _embedded_samples(texts: Sequence[str], positions: IntArray, classes: int) -
         chosen.append(rows)
     rows = np.concatenate(chosen)
     return [texts[int(row)] for row in rows], positions[rows]
+
+
+_background_cache: weakref.WeakKeyDictionary[object, FloatArray] = weakref.WeakKeyDictionary()
+_background_lock = threading.Lock()
+
+
+def _background_embeddings(encoder: SentenceEncoder) -> FloatArray:
+    """The background sentences' embeddings, computed once per encoder."""
+    with _background_lock:
+        try:
+            cached = _background_cache.get(encoder)
+        except TypeError:  # an encoder that cannot be weakly referenced: no cache
+            return encoder.encode(BACKGROUND)
+        if cached is None:
+            cached = _background_cache[encoder] = encoder.encode(BACKGROUND)
+        return cached
+
+
+def _background_rows(
+    space: TfidfSpace, encoder: SentenceEncoder, embedded: FloatArray
+) -> sparse.csr_matrix | None:
+    """Background sentences as [TF-IDF, embedding] rows, less those near one of the bot's samples."""
+    if not BACKGROUND_WEIGHT:
+        return None
+    background = _background_embeddings(encoder)
+    kept = np.flatnonzero((background @ embedded.T).max(axis=1) < BACKGROUND_KEPT_BELOW)
+    if not len(kept):
+        return None
+    words = space.matrix([_BACKGROUND_WORDS[int(row)] for row in kept])
+    return sparse.hstack([words, sparse.csr_matrix(background[kept] * _JOINT_EMBEDDING_SCALE)]).tocsr()
+
+
+def _worded_background_rows(space: TfidfSpace, nearest: _NearestSample) -> sparse.csr_matrix | None:
+    """Background sentences as TF-IDF rows, less those whose wording is near one of the bot's samples."""
+    if not TEXT_BACKGROUND_WEIGHT:
+        return None
+    rows = space.matrix(_BACKGROUND_WORDS)
+    kept = np.flatnonzero(nearest.nearest_of_all(rows) < TEXT_BACKGROUND_KEPT_BELOW)
+    return sparse.csr_matrix(rows[kept]) if len(kept) else None
 
 
 def _blend(pair: tuple[float, float], samples_per_intent: float) -> float:
@@ -413,15 +485,31 @@ def _build(parsed: Sequence[_Intent], chosen_encoder: SentenceEncoder | None) ->
     positions = np.searchsorted(trainable, np.array(labels)).astype(np.int64)
     nearest = _NearestSample(matrix, positions, space.block_sizes)
     classes = len(trainable)
+    small = np.bincount(positions).max() <= EMBEDDED_SAMPLES_PER_INTENT
     if not isinstance(chosen_encoder, SentenceEncoder):
-        linear = train_one_vs_rest(matrix, positions, classes) if classes > 1 else None
-        return _Recognizer(parsed, space, trainable, nearest, linear, None)
+        if classes < 2:
+            return _Recognizer(parsed, space, trainable, nearest, None, None)
+        if not small:
+            return _Recognizer(
+                parsed, space, trainable, nearest, train_one_vs_rest(matrix, positions, classes), None
+            )
+        worded = train_one_vs_rest(
+            matrix,
+            positions,
+            classes,
+            _worded_background_rows(space, nearest),
+            TEXT_BACKGROUND_WEIGHT,
+        )
+        return _Recognizer(parsed, space, trainable, nearest, worded, None, _SMALL_BOT_SVM_CURVE)
     per_intent = float(np.median(np.bincount(positions, minlength=classes)))
-    if np.bincount(positions).max() <= EMBEDDED_SAMPLES_PER_INTENT:  # the SVMs learn on both blocks
+    if small:  # the SVMs learn on both blocks
         embedded = chosen_encoder.encode(sources)
         centroids = _centroids(chosen_encoder, embedded, positions, classes, per_intent, joint=True)
         both = sparse.hstack([matrix, sparse.csr_matrix(embedded * _JOINT_EMBEDDING_SCALE)]).tocsr()
-        linear = train_one_vs_rest(both, positions, classes) if classes > 1 else None
+        linear = None
+        if classes > 1:
+            negatives = _background_rows(space, chosen_encoder, embedded)
+            linear = train_one_vs_rest(both, positions, classes, negatives, BACKGROUND_WEIGHT)
         return _Recognizer(parsed, space, trainable, nearest, linear, centroids)
 
     texts, embedded_positions = _embedded_samples(sources, positions, classes)

@@ -40,13 +40,7 @@ OFF_TOPIC = [
     "write me a poem about the sea",
     "how tall is the eiffel tower",
     "translate good morning into italian",
-    pytest.param(
-        "what time does the supermarket close",
-        # Known recognition miss (issue 10's small-bot recognition target is still open): the
-        # recogniser gives VacationPolicy 0.40 ("paid time off", "holidays"), right at the bot's
-        # threshold. Strict: once recognition improves, this fails until the mark is removed.
-        marks=pytest.mark.xfail(strict=True, reason="recognition: scores VacationPolicy at the threshold"),
-    ),
+    "what time does the supermarket close",
     "suggest a film to watch tonight",
     "how do I reset my router",
 ]

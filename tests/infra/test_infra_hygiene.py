@@ -71,7 +71,7 @@ def test_every_function_logs_to_a_log_group_of_this_template(synth: Synth) -> No
     """A function without LoggingConfig would log to an implicit group that never expires."""
     groups = set(resources(synth.template, "AWS::Logs::LogGroup"))
     functions = resources(synth.template, "AWS::Lambda::Function")
-    assert len(functions) == 4  # /chat, code hook, answer worker, page deployment
+    assert len(functions) == 5  # /chat, code hook, answer worker, answers' reads, page deployment
     for logical_id, function in functions.items():
         assert props(function)["LoggingConfig"]["LogGroup"]["Ref"] in groups, logical_id
 

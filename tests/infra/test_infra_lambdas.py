@@ -13,6 +13,7 @@ import pytest
 
 from cdk_chatbot.app_factory import PROJECT_ROOT
 from cdk_chatbot.config import API_GATEWAY_TIMEOUT_SECONDS
+from cdk_chatbot.imports import import_closure
 from cdk_chatbot.stack import CHAT_REQUIREMENTS, CODE_HOOK_REQUIREMENTS
 from tests.infra.cfn import (
     as_list,
@@ -196,13 +197,14 @@ def _shared_packages() -> set[str]:
     )
 
 
-# The code hook's asset also carries the budgets' and the answers' stores (code_hook.py SHARED_PACKAGES).
-CODE_HOOK_SHARED = {"usage_store", "answer_store"}
+def _chat_parts() -> set[str]:
+    """The /chat asset: lambda_lex and the project packages it imports, shipped whole (chat_api.py)."""
+    return {"lambda_lex"} | set(import_closure(PROJECT_ROOT, "lambda_lex").packages)
 
 
 @pytest.mark.parametrize(
     ("handler", "parts"),
-    [(CHAT_HANDLER, {"lambda_lex"}), (CODE_HOOK_HANDLER, CODE_HOOK_PARTS)],
+    [(CHAT_HANDLER, _chat_parts()), (CODE_HOOK_HANDLER, CODE_HOOK_PARTS | _shared_packages())],
 )
 def test_asset_ships_its_packages_without_caches_or_tests(
     synth: Synth, handler: str, parts: set[str]
@@ -214,7 +216,28 @@ def test_asset_ships_its_packages_without_caches_or_tests(
     shipped = [p.relative_to(asset) for p in asset.rglob("*")]
     assert not [p for p in shipped if "__pycache__" in p.parts or p.suffix == ".pyc" or "tests" in p.parts]
     # Bundling is off in tests: no dependencies, only the packages (HelloWorld has no handlers folder).
-    assert {p.parts[0] for p in shipped} == parts | _shared_packages()
+    assert {p.parts[0] for p in shipped} == parts
+
+
+def test_the_chat_asset_follows_what_lambda_lex_imports(synth: Synth) -> None:
+    """Whatever project package lambda_lex imports (its memory, metrics, the answer store) is in its
+    asset, whole; a package it does not import is not."""
+    shipped = {p.name for p in asset_dir(synth, CHAT_HANDLER).iterdir()}
+    imported = {name.split(".")[0] for name in _lex_imports()} & _project_packages()
+    assert {"chat_metrics", "conversation_memory"} <= imported
+    assert shipped == imported | {"lambda_lex"}
+
+
+def _project_packages() -> set[str]:
+    return {p.parent.name for p in PROJECT_ROOT.glob("*/__init__.py")}
+
+
+def _lex_imports() -> set[str]:
+    """Every module name lambda_lex's files (and the project modules they reach) import."""
+    from cdk_chatbot.imports import runtime_imports
+
+    closure = import_closure(PROJECT_ROOT, "lambda_lex")
+    return {name for path in closure.files for name in runtime_imports(PROJECT_ROOT, PROJECT_ROOT / path)}
 
 
 def test_code_hook_asset_carries_the_deployed_bot_definition(synth: Synth) -> None:
@@ -251,9 +274,7 @@ def _third_party_imports(*package_dirs: Path) -> set[str]:
     for package_dir in package_dirs:
         for path in package_dir.rglob("*.py"):
             visitor.visit(ast.parse(path.read_text(encoding="utf-8")))
-    first_party = {d.name for d in package_dirs} | _shared_packages()
-    if any(d.name == "lambda_chatgpt" for d in package_dirs):
-        first_party |= CODE_HOOK_SHARED
+    first_party = {d.name for d in package_dirs} | _project_packages()
     return visitor.found - set(sys.stdlib_module_names) - first_party - {"__future__"}
 
 

@@ -82,8 +82,14 @@ def test_the_observability_names_are_the_ones_the_lambdas_write() -> None:
     assert dict(llm_metrics.GEN_AI_SYSTEMS) == observability.GEN_AI_SYSTEMS
 
 
-def test_both_functions_write_metrics_in_the_stacks_namespace(synth: Synth) -> None:
-    for handler in ("lambda_lex.handler.handler", "lambda_codehook.handler.handler"):
+def test_every_function_writes_metrics_in_the_stacks_namespace(synth: Synth) -> None:
+    """The worker writes a streamed turn's LLM metrics like the fallback's (same names, same namespace)."""
+    for handler in (
+        "lambda_lex.handler.handler",
+        "lambda_codehook.handler.handler",
+        "lambda_chatgpt.worker.handler",
+        "lambda_answers.handler.handler",
+    ):
         _, function = function_by_handler(synth.template, handler)
         variables = props(function)["Environment"]["Variables"]
         assert variables["METRICS_NAMESPACE"] == synth.stack_name, handler
@@ -146,7 +152,15 @@ def test_llm_failures_alarm_adds_failed_and_timed_out_calls(synth: Synth) -> Non
 
 
 def test_llm_p99_latency_alarm_is_below_the_deadline(synth: Synth) -> None:
-    alarm = alarm_on(synth.template, synth.stack_name, llm_metrics.OPERATION_DURATION, **llm_dims(synth))
+    """On time to first token: equal to the duration of a synchronous answer, while a streamed one's
+    duration (the same metric) runs past the synchronous deadline by design."""
+    alarm = alarm_on(
+        synth.template,
+        synth.stack_name,
+        llm_metrics.TIME_TO_FIRST_TOKEN,
+        **llm_dims(synth),
+        outcome="answered",
+    )
     assert alarm["ExtendedStatistic"] == "p99"
     assert alarm["Threshold"] == pytest.approx(synth.context["llmDeadlineSeconds"] * 0.8)
     assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
@@ -154,7 +168,9 @@ def test_llm_p99_latency_alarm_is_below_the_deadline(synth: Synth) -> None:
 
 def test_llm_dimensions_follow_the_configured_provider_and_model(variant: Synth) -> None:
     dims = llm_dims(variant, system="aws.bedrock", model=VARIANT_MODEL)
-    alarm = alarm_on(variant.template, variant.stack_name, llm_metrics.OPERATION_DURATION, **dims)
+    alarm = alarm_on(
+        variant.template, variant.stack_name, llm_metrics.TIME_TO_FIRST_TOKEN, **dims, outcome="answered"
+    )
     assert alarm["ExtendedStatistic"] == "p99"
 
 
@@ -200,6 +216,7 @@ def test_handler_errors_alarm(synth: Synth) -> None:
         "lambda_lex.handler.handler",
         "lambda_codehook.handler.handler",
         "lambda_chatgpt.worker.handler",
+        "lambda_answers.handler.handler",
     ],
 )
 @pytest.mark.parametrize("metric", ["Errors", "Throttles"])
@@ -254,7 +271,7 @@ def test_with_alarm_email_every_alarm_notifies_an_encrypted_topic_that_mails_it(
     assert (props(subscription)["Protocol"], props(subscription)["Endpoint"]) == ("email", ALARM_EMAIL)
     assert props(subscription)["TopicArn"] == {"Ref": topic_id}
     all_alarms = alarms(alarmed.template)
-    assert len(all_alarms) == 16
+    assert len(all_alarms) == 18
     for logical_id, alarm in all_alarms.items():
         assert alarm["AlarmActions"] == [{"Ref": topic_id}], logical_id
 

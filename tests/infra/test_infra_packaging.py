@@ -122,6 +122,13 @@ def test_the_import_closure_follows_runtime_imports_only(tmp_path: Path) -> None
     ]
     assert closure.packages == {"lambda_demo", "shared"}
     assert closure.third_party == {"requests"}
+    # A lazily imported module is followed, unless skipped (with what only it imports).
+    write("lambda_demo/lazy.py", "def run():\n    from shared import heavy\n    return heavy\n")
+    assert "shared/heavy.py" in {p.as_posix() for p in import_closure(tmp_path, "lambda_demo").files}
+    assert import_closure(tmp_path, "lambda_demo").third_party == {"requests", "numpy"}
+    skipped = import_closure(tmp_path, "lambda_demo", skip=["shared.heavy"])
+    assert "shared/heavy.py" not in {p.as_posix() for p in skipped.files}
+    assert skipped.third_party == {"requests"}
 
 
 def test_the_import_closure_needs_a_package(tmp_path: Path) -> None:

@@ -377,3 +377,14 @@ def test_the_granted_table_actions_are_the_ones_the_dynamodb_store_calls() -> No
     assert needed == set(ITEM_ACTIONS)
     for role, actions in ACTIONS.items():
         assert set(actions) == needed, role
+
+
+def test_the_shared_asset_holds_every_project_package_the_worker_reaches(synth: Synth) -> None:
+    from cdk_chatbot.imports import import_closure
+
+    _, function = function_by_handler(synth.template, WORKER_HANDLER)
+    asset = synth.outdir / f"asset.{props(function)['Code']['S3Key'].removesuffix('.zip')}"
+    shipped = {p.name for p in asset.iterdir() if p.is_dir()}
+    reached = import_closure(PROJECT_ROOT, "lambda_chatgpt").packages
+    assert {"answer_store", "conversation_memory", "usage_store", "chat_metrics"} <= reached
+    assert reached <= shipped

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import ast
 import base64
+import http.client
 import os
+import statistics
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +160,8 @@ def test_lambda_environment_points_boto3_away_from_aws() -> None:
         "AWS_SESSION_TOKEN": "t",
         "LLM_SECRET_NAME": "real-secret",
         "AWS_ENDPOINT_URL": "http://elsewhere",
+        "ANSWER_TABLE_NAME": "a-real-table",
+        "ANSWER_WORKER_FUNCTION": "a-real-function",
     }
     lambda_env.apply(lambda_env.lambda_environment(settings, environ), environ)
     assert environ["BOT_LOCALES"] == "ko_KR,en_US"
@@ -168,7 +173,17 @@ def test_lambda_environment_points_boto3_away_from_aws() -> None:
     assert environ["AWS_CONFIG_FILE"] == environ["AWS_SHARED_CREDENTIALS_FILE"] == os.devnull
     assert environ["AWS_ACCESS_KEY_ID"]
     assert environ["AWS_DEFAULT_REGION"]
-    for gone in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "LLM_SECRET_NAME", "AWS_ENDPOINT_URL"):
+    # Streamed answers stay in-process: the embedded store and a worker thread, never AWS.
+    assert environ["ANSWER_STORE"] == "embedded"
+    assert environ["ANSWER_WORKER_MODE"] == "thread"
+    for gone in (
+        "AWS_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "LLM_SECRET_NAME",
+        "AWS_ENDPOINT_URL",
+        "ANSWER_TABLE_NAME",
+        "ANSWER_WORKER_FUNCTION",
+    ):
         assert gone not in environ
 
 
@@ -260,3 +275,22 @@ def test_handler_result_headers_and_base64_pass_through() -> None:
     assert response.headers["X-Frame-Options"] == "DENY"  # the CloudFront policy wins, as in AWS
     assert response.json()["error"]["code"] == "throttled"
     assert response.headers["x-amzn-RequestId"]
+
+
+def test_a_keep_alive_request_is_not_held_up_by_delayed_acks() -> None:
+    """A response goes out in two writes (head, body): without TCP_NODELAY the second waits for the
+    client's delayed ACK, ~40 ms per request, which used to dominate local latency."""
+    server, _ = _serve(lambda event, context: {"statusCode": 200, "body": "{}"})
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        timings = []
+        for _ in range(21):
+            started = time.perf_counter()
+            connection.request("GET", "/chat.css")
+            connection.getresponse().read()
+            timings.append(time.perf_counter() - started)
+        connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert statistics.median(timings) < 0.02, timings

@@ -242,10 +242,15 @@ def test_a_misconfigured_worker_fails_the_answer_instead_of_leaving_it_running(
     assert llm.requests == []
 
 
+# The fake's usage chunk counts 1 prompt token and 1 completion token per piece: 9 for PIECES, far
+# below what the prompt and answer would be estimated at, so the budgets below tell the two apart.
+USAGE_TOKENS = 1 + len(PIECES)
+
+
 def test_the_worker_spends_the_budget_and_the_next_streamed_turn_gets_the_notice(
     llm: FakeOpenAIServer, store: AnswerStore, started: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("LLM_TOKENS_PER_CONVERSATION", "20")
+    monkeypatch.setenv("LLM_TOKENS_PER_CONVERSATION", str(USAGE_TOKENS))
     fallback_handler.reset_container()
     placeholder = turn("Spend my tokens", locale="ko_KR")
     run_worker(started[0])
@@ -256,6 +261,30 @@ def test_the_worker_spends_the_budget_and_the_next_streamed_turn_gets_the_notice
     assert texts(refused) == [say("budget_conversation", "ko_KR")]
     assert len(started) == 1
     assert len(llm.requests) == 1
+
+
+def test_the_worker_charges_the_usage_the_llm_reported_not_an_estimate(
+    llm: FakeOpenAIServer,
+    store: AnswerStore,
+    started: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    worker_logs: LogCapture,
+) -> None:
+    monkeypatch.setenv("LLM_TOKENS_PER_CONVERSATION", str(USAGE_TOKENS + 1))
+    fallback_handler.reset_container()
+    placeholder = turn("Count my tokens exactly")
+    run_worker(started[0])
+    ended(store, started[0])
+
+    again = turn("And again", attributes=attributes_of(placeholder), turn_id="turn-2")
+
+    assert texts(again) == [say("streaming", "en_US")]
+    assert len(started) == 2
+    body = llm.requests[0].body
+    assert body is not None
+    assert body["stream_options"] == {"include_usage": True}
+    [line] = [entry for entry in worker_logs.lines() if entry["message"] == "streamed answer"]
+    assert (line["tokens"], line["tokens_counted"]) == (USAGE_TOKENS, "usage")
 
 
 def test_the_worker_log_line_has_the_outcome_and_never_the_text(

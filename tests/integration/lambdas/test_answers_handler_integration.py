@@ -17,7 +17,7 @@ import lambda_lex.handler as chat_handler
 from answer_store import AnswerStore, from_env, reset_shared_store
 from lambda_chatgpt.sse import SseDecoder
 from tests.chat_contract import SUCCESS_FIELDS, assert_success_body
-from tests.integration.lambdas.lambda_support import FakeLambdaContext, load_event
+from tests.integration.lambdas.lambda_support import FakeLambdaContext, LogCapture, load_event
 
 SESSION = "web-int-tides-1"
 
@@ -35,6 +35,18 @@ def store(chat_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[AnswerSto
     reset_shared_store()
     chat_handler.reset_container()
     answers_handler.reset_container()
+
+
+@pytest.fixture
+def answers_logs() -> Iterator[LogCapture]:
+    """The answers handler's JSON log lines."""
+    handler: Any = answers_handler.logger.registered_handler
+    capture = LogCapture()
+    previous = handler.setStream(capture.stream)
+    try:
+        yield capture
+    finally:
+        handler.setStream(previous)
 
 
 @pytest.fixture
@@ -125,7 +137,9 @@ def json_body(response: dict[str, Any]) -> Any:
     return json.loads(response["body"])
 
 
-def test_a_streamed_turn_from_post_chat_to_the_last_event(store: AnswerStore, lex: Stubber) -> None:
+def test_a_streamed_turn_from_post_chat_to_the_last_event(
+    store: AnswerStore, lex: Stubber, chat_logs: LogCapture, answers_logs: LogCapture
+) -> None:
     response = lex_answer("Writing the answer…")
     lex.add_response("recognize_text", response)
     seen = play_code_hook(store, response)
@@ -174,6 +188,12 @@ def test_a_streamed_turn_from_post_chat_to_the_last_event(store: AnswerStore, le
     assert user["text"] == "why are there tides"
     assert bot["answer"]["text"] == "The moon pulls the sea."
     assert bot["answer"]["status"] == "done"
+
+    # The tokens open answers: they never reach a log line (the answer's id may).
+    logged = chat_logs.text() + answers_logs.text()
+    assert handle["id"] in logged
+    assert handle["token"] not in logged
+    assert conversation_token not in logged
 
 
 def test_wrong_tokens_and_unknown_answers_get_one_404_and_bad_requests_their_errors(

@@ -145,6 +145,15 @@ def test_the_only_allows_on_every_resource_are_the_known_ones(canary_synth: Cana
     assert found == KNOWN_STAR_ACTIONS
 
 
+API_ROUTE_ARN_ENDINGS = (
+    "/POST/chat",
+    "/GET/chat/answers/*",
+    "/POST/chat/answers/*/stop",
+    "/POST/chat/answers/*/regenerate",
+    "/GET/chat/conversations/*",
+)
+
+
 def test_every_lambda_permission_names_its_callers_arn(canary_synth: CanarySynth) -> None:
     permissions = resources(canary_synth.template, "AWS::Lambda::Permission")
     assert permissions
@@ -156,14 +165,19 @@ def test_every_lambda_permission_names_its_callers_arn(canary_synth: CanarySynth
         assert "${AWS::AccountId}" in source, (logical_id, source)
         assert not source.endswith(":*"), (logical_id, source)
         if p["Principal"] == "apigateway.amazonaws.com":
-            assert source.endswith("/POST/chat"), (logical_id, source)
+            # POST /chat and the streamed answers' routes (path parameters read as `*`).
+            assert source.endswith(API_ROUTE_ARN_ENDINGS), (logical_id, source)
 
 
 def test_default_throttling_is_finite_and_small(canary_synth: CanarySynth) -> None:
     (stage,) = resources(canary_synth.template, "AWS::ApiGateway::Stage").values()
-    (settings,) = props(stage)["MethodSettings"]
+    (settings,) = [s for s in props(stage)["MethodSettings"] if s["ResourcePath"] == "/*"]
     assert 0 < settings["ThrottlingRateLimit"] <= 50
     assert 0 < settings["ThrottlingBurstLimit"] <= 100
+    # Every method-level setting (the streamed answers' routes) is finite too.
+    for method in props(stage)["MethodSettings"]:
+        assert 0 < method["ThrottlingRateLimit"] <= 1_000, method
+        assert 0 < method["ThrottlingBurstLimit"] <= 2_000, method
 
 
 def test_this_synth_too_has_no_cdk_nag_violation(canary_synth: CanarySynth) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from answer_store import EmbeddedAnswerStore
-from lambda_chatgpt import metrics
+from lambda_chatgpt import metrics, texts
 from lambda_chatgpt.answer_writer import SKIPPED, run_answer, write_answer
 from lambda_chatgpt.budget import BudgetLimits, TokenBudget
 from lambda_chatgpt.llm import LlmBadResponseError, LlmNotConfiguredError, LlmUnavailableError
@@ -272,6 +272,25 @@ def test_tokens_of_a_written_answer_are_charged_and_none_for_an_empty_one(store:
     assert counters.get("conversation#session-1") == charged
 
 
+def test_an_answer_is_refused_when_a_budget_is_already_spent(store: EmbeddedAnswerStore) -> None:
+    """A regenerated answer is created by the answers route, not the code hook: the worker checks."""
+    counters = InMemoryUsageStore()
+    budget = TokenBudget(BudgetLimits(per_conversation=5, per_client_day=10_000), lambda: counters)
+    budget.charge("session-1", "client-1", 5)
+    answer_id = new_answer(store)
+    provider = ScriptedProvider([(0.0, "Never asked.")])
+
+    status = run(store, provider, answer_id, budget=budget)
+
+    answer = store.get(answer_id)
+    assert status == "failed"
+    assert answer is not None
+    assert (answer.status, answer.error_kind, answer.text) == ("failed", "budget_conversation", "")
+    assert provider.calls == []
+    notice = texts.answer_notice("failed", answer.error_kind, "en_US")
+    assert notice == texts.say("budget_conversation", "en_US")
+
+
 def test_the_metrics_say_streamed_with_the_real_time_to_first_token(
     store: EmbeddedAnswerStore, records: list[dict[str, Any]]
 ) -> None:
@@ -305,26 +324,25 @@ def test_a_stopped_answer_counts_as_answered_and_says_stopped(
     assert metrics.TIME_TO_FIRST_TOKEN not in record
 
 
-class FlagOnlyStore(EmbeddedAnswerStore):
-    """A store with the cheap Stop probe: the worker must use it instead of `get` while writing."""
+class CountingStore(EmbeddedAnswerStore):
+    """Counts the worker's reads of the record with and without its text."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.gets = 0
-        self.probes = 0
+        self.full_gets = 0
+        self.flag_gets = 0
 
-    def get(self, answer_id: str) -> Any:
-        self.gets += 1
-        return super().get(answer_id)
-
-    def stop_requested(self, answer_id: str) -> bool:
-        self.probes += 1
-        answer = super().get(answer_id)
-        return answer is None or answer.stop_requested
+    def get(self, answer_id: str, *, include_text: bool = True) -> Any:
+        if include_text:
+            self.full_gets += 1
+        else:
+            self.flag_gets += 1
+        return super().get(answer_id, include_text=include_text)
 
 
-def test_a_store_with_a_stop_probe_is_asked_that_instead_of_the_whole_answer() -> None:
-    store = FlagOnlyStore()
+def test_the_stop_check_reads_the_record_without_its_text() -> None:
+    """DynamoDB assembles the text from every piece: the per-flush Stop check must not ask for it."""
+    store = CountingStore()
     answer_id = new_answer(store)
     thread, result = in_background(
         lambda: run(
@@ -336,8 +354,8 @@ def test_a_store_with_a_stop_probe_is_asked_that_instead_of_the_whole_answer() -
     thread.join(2)
 
     assert result == ["stopped"]
-    assert store.probes >= 3
-    assert store.gets == 0
+    assert store.flag_gets >= 3
+    assert store.full_gets == 0
 
 
 def test_the_first_text_is_written_as_soon_as_it_arrives(store: EmbeddedAnswerStore) -> None:
@@ -354,7 +372,7 @@ def test_the_first_text_is_written_as_soon_as_it_arrives(store: EmbeddedAnswerSt
 
 
 def test_half_a_character_waiting_for_its_other_half_does_not_spin() -> None:
-    store = FlagOnlyStore()
+    store = CountingStore()
     answer_id = new_answer(store)
     provider = ScriptedProvider([(0.0, "wait for it \ud83d"), (0.5, "\ude00")])
 
@@ -363,7 +381,7 @@ def test_half_a_character_waiting_for_its_other_half_does_not_spin() -> None:
     answer = store.get(answer_id)
     assert answer is not None
     assert answer.text == "wait for it \U0001f600"
-    assert store.probes < 100  # about one Stop check per flush interval, not a busy loop
+    assert store.flag_gets < 100  # about one Stop check per flush interval, not a busy loop
 
 
 class FailingAppendStore(EmbeddedAnswerStore):

@@ -1,6 +1,7 @@
 """BedrockConverseProvider.complete_stream over a recorded ConverseStream answer: the event stream is
 built in the test in AWS's binary event-stream encoding and parsed by botocore's own EventStream, so
-deltas, stop reasons and exception events (botocore's EventStreamError) are read as in AWS."""
+deltas, stop reasons, the `metadata` event's usage and exception events (botocore's EventStreamError)
+are read as in AWS."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from botocore.exceptions import ClientError
 from botocore.model import StructureShape
 from botocore.parsers import EventStreamJSONParser
 
+from lambda_chatgpt import token_usage
 from lambda_chatgpt.bedrock_provider import BedrockConverseProvider
 from lambda_chatgpt.deadline import Deadline
 from lambda_chatgpt.llm import (
@@ -28,6 +30,7 @@ from lambda_chatgpt.llm import (
     LlmTimeoutError,
     LlmUnavailableError,
     Message,
+    TokenUsage,
 )
 from lambda_chatgpt.llm_stream import DeltaStream
 from lambda_chatgpt.retrying import RetryPolicy
@@ -59,7 +62,9 @@ def frame(kind: str, name: str, payload: dict[str, Any]) -> bytes:
     return message + struct.pack(">I", zlib.crc32(message))
 
 
-def answer_frames(*texts: str, stop: str | None = "end_turn") -> list[bytes]:
+def answer_frames(
+    *texts: str, stop: str | None = "end_turn", usage: dict[str, int] | None = None
+) -> list[bytes]:
     frames = [frame("event", "messageStart", {"role": "assistant"})]
     frames += [
         frame("event", "contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": t}}) for t in texts
@@ -67,9 +72,8 @@ def answer_frames(*texts: str, stop: str | None = "end_turn") -> list[bytes]:
     frames.append(frame("event", "contentBlockStop", {"contentBlockIndex": 0}))
     if stop is not None:
         frames.append(frame("event", "messageStop", {"stopReason": stop}))
-        frames.append(
-            frame("event", "metadata", {"usage": {"inputTokens": 3, "outputTokens": 4, "totalTokens": 7}})
-        )
+        usage = usage or {"inputTokens": 3, "outputTokens": 4, "totalTokens": 7}
+        frames.append(frame("event", "metadata", {"usage": usage, "metrics": {"latencyMs": 120}}))
     return frames
 
 
@@ -213,3 +217,35 @@ def test_closing_the_stream_closes_the_body() -> None:
 def test_no_provider_refuses_to_stream_as_not_configured() -> None:
     with pytest.raises(LlmNotConfiguredError):
         NoProvider().complete_stream(PROMPT, Deadline.for_turn(5.0, None))
+
+
+def test_the_metadata_usage_is_metered_like_a_converse_answer() -> None:
+    usage = {"inputTokens": 212, "outputTokens": 37, "totalTokens": 249}
+    answer = stream_from(ScriptedClient(RecordedBody(answer_frames("Counted ", "tokens.", usage=usage))))
+    with token_usage.metering() as meter:
+        assert "".join(answer) == "Counted tokens."
+    assert answer.usage == TokenUsage(212, 37)
+    assert meter.calls == [TokenUsage(212, 37)]
+    assert meter.total == 249
+
+
+def test_a_stream_without_metadata_reports_no_usage() -> None:
+    frames = [f for f in answer_frames("No ", "usage.") if b"metadata" not in f]
+    answer = stream_from(ScriptedClient(RecordedBody(frames)))
+    with token_usage.metering() as meter:
+        assert "".join(answer) == "No usage."
+    assert answer.usage is None
+    assert meter.total is None
+
+
+def test_a_cancelled_stream_meters_nothing_and_does_not_wait_for_the_metadata() -> None:
+    body = RecordedBody(answer_frames("first ", "second"), pauses={2: 5.0})
+    answer = stream_from(ScriptedClient(body))
+    with token_usage.metering() as meter:
+        assert next(answer) == "first "
+        started = time.monotonic()
+        answer.cancel()
+        assert list(answer) == []
+    assert time.monotonic() - started < 0.5
+    assert body.closed.wait(1.0)
+    assert meter.calls == []

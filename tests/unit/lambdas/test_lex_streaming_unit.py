@@ -296,11 +296,24 @@ def test_slots_are_kept_in_the_transcript_when_the_turn_has_some() -> None:
     assert store.turns["web-tab-7"][1]["slots"] == {"Size": "large"}
 
 
-def test_a_failing_store_never_fails_the_turn_and_says_why() -> None:
+def test_a_failing_store_never_fails_the_turn_says_why_and_still_hands_out_the_token_it_took() -> None:
     store = RecordingStore(fail_append=True)
     reply = chat(RecordingLex(lex_turn("Hello there!")), Streaming(store), request())  # type: ignore[arg-type]
     assert reply.msg == "Hello there!"
     assert reply.store_error == "RuntimeError: the table is not there"
+    assert reply.to_body()["conversation"] == {"token": store.tokens["web-tab-7"]}
+
+
+def test_a_store_that_cannot_say_whether_the_session_is_busy_lets_the_turn_through() -> None:
+    class Unreachable(RecordingStore):
+        def active_answer(self, session_id: str) -> str | None:
+            raise TimeoutError("read timed out")
+
+    lex = RecordingLex(lex_turn("Hello there!"))
+    reply = chat(lex, Streaming(Unreachable()), request())  # type: ignore[arg-type]
+    assert reply.msg == "Hello there!"
+    assert len(lex.calls) == 1
+    assert reply.store_error == "TimeoutError: read timed out"
 
 
 def test_utc_stamps_have_milliseconds_and_a_z() -> None:

@@ -66,6 +66,9 @@ def test_the_small_bot_bench_reports_both_splits_of_a_data_file(
         assert re.fullmatch(
             rf"tfidf.{split}.en_US.paraphrases_recognised: \d\.\d{{3}} \(\d/2, {label}\)", line
         )
+        ranked = f"tfidf.{split}.en_US.paraphrases_ranked_first: "
+        (first,) = [line for line in lines if line.startswith(ranked)]
+        assert int(first.split("(")[1].split("/")[0]) >= int(line.split("(")[1].split("/")[0])
 
 
 def test_the_small_bot_bench_names_a_malformed_bot(

@@ -1,0 +1,88 @@
+"""The answers Lambda's edge: whatever the event holds, a proxy response with a JSON error or SSE,
+never an exception; headers and query parameters read as API Gateway sends them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import lambda_answers.handler as answers_handler
+from answer_store import EmbeddedAnswerStore
+
+
+@pytest.fixture(autouse=True)
+def store() -> Iterator[EmbeddedAnswerStore]:
+    embedded = EmbeddedAnswerStore()
+    answers_handler._container = answers_handler.Container(embedded, 600)
+    yield embedded
+    answers_handler.reset_container()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    max_leaves=8,
+)
+paths = st.sampled_from(
+    ["/chat/answers/", "/chat/conversations/", "/prod/chat/answers/", "/chat/answers//stop", "/other/"]
+).flatmap(lambda prefix: st.text(max_size=40).map(lambda rest: prefix + rest))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    method=st.sampled_from(["GET", "POST", "PUT", "", None, 3]),
+    path=paths | json_values,
+    headers=json_values,
+    query=json_values,
+)
+def test_any_event_gets_a_proxy_response_never_an_exception(
+    method: Any, path: Any, headers: Any, query: Any
+) -> None:
+    event = {"httpMethod": method, "path": path, "headers": headers, "queryStringParameters": query}
+    response = answers_handler.handler(event, None)
+    assert isinstance(response["statusCode"], int)
+    if response["headers"]["Content-Type"].startswith("application/json"):
+        assert set(json.loads(response["body"])) == {"error"}
+    else:
+        assert response["statusCode"] == 200
+
+
+def test_a_non_mapping_event_is_404_not_found() -> None:
+    response = answers_handler.handler(["not", "an", "event"], None)  # type: ignore[arg-type]
+    assert response["statusCode"] == 404
+    assert json.loads(response["body"])["error"]["code"] == "not_found"
+
+
+def test_headers_are_case_insensitive_and_multi_value_headers_count() -> None:
+    assert answers_handler.header({"headers": {"X-Answer-Token": "a"}}, "x-answer-token") == "a"
+    assert (
+        answers_handler.header(
+            {"headers": None, "multiValueHeaders": {"x-answer-token": ["b", "c"]}}, "x-answer-token"
+        )
+        == "b"
+    )
+    assert answers_handler.header({"headers": {"X-Answer-Token": 5}}, "x-answer-token") is None
+
+
+def test_query_parameters_come_from_either_shape() -> None:
+    assert answers_handler.query({"queryStringParameters": {"after": "4"}}, "after") == "4"
+    assert answers_handler.query({"multiValueQueryStringParameters": {"after": ["2", "9"]}}, "after") == "2"
+    assert answers_handler.query({"queryStringParameters": None}, "after") is None
+
+
+def test_a_stage_prefix_in_the_path_reaches_the_same_route(store: EmbeddedAnswerStore) -> None:
+    answer_id = store.create(session_id="s-prefix", token="tok-prefix-1", job={}, ttl_seconds=60)
+    store.claim(answer_id)
+    store.finish(answer_id, "done")
+    event = {
+        "httpMethod": "POST",
+        "path": f"/prod/chat/answers/{answer_id}/stop",
+        "headers": {"x-answer-token": "tok-prefix-1"},
+    }
+    response = answers_handler.handler(event, None)
+    assert json.loads(response["body"]) == {"stopped": False, "status": "done"}
