@@ -17,19 +17,14 @@ import { el, renderMessage as renderOne } from "./message_view.js";
 import { copyText } from "./clipboard.js";
 import { answerBubbles, answerHandle, failure } from "./replies.js";
 import {
-  TAB_KEY as STORAGE_KEY, fetchConversation, isSessionId, readSession, transcriptMessages, writeSession,
+  SESSION_KEY, TAB_KEY as STORAGE_KEY, fetchConversation, isSessionId, readSession, transcriptMessages, writeSession,
 } from "./conversation.js";
+import { DEFAULT_CONFIG, freshState, loadConfig, loadState } from "./page_state.js";
 
 const MAX_STORED_MESSAGES = 200;
 // The same limit as /chat and Lex, counted the same way: in UTF-16 code units, which is what the
 // textarea's maxlength and String.length count (an emoji beyond the BMP counts as two).
 const MAX_TEXT = 1024;
-const DEFAULT_CONFIG = Object.freeze({
-  defaultLocale: "ko_KR",
-  locales: ["ko_KR", "en_US"],
-  requestTimeoutSeconds: 35,
-  chatUrl: "chat",
-});
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -57,74 +52,6 @@ let regenerating = null; // the message whose Regenerate request is out
 let composing = false;
 
 // --- configuration and storage ------------------------------------------------------------------
-
-async function loadConfig() {
-  try {
-    const response = await fetch("config.json", { cache: "no-cache", credentials: "same-origin" });
-    if (!response.ok) {
-      return DEFAULT_CONFIG;
-    }
-    const raw = await response.json();
-    const locales = Array.isArray(raw.locales) && raw.locales.every((l) => typeof l === "string") && raw.locales.length
-      ? raw.locales : DEFAULT_CONFIG.locales;
-    const defaultLocale = locales.includes(raw.defaultLocale) ? raw.defaultLocale : locales[0];
-    const timeout = Number(raw.requestTimeoutSeconds);
-    return {
-      defaultLocale,
-      locales,
-      requestTimeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_CONFIG.requestTimeoutSeconds,
-      chatUrl: typeof raw.chatUrl === "string" && raw.chatUrl ? raw.chatUrl : DEFAULT_CONFIG.chatUrl,
-    };
-  } catch {
-    return DEFAULT_CONFIG;
-  }
-}
-
-function newSessionId() {
-  if (typeof crypto.randomUUID === "function") {
-    return crypto.randomUUID();
-  }
-  // Pages served over plain http from another host are not a secure context: build a v4 UUID.
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function freshState(locale) {
-  return { sessionId: newSessionId(), locale, messages: [], pending: null };
-}
-
-function isValidMessage(m) {
-  return m && typeof m === "object" && ["user", "bot", "error"].includes(m.role)
-    && typeof m.text === "string" && typeof m.time === "string" && typeof m.id === "string"
-    && (m.answer === undefined || isValidAnswer(m.answer));
-}
-
-function isValidAnswer(a) {
-  return a && typeof a === "object" && typeof a.id === "string" && typeof a.url === "string"
-    && typeof a.status === "string" && Number.isInteger(a.cursor) && a.cursor >= 0
-    && (a.token === null || a.token === undefined || typeof a.token === "string");
-}
-
-/** The tab's own copy of the conversation (sessionStorage), or a fresh one. */
-function loadState() {
-  try {
-    const saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "null");
-    if (saved && isSessionId(saved.sessionId) && Array.isArray(saved.messages)) {
-      return {
-        sessionId: saved.sessionId,
-        locale: config.locales.includes(saved.locale) ? saved.locale : config.defaultLocale,
-        messages: saved.messages.filter(isValidMessage),
-        pending: saved.pending && typeof saved.pending.text === "string" ? saved.pending : null,
-      };
-    }
-  } catch {
-    // Unreadable or disabled storage: start afresh.
-  }
-  return freshState(config.defaultLocale);
-}
 
 function saveState() {
   clearTimeout(saveTimer);
@@ -710,6 +637,22 @@ function resumeActive() {
 }
 
 function startNewChat() {
+  const run = streaming;
+  leaveConversation();
+  if (run !== null) {
+    postAnswer(run.message, "stop").catch(() => {}); // the user left it: stop spending on it
+  }
+  conversationToken = null;
+  state = freshState(state.locale);
+  persistSession();
+  saveState();
+  renderAll();
+  updateControls();
+  ui.input.focus();
+}
+
+/** Stop reading and waiting in this tab (the server's answer goes on: another tab may read it). */
+function leaveConversation() {
   if (inFlight !== null) {
     const request = inFlight;
     inFlight = null;
@@ -720,16 +663,27 @@ function startNewChat() {
     streaming = null;
     run.controller.abort();
     run.view.dispose();
-    postAnswer(run.message, "stop").catch(() => {}); // nobody will read it any more
   }
   regenerating = null;
-  conversationToken = null;
-  state = freshState(state.locale);
-  persistSession();
-  saveState();
+}
+
+/** Another tab changed the browser's conversation: follow it (one conversation per browser). */
+async function followOtherTab() {
+  const kept = readSession();
+  if (!kept) {
+    return;
+  }
+  if (kept.sessionId === state.sessionId) {
+    // The same conversation: another tab may have received its token on the first turn.
+    conversationToken = kept.conversationToken ?? conversationToken;
+    return;
+  }
+  leaveConversation();
+  await openConversation();
+  applyLabels();
   renderAll();
   updateControls();
-  ui.input.focus();
+  resumeActive();
 }
 
 function switchLocale(locale) {
@@ -837,6 +791,18 @@ function wireEvents() {
     }
   });
   ui.newChat.addEventListener("click", startNewChat);
+  window.addEventListener("storage", (event) => {
+    if (event.key === SESSION_KEY) {
+      followOtherTab();
+    }
+  });
+  window.addEventListener("online", () => {
+    // Back online: an answer whose connection was lost continues by itself.
+    const lost = state.messages.findLast((m) => m.answer?.status === "lost");
+    if (lost && !busy()) {
+      streamAnswer(lost);
+    }
+  });
   ui.localeSwitch.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-locale]");
     if (button) {
@@ -851,7 +817,7 @@ function wireEvents() {
  */
 async function openConversation() {
   const kept = readSession();
-  const tab = loadState();
+  const tab = loadState(config);
   if (kept && kept.sessionId !== tab.sessionId) {
     const locale = config.locales.includes(kept.locale) ? kept.locale : tab.locale;
     state = { sessionId: kept.sessionId, locale, messages: [], pending: null };

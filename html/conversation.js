@@ -6,7 +6,7 @@
 // GET /chat/conversations/{sessionId}. sessionStorage keeps the tab's own copy of the messages,
 // shown when the server has nothing (no store configured, expired, unreachable).
 
-const SESSION_KEY = "chatbot.session.v1";
+export const SESSION_KEY = "chatbot.session.v1";
 export const TAB_KEY = "chatbot.conversation.v1";
 const SESSION_ID = /^[0-9a-zA-Z._:-]{2,100}$/;
 export const ACTIVE_STATUSES = new Set(["pending", "running"]);
