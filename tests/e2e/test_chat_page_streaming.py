@@ -275,6 +275,26 @@ def test_stop_mid_answer_keeps_the_text_marks_it_and_cancels_the_llm_request(
     chat.screenshot(path=str(output_dir / f"streaming-stopped-{language}.png"))
 
 
+def test_a_stopped_answer_is_still_stopped_and_whole_after_a_reload(
+    chat: Page, llm: FakeOpenAIServer
+) -> None:
+    llm.default = Behaviour.streamed(numbered_pieces(100), chunk_pause=0.1)
+    send(chat, "멈출 답변")
+    answer = llm_answer(chat)
+    wait_for_text(chat, 30)
+    answer.locator("[data-action=stop]").click()
+    expect(answer).to_have_attribute("data-answer-status", "stopped", timeout=5_000)
+    kept = answer_text(chat)
+    notice = answer.locator(".answer-notice").inner_text()
+    chat.reload()
+    chat.locator("body[data-ready=true]").wait_for()
+    answer = llm_answer(chat)
+    expect(answer).to_have_attribute("data-answer-status", "stopped")
+    assert answer_text(chat) == kept
+    expect(answer.locator(".answer-notice")).to_have_text(notice)
+    expect(answer.locator("[data-action=regenerate]")).to_be_visible()
+
+
 # --- reload, new tab ---------------------------------------------------------------------------------------
 
 
