@@ -57,6 +57,9 @@ export function renderMessage(message, view) {
   if (message.answer) {
     item.dataset.answerStatus = message.answer.status;
     item.classList.toggle("streaming", isActive(message));
+    if (isActive(message)) {
+      item.setAttribute("aria-busy", "true"); // screen readers read the answer once it is whole
+    }
   }
   const speaker = message.role === "user" ? labels.you : labels.bot;
   item.append(el("span", "visually-hidden", `${speaker}: `));
