@@ -7,7 +7,8 @@ Correctness under concurrency rests on conditional writes, never on read-then-wr
 - create reads the session (and its active answer, to tell a live one from an ended or stale one),
   then writes the answer and the session in one TransactWriteItems conditioned on the session's
   `version` it read (any concurrent change of the session cancels it, and it is retried);
-- append, finish and stop are UpdateItems conditioned on the answer still being active.
+- append, finish and stop are UpdateItems conditioned on the answer still being active;
+- kept turns are an item per append_turns call, never rewritten (dynamodb_conversations).
 Only the answer's worker appends, so a piece's number comes from an atomic `ADD pieces 1`, and the
 piece is written after it; a reader Queries `PIECE#` items after its cursor (a number taken by a
 worker that died before writing it is skipped). Reads are strongly consistent. `read` polls with a
@@ -24,6 +25,7 @@ from typing import Any
 
 from . import dynamodb_items as items
 from . import records
+from .dynamodb_conversations import Conversations
 from .dynamodb_items import Item, names
 from .dynamodb_table import CONDITION_FAILED, TRANSACTION_CANCELED, Table
 from .errors import AnswerStoreError
@@ -54,6 +56,7 @@ class DynamoDbAnswerStore:
         self._db = Table(table_name, client)
         self._clock = clock
         self._expiry_of: dict[str, int] = {}  # answer id -> expiresAt, for its pieces (set once)
+        self._conversations = Conversations(self._db)
 
     # --- answers -------------------------------------------------------------------------------
 
@@ -78,6 +81,7 @@ class DynamoDbAnswerStore:
             if active and self._is_active(self._db.get(items.answer_key(active)), now):
                 raise SessionBusyError(active)
             answer_id = records.new_answer_id()
+            meta = items.session_meta(session_id, stored, session, expires_at, active_answer=answer_id)
             writes: list[Item] = [
                 {
                     "Put": {
@@ -100,12 +104,7 @@ class DynamoDbAnswerStore:
                         "Item": items.job_item(answer_id, job_text, expires_at),
                     }
                 },
-                {
-                    "Put": self._db.versioned_put(
-                        items.session_meta(session_id, stored, session, expires_at, active_answer=answer_id),
-                        stored,
-                    )
-                },
+                {"Put": self._db.versioned_put(meta, stored)},
             ]
             if replaces:
                 old = items.live(self._db.get(items.answer_key(replaces)), now)
@@ -116,6 +115,7 @@ class DynamoDbAnswerStore:
             done = self._db.call("TransactWriteItems", TransactItems=writes, tolerate=TRANSACTION_CANCELED)
             if done is not None:
                 self._expiry_of[answer_id] = expires_at
+                self._conversations.wrote_meta(session_id, int(items.num(meta, items.TTL_ATTRIBUTE)))
                 return answer_id
         raise AnswerStoreError(f"TransactWriteItems on {self._db.name}: the session kept changing")
 
@@ -190,15 +190,7 @@ class DynamoDbAnswerStore:
             ExpressionAttributeValues=values,
             tolerate=CONDITION_FAILED,
         )
-        self._db.call(
-            "UpdateItem",
-            Key=items.session_key(items.string(item, "session") or ""),
-            UpdateExpression="REMOVE #active ADD #version :one",
-            ConditionExpression="#active = :id",
-            ExpressionAttributeNames=names("#active", "#version"),
-            ExpressionAttributeValues={":id": {"S": answer_id}, ":one": {"N": "1"}},
-            tolerate=CONDITION_FAILED,
-        )
+        self._clear_active(items.string(item, "session") or "", answer_id)
 
     def request_stop(self, answer_id: str) -> bool:
         reply = self._db.call(
@@ -272,9 +264,16 @@ class DynamoDbAnswerStore:
     def active_answer(self, session_id: str) -> str | None:
         now = self._clock()
         session = items.live(self._db.get(items.session_key(session_id)), now)
-        active = items.string(session, "activeAnswer")
-        if active and self._is_active(self._db.get(items.answer_key(active)), now):
+        self._conversations.seen_meta(session_id, session)
+        active = items.string(session, "activeAnswer")  # set from create until finish
+        if not active:
+            return None  # the usual turn: one GetItem
+        if self._is_active(self._db.get(items.answer_key(active)), now):
             return active
+        # Its worker died before finish (stale, never claimed, expired): drop the pointer once, so
+        # later turns read META alone. A dead answer cannot become active again (claim and append
+        # are conditioned on it), so this is safe against its worker.
+        self._clear_active(session_id, active)
         return None
 
     # --- conversations -------------------------------------------------------------------------
@@ -299,6 +298,7 @@ class DynamoDbAnswerStore:
             )
             put = self._db.versioned_put(item, stored)
             if self._db.call("PutItem", **put, tolerate=CONDITION_FAILED) is not None:
+                self._conversations.wrote_meta(session_id, int(items.num(item, items.TTL_ATTRIBUTE)))
                 return True
         raise AnswerStoreError(f"PutItem on {self._db.name}: the session kept changing")
 
@@ -306,66 +306,32 @@ class DynamoDbAnswerStore:
         if not token or not session_id:
             return False
         session = items.live(self._db.get(items.session_key(session_id), "#tokenHash, #exp"), self._clock())
+        self._conversations.seen_meta(session_id, session)
         return records.token_matches(token, items.string(session, "tokenHash"))
 
     def append_turns(self, session_id: str, turns: Sequence[Mapping[str, Any]], ttl_seconds: int) -> None:
         records.check_id("session_id", session_id)
-        encoded = records.turns_json(turns)
-        for _ in range(SESSION_ATTEMPTS):
-            now = self._clock()
-            expires_at = records.expiry(now, ttl_seconds)
-            stored = self._db.get(items.session_key(session_id, items.TURNS))
-            kept = items.turns_of(items.live(stored, now))
-            item = {
-                **items.session_key(session_id, items.TURNS),
-                "turns": {"L": [{"S": turn} for turn in records.bound_turns(kept + encoded)]},
-                "version": {"N": str(int(items.num(stored, "version")) + 1)},
-                items.TTL_ATTRIBUTE: items.number(expires_at),
-            }
-            if (
-                self._db.call("PutItem", **self._db.versioned_put(item, stored), tolerate=CONDITION_FAILED)
-                is not None
-            ):
-                break
-        else:
-            raise AnswerStoreError(f"PutItem on {self._db.name}: the conversation kept changing")
-        # The conversation token lives as long as the turns it opens.
-        self._db.call(
-            "UpdateItem",
-            Key=items.session_key(session_id),
-            UpdateExpression="SET #exp = :exp ADD #version :one",
-            ConditionExpression="attribute_exists(#pk) AND #exp > :now AND #exp < :exp",
-            ExpressionAttributeNames=names("#pk", "#exp", "#version"),
-            ExpressionAttributeValues={
-                ":exp": items.number(expires_at),
-                ":now": items.number(now),
-                ":one": {"N": "1"},
-            },
-            tolerate=CONDITION_FAILED,
-        )
+        encoded = records.bound_turns(records.turns_json(turns))
+        now = self._clock()
+        expires_at = records.expiry(now, ttl_seconds)
+        if encoded:  # one PutItem (and, once every half TTL, META's expiry: dynamodb_conversations)
+            self._conversations.append(
+                session_id, encoded, expires_at=expires_at, ttl_seconds=ttl_seconds, now=now
+            )
 
     def conversation(self, session_id: str) -> Conversation | None:
         now = self._clock()
-        found = {
-            items.string(item, items.SK): item
-            for item in self._db.query(
-                KeyConditionExpression="#pk = :pk",
-                ExpressionAttributeNames=names("#pk"),
-                ExpressionAttributeValues={":pk": items.session_key(session_id)[items.PK]},
-            )
-        }
-        meta = items.live(found.get(items.META), now)
-        turns = items.live(found.get(items.TURNS), now)
-        if meta is None and turns is None:
+        meta, turns, turns_expire_at = self._conversations.read(session_id, now)  # one Query
+        if meta is None and not turns:
             return None
         active = items.string(meta, "activeAnswer")
         if active and not self._is_active(self._db.get(items.answer_key(active)), now):
             active = None
         return Conversation(
             session_id=session_id,
-            turns=records.decoded_turns(items.turns_of(turns)),
+            turns=records.decoded_turns(turns),
             active_answer=active,
-            expires_at=max(items.num(meta, items.TTL_ATTRIBUTE), items.num(turns, items.TTL_ATTRIBUTE)),
+            expires_at=max(items.num(meta, items.TTL_ATTRIBUTE), float(turns_expire_at)),
         )
 
     # --- helpers -------------------------------------------------------------------------------
@@ -418,6 +384,18 @@ class DynamoDbAnswerStore:
             parts.append(items.string(item, "text") or "")
             last = items.piece_number(items.string(item, items.SK) or "")
         return "".join(parts), last
+
+    def _clear_active(self, session_id: str, answer_id: str) -> None:
+        """Remove the session's active answer pointer if it is still `answer_id`."""
+        self._db.call(
+            "UpdateItem",
+            Key=items.session_key(session_id),
+            UpdateExpression="REMOVE #active ADD #version :one",
+            ConditionExpression="#active = :id",
+            ExpressionAttributeNames=names("#active", "#version"),
+            ExpressionAttributeValues={":id": {"S": answer_id}, ":one": {"N": "1"}},
+            tolerate=CONDITION_FAILED,
+        )
 
     def _is_active(self, item: Item | None, now: float) -> bool:
         live = items.live(item, now)

@@ -10,10 +10,13 @@ on every item:
     ANSWER#<id>         JOB                  job (JSON text: what the worker needs)
     ANSWER#<id>         PIECE#<000000042>    text (one appended piece; the number is its cursor)
     SESSION#<id>        META                 activeAnswer?, tokenHash? (conversation token), version (N)
-    SESSION#<id>        TURNS                turns (L of S: each kept turn as JSON text), version (N)
+    SESSION#<id>        EXCHANGE#<ms>#<hex>  turns (L of S: the turns of one append_turns call, each
+                                             as JSON text); <ms> the 13-digit epoch millisecond
 
 The job (the LLM messages: often kilobytes) has an item of its own so that META stays small: a
 reader polls META, and DynamoDB charges a read by the whole item's size, whatever it projects.
+A conversation is one item per exchange (dynamodb_conversations), never rewritten: a turn costs the
+write units of its own bytes, not of the whole conversation's.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ SK = "sk"
 TTL_ATTRIBUTE = "expiresAt"
 META = "META"
 JOB = "JOB"
-TURNS = "TURNS"
+EXCHANGE_PREFIX = "EXCHANGE#"  # sorts before META: a newest-first Query of a session starts at META
+EXCHANGE_MS_DIGITS = 13
 PIECE_PREFIX = "PIECE#"
 PIECE_DIGITS = 9
 LAST_PIECE = PIECE_PREFIX + "9" * PIECE_DIGITS
@@ -87,6 +91,10 @@ def piece_sk(number: int) -> str:
 
 def piece_number(sk: str) -> int:
     return int(sk[len(PIECE_PREFIX) :])
+
+
+def exchange_sk(epoch_ms: int, suffix: str) -> str:
+    return f"{EXCHANGE_PREFIX}{epoch_ms:0{EXCHANGE_MS_DIGITS}d}#{suffix}"
 
 
 def number(value: float) -> Item:

@@ -52,8 +52,8 @@ class _SessionRecord:
     active_answer: str | None = None
     token_hash: str | None = None
     expires_at: int = 0  # of the answer pointer and the conversation token
-    turns: list[str] = field(default_factory=list)  # JSON text of each kept turn
-    turns_expire_at: int = 0
+    # Each kept turn: its JSON text and when it expires (the TTL of the call that added it), in order.
+    turns: list[tuple[str, int]] = field(default_factory=list)
 
 
 class EmbeddedAnswerStore:
@@ -233,17 +233,19 @@ class EmbeddedAnswerStore:
 
     def append_turns(self, session_id: str, turns: Sequence[Mapping[str, Any]], ttl_seconds: int) -> None:
         records.check_id("session_id", session_id)
-        encoded = records.turns_json(turns)
+        encoded = records.bound_turns(records.turns_json(turns))  # as one DynamoDB item is bounded
         with self._lock:
             now = self._clock()
             expires_at = records.expiry(now, ttl_seconds)
+            if not encoded:
+                return
             session = self._sessions.setdefault(session_id, _SessionRecord())
-            if records.expired(session.turns_expire_at, now):
-                session.turns = []
-            session.turns = records.bound_turns(session.turns + encoded)
-            session.turns_expire_at = expires_at
-            if not records.expired(session.expires_at, now):
-                session.expires_at = max(session.expires_at, expires_at)
+            candidates = self._live_turns(session, now) + [(turn, expires_at) for turn in encoded]
+            kept = len(records.bound_turns([turn for turn, _ in candidates]))
+            session.turns = candidates[len(candidates) - kept :]
+            # The token and the answer pointer live as long as the newest turn (see records).
+            if not records.expired(session.expires_at, now) and session.expires_at < expires_at:
+                session.expires_at = records.session_expiry(expires_at, ttl_seconds)
             self._sweep(now)
 
     def conversation(self, session_id: str) -> Conversation | None:
@@ -253,14 +255,14 @@ class EmbeddedAnswerStore:
             if session is None:
                 return None
             meta_alive = not records.expired(session.expires_at, now)
-            turns_alive = not records.expired(session.turns_expire_at, now)
-            if not meta_alive and not turns_alive:
+            turns = self._live_turns(session, now)
+            if not meta_alive and not turns:
                 return None
             return Conversation(
                 session_id=session_id,
-                turns=records.decoded_turns(session.turns) if turns_alive else (),
+                turns=records.decoded_turns([turn for turn, _ in turns]),
                 active_answer=self._active_of(session, now) if meta_alive else None,
-                expires_at=float(max(session.expires_at, session.turns_expire_at)),
+                expires_at=float(max(session.expires_at if meta_alive else 0, turns[-1][1] if turns else 0)),
             )
 
     # --- inside the lock -----------------------------------------------------------------------
@@ -280,6 +282,14 @@ class EmbeddedAnswerStore:
                 session.token_hash = None
             return None
         return session
+
+    @staticmethod
+    def _live_turns(session: _SessionRecord, now: float) -> list[tuple[str, int]]:
+        """The newest run of unexpired turns (older ones expired first, or with a shorter TTL)."""
+        start = len(session.turns)
+        while start > 0 and not records.expired(session.turns[start - 1][1], now):
+            start -= 1
+        return session.turns[start:]
 
     def _active_of(self, session: _SessionRecord | None, now: float) -> str | None:
         if session is None or session.active_answer is None:
@@ -325,6 +335,6 @@ class EmbeddedAnswerStore:
         for session_id in [
             s
             for s, r in self._sessions.items()
-            if records.expired(r.expires_at, now) and records.expired(r.turns_expire_at, now)
+            if records.expired(r.expires_at, now) and not self._live_turns(r, now)
         ]:
             del self._sessions[session_id]

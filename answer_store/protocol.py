@@ -3,8 +3,9 @@
 A streamed answer outlives the Lex call that asked for it (docs/streaming-design.md): the code hook
 creates the record, a worker claims it and appends the text in pieces, readers (the page, the CLI,
 a second tab) read "the pieces after cursor N", waiting for new ones. The conversation (what the
-page shows, by session) is kept beside it for a configurable time so a reload or a new tab can
-reopen it. Two implementations: DynamoDB (AWS) and an embedded one (local mode, tests).
+page shows, by session) is kept beside it for a configurable time (each turn for the TTL it was
+added with) so a reload or a new tab can reopen it. Two implementations: DynamoDB (AWS) and an
+embedded one (local mode, tests).
 
 Cursors are piece sequence numbers, not character offsets (a JavaScript string counts UTF-16 units,
 Python code points): piece 1 is the first text appended, cursor 0 means "nothing read yet".
@@ -23,8 +24,10 @@ TERMINAL_STATUSES: frozenset[str] = frozenset({"done", "stopped", "failed"})
 # A running answer whose worker has not written (text or heartbeat) for this long is dead
 # (crashed, or killed at Lambda's 15 minutes): readers see it as failed("unavailable").
 STALE_AFTER_SECONDS = 30.0
-# An answer never claimed this long after creation (the async event was lost) is failed too.
-UNCLAIMED_AFTER_SECONDS = 10.0
+# An answer never claimed this long after creation is failed too, and can no longer be claimed: the
+# async event was lost, or it waited in Lambda's queue behind the worker's reserved concurrency
+# longer than a reader should (a worker that gets it later finds it taken and exits).
+UNCLAIMED_AFTER_SECONDS = 30.0
 
 
 class SessionBusyError(Exception):
@@ -148,10 +151,13 @@ class AnswerStore(Protocol):
         ...
 
     def append_turns(self, session_id: str, turns: Sequence[Mapping[str, Any]], ttl_seconds: int) -> None:
-        """Add turns (JSON-able dicts) to the session's kept conversation, dropping the oldest past
-        the store's bound, and refresh its expiry."""
+        """Add turns (JSON-able dicts) to the session's kept conversation. Each turn is kept
+        `ttl_seconds` from now, then expires on its own (so does an answer its bot turn points to);
+        the conversation shows its newest unexpired turns within the store's bound, and its token
+        lives at least as long as its newest turn. No turns: nothing changes."""
         ...
 
     def conversation(self, session_id: str) -> Conversation | None:
-        """The session's kept conversation, or None when unknown or expired."""
+        """The session's kept conversation, or None when unknown or expired (its token and every
+        turn)."""
         ...

@@ -16,8 +16,9 @@ from typing import Any
 
 from .protocol import STALE_AFTER_SECONDS, TERMINAL_STATUSES, UNCLAIMED_AFTER_SECONDS
 
-# A session keeps its newest turns only: at most this many, and at most this much JSON (a DynamoDB
-# item stops at 400 KB; the answers' own text lives in their pieces, not in the turns).
+# A conversation shows its newest turns only: at most this many, and at most this much JSON (one
+# append_turns call is one DynamoDB item, which stops at 400 KB; the answers' own text lives in their
+# pieces, not in the turns). Each turn is kept the TTL it was added with, then expires on its own.
 MAX_TURNS = 200
 MAX_TURNS_BYTES = 256_000
 # The error kind a reader sees for an answer whose worker went silent or never started.
@@ -49,6 +50,13 @@ def expiry(now: float, ttl_seconds: int) -> int:
 
 def expired(expires_at: float, now: float) -> bool:
     return expires_at <= now
+
+
+def session_expiry(turn_expires_at: int, ttl_seconds: int) -> int:
+    """How long a session's record (its conversation token, its active answer) is kept once a turn
+    expiring at `turn_expires_at` would outlive it: that long plus half a TTL, so a session with
+    turns every few seconds moves its record's expiry once every half TTL, not on every turn."""
+    return turn_expires_at + ttl_seconds // 2
 
 
 def effective_status(
@@ -108,15 +116,26 @@ def turns_json(turns: Sequence[Mapping[str, Any]]) -> list[str]:
     return encoded
 
 
-def bound_turns(encoded: list[str]) -> list[str]:
+def bound_turns(encoded: Sequence[str]) -> list[str]:
     """The newest turns within MAX_TURNS and MAX_TURNS_BYTES (the oldest dropped first)."""
-    kept = encoded[-MAX_TURNS:]
-    size = sum(len(turn.encode("utf-8")) + 1 for turn in kept)
+    kept = list(encoded[-MAX_TURNS:])
+    size = sum(turn_size(turn) for turn in kept)
     start = 0
     while start < len(kept) and size > MAX_TURNS_BYTES:
-        size -= len(kept[start].encode("utf-8")) + 1
+        size -= turn_size(kept[start])
         start += 1
     return kept[start:]
+
+
+def turn_size(encoded: str) -> int:
+    """What a turn counts against MAX_TURNS_BYTES."""
+    return len(encoded.encode("utf-8")) + 1
+
+
+def past_bounds(count: int, size: int) -> bool:
+    """Whether `count` turns of `size` bytes (the newest ones) already fill the bounds: older turns
+    would all be dropped by `bound_turns`."""
+    return count >= MAX_TURNS or size > MAX_TURNS_BYTES
 
 
 def decoded_turns(encoded: Sequence[str]) -> tuple[dict[str, Any], ...]:

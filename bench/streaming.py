@@ -257,9 +257,9 @@ def stop_to_silence(url: str, llm: FakeOpenAIServer, runs: int, report: Callable
         times.append(result.ended_at - stop_sent)
         late += len(result.deltas_after)
         deadline = time.monotonic() + 2.0
-        while time.monotonic() < deadline and not all(r.client_gone for r in llm.requests[before:]):
+        while time.monotonic() < deadline and not all(r.client_gone.is_set() for r in llm.requests[before:]):
             time.sleep(0.01)
-        closed += all(r.client_gone for r in llm.requests[before:])
+        closed += all(r.client_gone.is_set() for r in llm.requests[before:])
     report("stop_to_end_ms_p50", f"{statistics.median(times) * 1000:.1f}")
     report("stop_to_end_ms_max", f"{max(times) * 1000:.1f}")
     report("stop_llm_request_closed_runs", f"{closed}/{runs}")

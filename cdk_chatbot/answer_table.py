@@ -36,13 +36,13 @@ _READ = ("dynamodb:GetItem", "dynamodb:Query")
 _WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem")
 # What each Lambda does with the store, and so the actions it may call (all on the table only).
 ACTIONS: Mapping[str, tuple[str, ...]] = {
-    # create (an answer), fold a finished answer into memory (get), active_answer.
+    # create (a conditional transaction), get (the memory fold of a finished answer, its pieces).
     "code-hook": (*_READ, *_WRITE),
-    # claim, append, finish, get (the stop flag), memory fold after the answer.
+    # claim, append (a piece item and the record), finish, get (the stop flag, the memory fold).
     "worker": (*_READ, *_WRITE),
-    # read, get, check_token, request_stop, create (regenerate), conversation.
+    # read (the pieces), get, check_token, request_stop, finish, create (regenerate), conversation.
     "answers": (*_READ, *_WRITE),
-    # active_answer (409), append_turns, open_conversation, the memory fold on write-back.
+    # active_answer (409), append_turns and open_conversation (versioned puts), the memory fold.
     "chat": (*_READ, *_WRITE),
 }
 

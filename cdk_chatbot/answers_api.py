@@ -9,7 +9,8 @@ Lambda proxy integrations on the same REST API and stage as POST /chat, so the s
 them (CloudFront-only origin header, per-client rate) and the same gateway error shapes apply; no
 CORS (the page calls them from its own origin through CloudFront's `/chat/*` behaviour). Each route
 has a method-level throttle (`answersThrottle*` for the reads, which a page repeats while an answer
-streams; the stage's /chat limits for stop and regenerate). Authorization is the per-answer or
+streams, a few times a second per reader, so the default is sized for about twenty readers at once;
+the stage's /chat limits for stop and regenerate). Authorization is the per-answer or
 conversation token header the Lambda checks (a wrong token reads as an unknown id, no oracle).
 
 The Lambda's asset holds `lambda_answers` and exactly the project modules it imports (imports.py).

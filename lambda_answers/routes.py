@@ -163,7 +163,7 @@ def conversation(store: AnswerStore, session_id: str, token: str | None) -> dict
     if kept is None:
         raise conversation_not_found()
     turns = [_with_answer(store, turn) for turn in kept.turns]
-    return {"sessionId": session_id, "turns": turns, "activeAnswer": store.active_answer(session_id)}
+    return {"sessionId": session_id, "turns": turns, "activeAnswer": kept.active_answer}
 
 
 def newest(store: AnswerStore, answer_id: str) -> Answer | None:

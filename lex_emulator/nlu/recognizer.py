@@ -1,9 +1,10 @@
 """Intent recognition with Lex-like confidence scores, built from a bot locale's sample utterances.
 
-Signals, all computed from the sample utterances alone:
+Signals, all computed from the sample utterances alone (plus, in small bots, fixed background
+sentences as negatives, see below):
 
 * TF-IDF (`features`): the cosine similarity of the utterance to each intent's nearest sample
-  (character n-grams weigh more than words, which suits Korean endings and typos), and one linear
+  (`nearest`; character n-grams weigh more than words, which suits Korean endings and typos), and one linear
   SVM per intent (`linear`) when two or more intents have samples;
 * sentence embeddings (`embeddings`, when the encoder is installed): the cosine similarity of the
   utterance to the centroid of each intent's samples. They carry meaning that shares no words
@@ -13,7 +14,7 @@ With embeddings, when every sample is embedded (bots of up to `EMBEDDED_SAMPLES_
 samples per intent, the usual case), each SVM learns on both: the TF-IDF vector and the
 embedding side by side, so it weighs words and meaning per intent. In such small bots every SVM
 also learns the `background` sentences (trivia, chat, creative requests) as negatives, less those
-close to one of the bot's samples: with a few samples per intent the models otherwise only learn
+close to one of the bot's samples (`negatives`): with a few samples per intent the models otherwise only learn
 how the intents differ from each other, not from the rest of what users ask. In larger bots (CLINC150 has
 100 per intent; embedding them all would slow the build) the SVMs see TF-IDF only and each
 intent's decision gets its centroid similarity (over `CENTROID_SAMPLES_PER_INTENT` of its
@@ -38,7 +39,6 @@ from __future__ import annotations
 
 import re
 import threading
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -48,7 +48,6 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from .background import BACKGROUND
 from .embeddings import (
     SentenceEncoder,
     default_encoder,
@@ -58,6 +57,8 @@ from .embeddings import (
 )
 from .features import SparseRow, TfidfSpace
 from .linear import OneVsRest, train_one_vs_rest
+from .nearest import NearestSample
+from .negatives import embedded_background_rows, worded_background_rows
 from .templates import Template, TemplateError, best_template_match, parse_template
 from .text import normalize
 
@@ -73,8 +74,6 @@ CENTROID_SAMPLES_PER_INTENT = 20
 Embedding is most of such a build's time: on CLINC150's tuning split 20 instead of 40 cost 0.27
 points of in-scope accuracy (93.60% -> 93.33%) and one out-of-scope question in 100, for half
 the embedding time; 10 cost 0.4 points."""
-_WORD_SHARE = 0.3
-"""Weight of the word block in the TF-IDF similarity (the character block has the rest)."""
 _SIMILARITY_CURVE = (9.0, 0.465)
 """TF-IDF only, one intent: 0.40 at a nearest-sample similarity of 0.42."""
 _GATE_CURVE = (9.0, 0.245)
@@ -88,8 +87,12 @@ TEXT_BACKGROUND_WEIGHT = 1.0
 background sentence as a negative of every intent's model; 0 leaves them out."""
 TEXT_BACKGROUND_KEPT_BELOW = 0.5
 """TF-IDF only: a background sentence whose nearest-sample similarity reaches this is left out."""
-_SMALL_BOT_SVM_CURVE = (2.3, -0.65)
-"""TF-IDF only, bots that learn the background: 0.40 at an SVM decision value of -0.83."""
+_SMALL_BOT_SVM_CURVE = (2.3, -0.625)
+"""TF-IDF only, bots that learn the background: 0.40 at an SVM decision value of -0.80."""
+_SMALL_BOT_GATE_CURVE = (9.0, 0.15)
+"""TF-IDF only, bots that learn the background: gate on the nearest-sample similarity (0.40 at
+0.105; the background keeps unrelated questions low, so the gate can let Korean paraphrases,
+which share fewer n-grams with their samples, through)."""
 _JOINT_EMBEDDING_SCALE = 1.0
 """Embeddings beside TF-IDF vectors (both of unit length) in the SVMs' input: this times the embedding."""
 _JOINT_CURVE = (2.3, -0.55)
@@ -126,7 +129,6 @@ scores stand. Most in-scope input of a large bot is worded like its samples, and
 most of a turn's time. None embeds every input. Chosen on CLINC150's tuning split (held-out train):
 from 0.95 down to 0.7 in-scope accuracy rose (92.1% embedding everything, 93.6% at 0.7) at the
 same out-of-scope recall, and below 0.7 recall fell; 0.7 stays well above usual thresholds."""
-_BACKGROUND_WORDS = tuple(normalize(text).words for text in BACKGROUND)
 _LOCALE = re.compile(r"^[a-z]{2,3}_[A-Z0-9]{2,3}$")
 _DEFAULT = object()
 
@@ -173,42 +175,6 @@ class _Intent:
         return tuple(t for t in self.templates if t.pattern is not None and t.literal.text)
 
 
-class _NearestSample:
-    """Per intent, the TF-IDF similarity of a vector to the intent's most similar sample."""
-
-    def __init__(self, matrix: sparse.csr_matrix, positions: IntArray, block_sizes: tuple[int, ...]) -> None:
-        words, characters = block_sizes
-        shares = np.concatenate([np.full(words, 2 * _WORD_SHARE), np.full(characters, 2 * (1 - _WORD_SHARE))])
-        order = np.argsort(positions, kind="stable")
-        samples = sparse.csr_matrix(matrix[order] @ sparse.diags(shares))
-        self._data = samples.data
-        self._columns = samples.indices
-        self._indptr = samples.indptr
-        self._rows = np.repeat(np.arange(samples.shape[0]), np.diff(samples.indptr))
-        self._bounds = np.searchsorted(positions[order], np.arange(int(positions.max()) + 2))
-        self._dimension = samples.shape[1]
-        self._samples = samples
-
-    def nearest_of_all(self, vectors: sparse.csr_matrix) -> FloatArray:
-        """For each row of `vectors`, its similarity to the most similar sample of any intent."""
-        result: FloatArray = np.asarray((vectors @ self._samples.T).max(axis=1).toarray()).ravel()
-        return result
-
-    def similarities(self, vector: SparseRow, intents: IntArray) -> FloatArray:
-        """Similarities for the intents at these positions."""
-        result = np.zeros(len(intents))
-        if not len(vector.indices):
-            return result
-        dense = np.zeros(self._dimension)
-        dense[vector.indices] = vector.values
-        for slot, intent in enumerate(intents):
-            first, last = self._bounds[intent], self._bounds[intent + 1]
-            low, high = self._indptr[first], self._indptr[last]
-            contributions = self._data[low:high] * dense[self._columns[low:high]]
-            result[slot] = np.bincount(self._rows[low:high] - first, contributions, last - first).max()
-        return result
-
-
 @dataclass(frozen=True)
 class _Centroids:
     """Unit centroids of the trainable intents' sample embeddings (one row each), and how to fuse them."""
@@ -248,13 +214,14 @@ class _Recognizer:
         intents: Sequence[_Intent],
         space: TfidfSpace,
         trainable: IntArray,
-        nearest: _NearestSample | None,
+        nearest: NearestSample | None,
         linear: OneVsRest | None,
         centroids: _Centroids | None,
-        svm_curve: Curve = _SVM_CURVE,
+        text_curves: tuple[Curve, Curve] = (_SVM_CURVE, _GATE_CURVE),
     ) -> None:
         self._intents = tuple(intents)
-        self._svm_curve = svm_curve
+        self._text_curves = text_curves
+        """TF-IDF only: the curves on the SVM decision and on the nearest-sample similarity (gate)."""
         self._space = space
         self._trainable = trainable
         self._nearest = nearest
@@ -278,7 +245,7 @@ class _Recognizer:
         results.sort(key=lambda result: -result.score)
         return results
 
-    def _scores(self, text: str, vector: SparseRow, nearest: _NearestSample) -> FloatArray:
+    def _scores(self, text: str, vector: SparseRow, nearest: NearestSample) -> FloatArray:
         """Scores of the trainable intents, in their order."""
 
         def text_similarity(intent: int) -> float:
@@ -287,9 +254,10 @@ class _Recognizer:
         if self._centroids is None:
             if self._linear is None:
                 return _curve(nearest.similarities(vector, np.zeros(1, dtype=np.int64)), _SIMILARITY_CURVE)
+            svm_curve, gate_curve = self._text_curves
             return _capped(
-                _curve(self._linear.decisions(vector), self._svm_curve),
-                lambda intent: float(_curve(np.array(text_similarity(intent)), _GATE_CURVE)),
+                _curve(self._linear.decisions(vector), svm_curve),
+                lambda intent: float(_curve(np.array(text_similarity(intent)), gate_curve)),
             )
         if self._linear is not None and not self._centroids.joint:
             decisions = self._linear.decisions(vector)
@@ -350,45 +318,6 @@ def _embedded_samples(texts: Sequence[str], positions: IntArray, classes: int) -
         chosen.append(rows)
     rows = np.concatenate(chosen)
     return [texts[int(row)] for row in rows], positions[rows]
-
-
-_background_cache: weakref.WeakKeyDictionary[object, FloatArray] = weakref.WeakKeyDictionary()
-_background_lock = threading.Lock()
-
-
-def _background_embeddings(encoder: SentenceEncoder) -> FloatArray:
-    """The background sentences' embeddings, computed once per encoder."""
-    with _background_lock:
-        try:
-            cached = _background_cache.get(encoder)
-        except TypeError:  # an encoder that cannot be weakly referenced: no cache
-            return encoder.encode(BACKGROUND)
-        if cached is None:
-            cached = _background_cache[encoder] = encoder.encode(BACKGROUND)
-        return cached
-
-
-def _background_rows(
-    space: TfidfSpace, encoder: SentenceEncoder, embedded: FloatArray
-) -> sparse.csr_matrix | None:
-    """Background sentences as [TF-IDF, embedding] rows, less those near one of the bot's samples."""
-    if not BACKGROUND_WEIGHT:
-        return None
-    background = _background_embeddings(encoder)
-    kept = np.flatnonzero((background @ embedded.T).max(axis=1) < BACKGROUND_KEPT_BELOW)
-    if not len(kept):
-        return None
-    words = space.matrix([_BACKGROUND_WORDS[int(row)] for row in kept])
-    return sparse.hstack([words, sparse.csr_matrix(background[kept] * _JOINT_EMBEDDING_SCALE)]).tocsr()
-
-
-def _worded_background_rows(space: TfidfSpace, nearest: _NearestSample) -> sparse.csr_matrix | None:
-    """Background sentences as TF-IDF rows, less those whose wording is near one of the bot's samples."""
-    if not TEXT_BACKGROUND_WEIGHT:
-        return None
-    rows = space.matrix(_BACKGROUND_WORDS)
-    kept = np.flatnonzero(nearest.nearest_of_all(rows) < TEXT_BACKGROUND_KEPT_BELOW)
-    return sparse.csr_matrix(rows[kept]) if len(kept) else None
 
 
 def _blend(pair: tuple[float, float], samples_per_intent: float) -> float:
@@ -483,7 +412,7 @@ def _build(parsed: Sequence[_Intent], chosen_encoder: SentenceEncoder | None) ->
     if not len(trainable):
         return _Recognizer(parsed, space, trainable, None, None, None)
     positions = np.searchsorted(trainable, np.array(labels)).astype(np.int64)
-    nearest = _NearestSample(matrix, positions, space.block_sizes)
+    nearest = NearestSample(matrix, positions, space.block_sizes)
     classes = len(trainable)
     small = np.bincount(positions).max() <= EMBEDDED_SAMPLES_PER_INTENT
     if not isinstance(chosen_encoder, SentenceEncoder):
@@ -497,10 +426,14 @@ def _build(parsed: Sequence[_Intent], chosen_encoder: SentenceEncoder | None) ->
             matrix,
             positions,
             classes,
-            _worded_background_rows(space, nearest),
+            worded_background_rows(space, nearest, TEXT_BACKGROUND_KEPT_BELOW)
+            if TEXT_BACKGROUND_WEIGHT
+            else None,
             TEXT_BACKGROUND_WEIGHT,
         )
-        return _Recognizer(parsed, space, trainable, nearest, worded, None, _SMALL_BOT_SVM_CURVE)
+        return _Recognizer(
+            parsed, space, trainable, nearest, worded, None, (_SMALL_BOT_SVM_CURVE, _SMALL_BOT_GATE_CURVE)
+        )
     per_intent = float(np.median(np.bincount(positions, minlength=classes)))
     if small:  # the SVMs learn on both blocks
         embedded = chosen_encoder.encode(sources)
@@ -508,7 +441,11 @@ def _build(parsed: Sequence[_Intent], chosen_encoder: SentenceEncoder | None) ->
         both = sparse.hstack([matrix, sparse.csr_matrix(embedded * _JOINT_EMBEDDING_SCALE)]).tocsr()
         linear = None
         if classes > 1:
-            negatives = _background_rows(space, chosen_encoder, embedded)
+            negatives = None
+            if BACKGROUND_WEIGHT:
+                negatives = embedded_background_rows(
+                    space, chosen_encoder, embedded, BACKGROUND_KEPT_BELOW, _JOINT_EMBEDDING_SCALE
+                )
             linear = train_one_vs_rest(both, positions, classes, negatives, BACKGROUND_WEIGHT)
         return _Recognizer(parsed, space, trainable, nearest, linear, centroids)
 

@@ -309,6 +309,19 @@ def test_the_stack_sets_the_variables_the_store_and_the_worker_read() -> None:
     assert CDK_CONTEXT["conversationTtlSeconds"] == factory.DEFAULT_TTL_SECONDS
 
 
+def test_the_table_has_the_keys_and_ttl_attribute_the_store_writes(synth: Synth) -> None:
+    from answer_store import dynamodb_items
+    from cdk_chatbot import answer_table
+
+    assert (answer_table.PARTITION_KEY, answer_table.SORT_KEY, answer_table.TTL_ATTRIBUTE) == (
+        dynamodb_items.PK,
+        dynamodb_items.SK,
+        dynamodb_items.TTL_ATTRIBUTE,
+    )
+    _, table = table_with_keys(synth.template, dynamodb_items.PK, dynamodb_items.SK)
+    assert props(table)["TimeToLiveSpecification"]["AttributeName"] == dynamodb_items.TTL_ATTRIBUTE
+
+
 def test_the_worker_handler_is_a_function_of_the_shipped_asset(synth: Synth) -> None:
     from lambda_chatgpt import worker
 

@@ -98,16 +98,56 @@ def test_a_conversation_expires_and_starts_again_empty(store: AnswerStore, clock
     assert store.check_conversation_token("sess-1", "new-token") is True
 
 
-def test_appending_turns_keeps_the_conversation_and_its_token_alive(store: AnswerStore, clock: Clock) -> None:
+def test_each_turn_expires_on_its_own_and_the_token_lives_as_long_as_the_newest(
+    store: AnswerStore, clock: Clock
+) -> None:
     store.open_conversation("sess-1", "tok", 60)
-    for n in range(3):
+    for n in range(3):  # turns at +50, +100, +150 s; each kept 60 s
         clock.advance(50)
         store.append_turns("sess-1", turn_pair(n), 60)
     conversation = store.conversation("sess-1")
     assert conversation is not None
-    assert len(conversation.turns) == 6
-    assert conversation.expires_at >= clock.now + 59
+    assert [dict(t) for t in conversation.turns] == turn_pair(1) + turn_pair(2)  # pair 0 expired at +110
+    assert conversation.expires_at >= clock.now + 60
+    assert store.check_conversation_token("sess-1", "tok") is True  # opened for 60 s, 150 s ago
+    clock.advance(59)
+    conversation = store.conversation("sess-1")
+    assert conversation is not None
+    assert [dict(t) for t in conversation.turns] == turn_pair(2)
     assert store.check_conversation_token("sess-1", "tok") is True
+    clock.advance(1)  # the newest turn has expired: no turns left, the token lives half a TTL more
+    emptied = store.conversation("sess-1")
+    assert emptied is not None
+    assert emptied.turns == ()
+    clock.advance(30)  # and half a TTL later, neither the conversation nor its token
+    assert store.conversation("sess-1") is None
+    assert store.check_conversation_token("sess-1", "tok") is False
+
+
+def test_turns_added_in_the_same_instant_keep_their_order(store: AnswerStore) -> None:
+    for n in range(25):  # the test clock does not move: every call in the same millisecond
+        store.append_turns("sess-1", turn_pair(n), TTL)
+    conversation = store.conversation("sess-1")
+    assert conversation is not None
+    assert [dict(t) for t in conversation.turns] == [t for n in range(25) for t in turn_pair(n)]
+
+
+def test_adding_no_turns_changes_nothing(store: AnswerStore, clock: Clock) -> None:
+    store.append_turns("sess-1", [], TTL)
+    assert store.conversation("sess-1") is None
+    store.append_turns("sess-1", turn_pair(1), 60)
+    clock.advance(50)
+    store.append_turns("sess-1", [], 60)
+    clock.advance(11)
+    assert store.conversation("sess-1") is None
+
+
+def test_a_turn_past_the_byte_bound_on_its_own_is_not_kept_and_the_others_are(store: AnswerStore) -> None:
+    store.append_turns("sess-1", turn_pair(1), TTL)
+    store.append_turns("sess-1", [{"role": "bot", "msg": "x" * MAX_TURNS_BYTES}, *turn_pair(2)], TTL)
+    conversation = store.conversation("sess-1")
+    assert conversation is not None
+    assert [dict(t) for t in conversation.turns] == turn_pair(1) + turn_pair(2)
 
 
 def test_unicode_turns_round_trip_exactly(store: AnswerStore) -> None:

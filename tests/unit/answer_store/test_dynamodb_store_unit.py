@@ -3,6 +3,7 @@ every item, no token in clear, several Lambdas sharing one table, long text, and
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -38,17 +39,23 @@ def a_whole_conversation(store: DynamoDbAnswerStore) -> str:
     return answer_id
 
 
-def test_the_item_layout_is_the_documented_one(store: DynamoDbAnswerStore, dynamodb: Any) -> None:
+def test_the_item_layout_is_the_documented_one(
+    store: DynamoDbAnswerStore, dynamodb: Any, clock: Clock
+) -> None:
     answer_id = a_whole_conversation(store)
     keys = sorted((item["pk"]["S"], item["sk"]["S"]) for item in all_items(dynamodb))
+    exchange = keys.pop(4)
     assert keys == [
         (f"ANSWER#{answer_id}", "JOB"),
         (f"ANSWER#{answer_id}", "META"),
         (f"ANSWER#{answer_id}", "PIECE#000000001"),
         (f"ANSWER#{answer_id}", "PIECE#000000002"),
         ("SESSION#sess-1", "META"),
-        ("SESSION#sess-1", "TURNS"),
     ]
+    assert exchange[0] == "SESSION#sess-1"
+    assert re.fullmatch(r"EXCHANGE#\d{13}#[0-9a-f]{8}", exchange[1])
+    assert int(exchange[1].split("#")[1]) == pytest.approx(clock.now * 1000, abs=1)
+    assert exchange[1] < "META"  # a newest-first Query of the session meets META first
 
 
 def test_every_item_carries_its_expiry_in_epoch_seconds(

@@ -18,6 +18,7 @@ from lex_emulator.nlu import build_recognizer
 from lex_emulator.nlu.background import BACKGROUND
 from lex_emulator.nlu.embeddings import default_encoder
 from lex_emulator.nlu.features import TfidfSpace
+from lex_emulator.nlu.negatives import embedded_background_rows
 from lex_emulator.nlu.text import normalize
 
 BENCH_DATA = Path(__file__).resolve().parents[3] / "bench" / "data"
@@ -117,7 +118,7 @@ def test_background_sentences_near_a_bots_samples_are_left_out_for_that_bot() ->
     samples = [sample for samples in TRIVIA_EN.values() for sample in samples]
     embedded = encoder.encode(samples)
     space, _ = TfidfSpace.fit([normalize(sample).words for sample in samples])
-    kept = recognizer_module._background_rows(space, encoder, embedded)
+    kept = embedded_background_rows(space, encoder, embedded, recognizer_module.BACKGROUND_KEPT_BELOW, 1.0)
     assert kept is not None
     assert 0 < kept.shape[0] < len(BACKGROUND)
 
