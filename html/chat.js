@@ -1,8 +1,8 @@
 // The chat page: sends POST /chat on its own origin and shows the conversation.
 //
 // An LLM answer streams: /chat answers at once with a handle ({id, token, url}) and the page reads
-// the text as it is written (answer_stream.js), rendering it as it grows (stream_render.js), with
-// Stop, Copy and Regenerate (answer_view.js). The session id (crypto.randomUUID), the conversation
+// the text as it is written, rendering it as it grows, with Stop, Copy and Regenerate
+// (answer_control.js; its buttons in answer_view.js, each message drawn by message_view.js). The session id (crypto.randomUUID), the conversation
 // token and the locale live in localStorage, so a reload, a closed tab or a new tab reopens the
 // same conversation from the server (conversation.js); the tab's sessionStorage copy of the
 // messages is shown when the server has none. Text from the user or the bot is only ever put in
@@ -10,12 +10,11 @@
 // nothing is assigned to innerHTML.
 
 import { LOCALE_NAMES, format, strings, uiLanguage } from "./i18n.js";
-import { AnswerStreamError, readAnswer } from "./answer_stream.js";
-import { StreamingMarkdown, patchChildren } from "./stream_render.js";
-import { confirmCopy, isActive } from "./answer_view.js";
+import { AnswerControl } from "./answer_control.js";
+import { isActive } from "./answer_view.js";
 import { el, renderMessage as renderOne } from "./message_view.js";
-import { copyText } from "./clipboard.js";
 import { answerBubbles, answerHandle, failure } from "./replies.js";
+import { patchChildren } from "./stream_render.js";
 import {
   SESSION_KEY, TAB_KEY as STORAGE_KEY, fetchConversation, isSessionId, readSession, transcriptMessages, writeSession,
 } from "./conversation.js";
@@ -47,9 +46,22 @@ let config = DEFAULT_CONFIG;
 let state = null; // { sessionId, locale, messages: [...], pending: {text} | null }
 let conversationToken = null; // lets this browser read the conversation back (localStorage)
 let inFlight = null; // { controller, sessionId } while a request is out
-let streaming = null; // { message, controller, view, stopping, sessionId } while an answer is read
-let regenerating = null; // the message whose Regenerate request is out
 let composing = false;
+const answers = new AnswerControl({
+  labels: () => t(),
+  token: () => conversationToken,
+  messages: () => state.messages,
+  item: (message) => itemOf(message),
+  refresh: (message) => refreshMessage(message),
+  atEnd: () => atEnd(),
+  scrollToEnd: () => scrollToEnd(),
+  announce: (text) => announce(text),
+  saveSoon: () => saveSoon(),
+  save: () => saveState(),
+  changed: () => updateControls(),
+  busy: () => busy(),
+  canRegenerate: (message) => message === lastLlmAnswer(),
+});
 
 // --- configuration and storage ------------------------------------------------------------------
 
@@ -97,8 +109,8 @@ function renderMessage(message) {
     locale: state.locale,
     timeoutSeconds: config.requestTimeoutSeconds,
     busy: busy(),
-    streaming: streaming?.message ?? null,
-    stopping: Boolean(streaming?.stopping),
+    streaming: answers.streaming?.message ?? null,
+    stopping: Boolean(answers.streaming?.stopping),
     lastLlm: lastLlmAnswer(),
   });
 }
@@ -157,8 +169,8 @@ function refreshMessage(message) {
   syncAttributes(old, item);
   old.replaceChildren(...item.childNodes);
   markGroups();
-  if (streaming?.message === message) {
-    streaming.view.attach(old.querySelector(".answer-text"));
+  if (answers.streaming?.message === message) {
+    answers.streaming.view.attach(old.querySelector(".answer-text"));
   }
   if (focused) {
     const again = old.querySelector(`button[data-action="${focused}"]`) ?? old.querySelector("button[data-action=copy]");
@@ -177,10 +189,10 @@ function markGroups() {
 
 function renderAll() {
   ui.messages.replaceChildren(...state.messages.map(renderMessage));
-  if (streaming) {
-    const item = itemOf(streaming.message);
+  if (answers.streaming) {
+    const item = itemOf(answers.streaming.message);
     if (item) {
-      streaming.view.attach(item.querySelector(".answer-text"));
+      answers.streaming.view.attach(item.querySelector(".answer-text"));
     }
   }
   markGroups();
@@ -251,13 +263,13 @@ function buildLocaleSwitch() {
 }
 
 function busy() {
-  return inFlight !== null || streaming !== null || regenerating !== null;
+  return inFlight !== null || answers.streaming !== null || answers.regenerating !== null;
 }
 
 function updateControls() {
   const waiting = inFlight !== null;
   const blocked = busy();
-  const answering = streaming !== null || regenerating !== null;
+  const answering = answers.streaming !== null || answers.regenerating !== null;
   ui.send.disabled = blocked || ui.input.value.trim() === "";
   ui.send.setAttribute("aria-busy", String(blocked));
   ui.typing.hidden = !waiting;
@@ -386,7 +398,7 @@ async function send(text, { retryOf = null } = {}) {
         text: "",
         answer: { ...handle, cursor: 0, status: "pending", notice: null },
       });
-      streamAnswer(message);
+      answers.stream(message);
     } else {
       for (const bubble of answerBubbles(body, messageId)) {
         addMessage(bubble);
@@ -402,190 +414,6 @@ async function send(text, { retryOf = null } = {}) {
   }
   saveState();
   updateControls();
-}
-
-// --- streamed answers --------------------------------------------------------------------------
-
-/** Read a streamed answer into its message until it ends (or is lost), from the cursor it has. */
-async function streamAnswer(message) {
-  const answer = message.answer;
-  const token = answer.token || conversationToken;
-  if (!token) {
-    answer.status = "gone";
-    refreshMessage(message);
-    saveState();
-    return;
-  }
-  if (!isActive(message)) {
-    answer.status = "running"; // resumed after a lost connection
-  }
-  const controller = new AbortController();
-  const run = { message, controller, stopping: false, sessionId: state.sessionId, view: null };
-  run.view = new StreamingMarkdown(document.createElement("div"), {
-    beforeRender: atEnd,
-    onRender: (follow) => {
-      if (follow) {
-        scrollToEnd();
-      }
-    },
-  });
-  run.view.text = message.text;
-  streaming = run;
-  refreshMessage(message);
-  updateControls();
-  const labels = t();
-  let outcome;
-  try {
-    outcome = await readAnswer({
-      url: answer.url,
-      token,
-      cursor: answer.cursor,
-      signal: controller.signal,
-      onDelta: (piece, cursor) => {
-        if (streaming !== run) {
-          return;
-        }
-        const first = message.text === "";
-        message.text += piece;
-        answer.cursor = cursor;
-        answer.status = "running";
-        if (first) {
-          const item = itemOf(message);
-          if (item) {
-            item.dataset.answerStatus = "running";
-            const writing = item.querySelector(".writing");
-            if (writing) {
-              writing.hidden = true;
-            }
-          }
-        }
-        run.view.append(piece);
-        saveSoon();
-      },
-      onRetry: () => setStatusLine(message, t().reconnecting),
-      onProgress: () => setStatusLine(message, ""),
-    });
-  } catch (error) {
-    if (streaming !== run || (error instanceof AnswerStreamError && error.reason === "aborted")) {
-      run.view.dispose();
-      return; // "New chat", or a newer read of this answer took over
-    }
-    outcome = { status: error instanceof AnswerStreamError && error.reason === "not_found" ? "gone" : "lost" };
-  }
-  if (streaming !== run) {
-    run.view.dispose();
-    return;
-  }
-  run.view.dispose();
-  streaming = null;
-  answer.status = outcome.status;
-  answer.notice = outcome.notice ?? null;
-  answer.errorKind = outcome.errorKind ?? null;
-  answer.finishReason = outcome.finishReason ?? null;
-  if (Number.isInteger(outcome.cursor)) {
-    answer.cursor = outcome.cursor;
-  }
-  const follow = atEnd();
-  refreshMessage(message);
-  if (follow) {
-    scrollToEnd();
-  }
-  if (answer.status !== "done") {
-    announce(itemOf(message)?.querySelector(".answer-notice")?.textContent || labels.answerFailed);
-  }
-  saveState();
-  updateControls();
-}
-
-/** A short line under an answer (reconnecting, a refused Stop or Regenerate); "" hides it. */
-function setStatusLine(message, text) {
-  const line = itemOf(message)?.querySelector(".answer-status");
-  if (line && line.textContent !== text) {
-    line.textContent = text;
-    line.hidden = text === "";
-  }
-}
-
-function answerToken(message) {
-  return message.answer.token || conversationToken;
-}
-
-async function postAnswer(message, action) {
-  return fetch(`${message.answer.url}/${action}`, {
-    method: "POST",
-    headers: { "X-Answer-Token": answerToken(message) || "", Accept: "application/json" },
-    cache: "no-store",
-    credentials: "same-origin",
-  });
-}
-
-/** Stop: the server ends generation; the reader then gets the `stopped` end event and its notice. */
-async function stopAnswer(message) {
-  const run = streaming;
-  if (!run || run.message !== message || run.stopping) {
-    return;
-  }
-  run.stopping = true;
-  refreshMessage(message);
-  let ok = false;
-  try {
-    const response = await postAnswer(message, "stop");
-    ok = response.ok || response.status === 404; // 404: it had already gone
-  } catch {
-    ok = false;
-  }
-  if (!ok && streaming === run) {
-    run.stopping = false;
-    refreshMessage(message);
-    setStatusLine(message, t().stopFailed);
-  }
-}
-
-/** Regenerate: a new answer to the same question replaces this one in place. */
-async function regenerateAnswer(message) {
-  if (busy() || message !== lastLlmAnswer()) {
-    return;
-  }
-  regenerating = message;
-  updateControls();
-  let handle = null;
-  let problem = t().regenerateFailed;
-  try {
-    const response = await postAnswer(message, "regenerate");
-    const body = await response.json().catch(() => null);
-    handle = response.ok ? answerHandle(body?.answer) : null;
-    if (response.status === 409) {
-      problem = body?.error?.code === "session_busy" ? t().errors.session_busy : t().cannotRegenerate;
-    }
-  } catch {
-    handle = null;
-  }
-  regenerating = null;
-  if (!state.messages.includes(message)) {
-    updateControls();
-    return; // "New chat" meanwhile
-  }
-  if (!handle) {
-    updateControls();
-    setStatusLine(message, problem);
-    return;
-  }
-  message.text = "";
-  message.time = new Date().toISOString();
-  message.answer = { ...handle, cursor: 0, status: "pending", notice: null };
-  saveState();
-  streamAnswer(message);
-}
-
-async function copyMessage(message, button) {
-  // One answer in several bubbles (a group) is copied whole from its last bubble.
-  const text = message.group
-    ? state.messages.filter((m) => m.group === message.group).map((m) => m.text).join("\n\n")
-    : message.text;
-  const copied = await copyText(text);
-  const labels = t();
-  confirmCopy(button, labels, copied);
-  announce(copied ? labels.copied : labels.copyFailed);
 }
 
 // --- reopening a conversation ------------------------------------------------------------------
@@ -623,7 +451,7 @@ async function reloadFromServer({ keep = [] } = {}) {
 
 /** Continue reading the answer still being written, if there is one. */
 function resumeActive() {
-  if (streaming) {
+  if (answers.streaming) {
     return;
   }
   const active = state.messages.filter(isActive);
@@ -632,15 +460,14 @@ function resumeActive() {
     refreshMessage(message);
   }
   if (active.length) {
-    streamAnswer(active[active.length - 1]);
+    answers.stream(active[active.length - 1]);
   }
 }
 
 function startNewChat() {
-  const run = streaming;
-  leaveConversation();
-  if (run !== null) {
-    postAnswer(run.message, "stop").catch(() => {}); // the user left it: stop spending on it
+  const left = leaveConversation();
+  if (left !== null) {
+    answers.post(left, "stop").catch(() => {}); // the user left it: stop spending on it
   }
   conversationToken = null;
   state = freshState(state.locale);
@@ -651,20 +478,17 @@ function startNewChat() {
   ui.input.focus();
 }
 
-/** Stop reading and waiting in this tab (the server's answer goes on: another tab may read it). */
+/**
+ * Stop reading and waiting in this tab (the server's answer goes on: another tab may read it);
+ * returns the message whose answer was being read, or null.
+ */
 function leaveConversation() {
   if (inFlight !== null) {
     const request = inFlight;
     inFlight = null;
     request.controller.abort();
   }
-  if (streaming !== null) {
-    const run = streaming;
-    streaming = null;
-    run.controller.abort();
-    run.view.dispose();
-  }
-  regenerating = null;
+  return answers.leave();
 }
 
 /** Another tab changed the browser's conversation: follow it (one conversation per browser). */
@@ -722,17 +546,17 @@ function onAction(button) {
   }
   switch (button.dataset.action) {
     case "copy":
-      copyMessage(message, button);
+      answers.copy(message, button);
       break;
     case "stop":
-      stopAnswer(message);
+      answers.stop(message);
       break;
     case "regenerate":
-      regenerateAnswer(message);
+      answers.regenerate(message);
       break;
     case "resume":
       if (!busy()) {
-        streamAnswer(message);
+        answers.stream(message);
       }
       break;
     default:
@@ -800,7 +624,7 @@ function wireEvents() {
     // Back online: an answer whose connection was lost continues by itself.
     const lost = state.messages.findLast((m) => m.answer?.status === "lost");
     if (lost && !busy()) {
-      streamAnswer(lost);
+      answers.stream(lost);
     }
   });
   ui.localeSwitch.addEventListener("click", (event) => {
