@@ -3,7 +3,7 @@
 import { JSDOM } from "jsdom";
 
 const dom = new JSDOM("<!doctype html><html><body></body></html>", { url: "http://127.0.0.1/" });
-for (const name of ["window", "document", "Node", "DocumentFragment", "HTMLElement", "Element"]) {
+for (const name of ["window", "document", "Node", "DocumentFragment", "HTMLElement", "Element", "sessionStorage", "localStorage"]) {
   globalThis[name] = name === "window" ? dom.window : dom.window[name];
 }
 
