@@ -516,6 +516,40 @@ def test_regenerate_replaces_the_last_answer_in_place(
     expect(chat.locator("#messages [data-action=regenerate]")).to_have_count(0)
 
 
+def test_a_refused_regenerate_and_a_failed_stop_say_so_and_change_nothing(
+    chat: Page, llm: FakeOpenAIServer
+) -> None:
+    llm.script(
+        Behaviour.streamed(["Kept ", "as ", "it ", "was."], chunk_pause=0.02),
+        Behaviour.streamed(numbered_pieces(60), chunk_pause=0.1),
+    )
+    chat.get_by_role("button", name="English").click()
+    send(chat, "One")
+    answer = llm_answer(chat)
+    expect(answer).to_have_attribute("data-answer-status", "done", timeout=20_000)
+    chat.route(
+        "**/regenerate",
+        lambda route: route.fulfill(
+            status=409, json={"error": {"code": "cannot_regenerate", "message": "not the last answer"}}
+        ),
+    )
+    answer.locator("[data-action=regenerate]").click()
+    expect(answer.locator(".answer-status")).to_contain_text("Only the last LLM answer can be regenerated")
+    assert answer_text(chat) == "Kept as it was."
+    expect(chat.locator("#busy-hint")).to_be_hidden()
+
+    send(chat, "Two")
+    second = llm_answer(chat)
+    wait_for_text(chat, 20)
+    chat.route("**/stop", lambda route: route.abort("connectionreset"))
+    second.locator("[data-action=stop]").click()
+    expect(second.locator(".answer-status")).to_contain_text("Stop request didn't get through")
+    expect(second.locator("[data-action=stop]")).to_be_enabled()
+    chat.unroute("**/stop")
+    second.locator("[data-action=stop]").click()
+    expect(second).to_have_attribute("data-answer-status", "stopped", timeout=5_000)
+
+
 # --- phone width -------------------------------------------------------------------------------------------
 
 
