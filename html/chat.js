@@ -16,9 +16,10 @@ import { el, renderMessage as renderOne } from "./message_view.js";
 import { answerBubbles, answerHandle, failure } from "./replies.js";
 import { patchChildren } from "./stream_render.js";
 import {
-  SESSION_KEY, TAB_KEY as STORAGE_KEY, fetchConversation, isSessionId, readSession, transcriptMessages, writeSession,
+  SESSION_KEY, TAB_KEY as STORAGE_KEY, isSessionId, readSession, writeSession,
 } from "./conversation.js";
 import { DEFAULT_CONFIG, freshState, loadConfig, loadState } from "./page_state.js";
+import { reopenConversation, serverMessages } from "./reopen.js";
 
 const MAX_STORED_MESSAGES = 200;
 // The same limit as /chat and Lex, counted the same way: in UTF-16 code units, which is what the
@@ -427,20 +428,17 @@ async function reloadFromServer({ keep = [] } = {}) {
     return false;
   }
   const sessionId = state.sessionId;
-  const server = await fetchConversation({ url: conversationsUrl(), sessionId, token: conversationToken });
+  const messages = await loadServerMessages(sessionId, conversationToken);
   if (sessionId !== state.sessionId) {
     return false; // "New chat" meanwhile
   }
-  if (!server.turns) {
-    if (server.missing) {
-      conversationToken = null; // expired or unknown: the next first turn brings a new one
-      persistSession();
-    }
+  if (messages === "missing") {
+    conversationToken = null; // expired or unknown: the next first turn brings a new one
+    persistSession();
     return false;
   }
-  const messages = transcriptMessages(server.turns, { botBubbles: (turn) => answerBubbles(turn, messageId), newId: messageId, answersUrl: answersUrl() });
-  if (messages.length === 0 && state.messages.length > keep.length) {
-    return false; // the server kept nothing yet: what the tab shows stays
+  if (messages === null || (messages.length === 0 && state.messages.length > keep.length)) {
+    return false; // unreachable, or the server kept nothing yet: what the tab shows stays
   }
   state.messages = [...messages, ...keep];
   saveState();
@@ -635,53 +633,28 @@ function wireEvents() {
   });
 }
 
-/**
- * Which conversation to show: the browser's (localStorage), read back from the server when it has
- * it; else this tab's own copy (sessionStorage) when it is of the same session; else a new one.
- */
+/** Open the browser's conversation (reopen.js decides which, and what of it to show). */
 async function openConversation() {
-  const kept = readSession();
-  const tab = loadState(config);
-  if (kept && kept.sessionId !== tab.sessionId) {
-    const locale = config.locales.includes(kept.locale) ? kept.locale : tab.locale;
-    state = { sessionId: kept.sessionId, locale, messages: [], pending: null };
-  } else {
-    state = tab;
-    if (kept && config.locales.includes(kept.locale)) {
-      state.locale = kept.locale;
-    }
-  }
-  conversationToken = kept && kept.sessionId === state.sessionId ? kept.conversationToken : null;
-  const pending = state.pending;
-  state.pending = null;
-  let fromServer = false;
-  if (conversationToken) {
-    const server = await fetchConversation({ url: conversationsUrl(), sessionId: state.sessionId, token: conversationToken });
-    if (server.turns) {
-      const messages = transcriptMessages(server.turns, { botBubbles: (turn) => answerBubbles(turn, messageId), newId: messageId, answersUrl: answersUrl() });
-      if (messages.length || state.messages.length === 0) {
-        // Errors only this tab saw (a refused message with its Retry) stay after the server's turns.
-        const trailingErrors = [];
-        for (let i = state.messages.length - 1; i >= 0 && state.messages[i].role === "error"; i -= 1) {
-          trailingErrors.unshift(state.messages[i]);
-        }
-        state.messages = [...messages, ...trailingErrors];
-        fromServer = true;
-      }
-    } else if (server.missing) {
-      conversationToken = null;
-    }
-  }
-  if (pending) {
-    const users = state.messages.filter((m) => m.role === "user");
-    const answered = fromServer && users.length && users[users.length - 1].text === pending.text;
-    if (!answered) {
-      // The page was reloaded while waiting: offer to send that message again.
-      state.messages.push({ id: messageId(), time: new Date().toISOString(), role: "error", text: pending.text, reason: "interrupted" });
-    }
-  }
+  ({ state, conversationToken } = await reopenConversation({
+    kept: readSession(),
+    tab: loadState(config),
+    locales: config.locales,
+    load: loadServerMessages,
+    newId: messageId,
+  }));
   persistSession();
   saveState();
+}
+
+function loadServerMessages(sessionId, token) {
+  return serverMessages({
+    sessionId,
+    token,
+    conversationsUrl: conversationsUrl(),
+    answersUrl: answersUrl(),
+    botBubbles: (turn) => answerBubbles(turn, messageId),
+    newId: messageId,
+  });
 }
 
 async function start() {
