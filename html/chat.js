@@ -1,24 +1,30 @@
 // The chat page: sends POST /chat on its own origin and shows the conversation.
 //
-// The conversation, the session id (one per tab, crypto.randomUUID) and the chosen locale live in
-// sessionStorage, so a reload keeps them and another tab has its own. Text from the user or the
-// bot is only ever put in the page as text nodes (bot answers through the Markdown renderer,
-// which builds elements); nothing is assigned to innerHTML.
+// An LLM answer streams: /chat answers at once with a handle ({id, token, url}) and the page reads
+// the text as it is written, rendering it as it grows, with Stop, Copy and Regenerate
+// (answer_control.js; its buttons in answer_view.js, each message drawn by message_view.js). The session id (crypto.randomUUID), the conversation
+// token and the locale live in localStorage, so a reload, a closed tab or a new tab reopens the
+// same conversation from the server (conversation.js); the tab's sessionStorage copy of the
+// messages is shown when the server has none. Text from the user or the bot is only ever put in
+// the page as text nodes (bot answers through the Markdown renderer, which builds elements);
+// nothing is assigned to innerHTML.
 
-import { renderMarkdown } from "./markdown.js";
 import { LOCALE_NAMES, format, strings, uiLanguage } from "./i18n.js";
+import { AnswerControl } from "./answer_control.js";
+import { isActive } from "./answer_view.js";
+import { el, renderMessage as renderOne } from "./message_view.js";
+import { answerBubbles, answerHandle, failure } from "./replies.js";
+import { patchChildren } from "./stream_render.js";
+import {
+  SESSION_KEY, TAB_KEY as STORAGE_KEY, isSessionId, readSession, writeSession,
+} from "./conversation.js";
+import { DEFAULT_CONFIG, freshState, loadConfig, loadState } from "./page_state.js";
+import { reopenConversation, serverMessages } from "./reopen.js";
 
-const STORAGE_KEY = "chatbot.conversation.v1";
 const MAX_STORED_MESSAGES = 200;
 // The same limit as /chat and Lex, counted the same way: in UTF-16 code units, which is what the
 // textarea's maxlength and String.length count (an emoji beyond the BMP counts as two).
 const MAX_TEXT = 1024;
-const DEFAULT_CONFIG = Object.freeze({
-  defaultLocale: "ko_KR",
-  locales: ["ko_KR", "en_US"],
-  requestTimeoutSeconds: 35,
-  chatUrl: "chat",
-});
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -33,77 +39,36 @@ const ui = {
   counter: $("counter"),
   newChat: $("new-chat"),
   localeSwitch: $("locale-switch"),
+  busyHint: $("busy-hint"),
+  announcer: $("announcer"),
 };
 
 let config = DEFAULT_CONFIG;
 let state = null; // { sessionId, locale, messages: [...], pending: {text} | null }
+let conversationToken = null; // lets this browser read the conversation back (localStorage)
 let inFlight = null; // { controller, sessionId } while a request is out
 let composing = false;
+const answers = new AnswerControl({
+  labels: () => t(),
+  token: () => conversationToken,
+  messages: () => state.messages,
+  item: (message) => itemOf(message),
+  refresh: (message) => refreshMessage(message),
+  atEnd: () => atEnd(),
+  scrollToEnd: () => scrollToEnd(),
+  announce: (text) => announce(text),
+  saveSoon: () => saveSoon(),
+  save: () => saveState(),
+  changed: () => updateControls(),
+  busy: () => busy(),
+  canRegenerate: (message) => message === lastLlmAnswer(),
+});
 
 // --- configuration and storage ------------------------------------------------------------------
 
-async function loadConfig() {
-  try {
-    const response = await fetch("config.json", { cache: "no-cache", credentials: "same-origin" });
-    if (!response.ok) {
-      return DEFAULT_CONFIG;
-    }
-    const raw = await response.json();
-    const locales = Array.isArray(raw.locales) && raw.locales.every((l) => typeof l === "string") && raw.locales.length
-      ? raw.locales : DEFAULT_CONFIG.locales;
-    const defaultLocale = locales.includes(raw.defaultLocale) ? raw.defaultLocale : locales[0];
-    const timeout = Number(raw.requestTimeoutSeconds);
-    return {
-      defaultLocale,
-      locales,
-      requestTimeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_CONFIG.requestTimeoutSeconds,
-      chatUrl: typeof raw.chatUrl === "string" && raw.chatUrl ? raw.chatUrl : DEFAULT_CONFIG.chatUrl,
-    };
-  } catch {
-    return DEFAULT_CONFIG;
-  }
-}
-
-function newSessionId() {
-  if (typeof crypto.randomUUID === "function") {
-    return crypto.randomUUID();
-  }
-  // Pages served over plain http from another host are not a secure context: build a v4 UUID.
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function freshState(locale) {
-  return { sessionId: newSessionId(), locale, messages: [], pending: null };
-}
-
-function isValidMessage(m) {
-  return m && typeof m === "object" && ["user", "bot", "error"].includes(m.role)
-    && typeof m.text === "string" && typeof m.time === "string" && typeof m.id === "string";
-}
-
-function loadState() {
-  try {
-    const saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "null");
-    if (saved && typeof saved.sessionId === "string" && /^[0-9a-zA-Z._:-]{2,100}$/.test(saved.sessionId)
-        && Array.isArray(saved.messages)) {
-      return {
-        sessionId: saved.sessionId,
-        locale: config.locales.includes(saved.locale) ? saved.locale : config.defaultLocale,
-        messages: saved.messages.filter(isValidMessage),
-        pending: saved.pending && typeof saved.pending.text === "string" ? saved.pending : null,
-      };
-    }
-  } catch {
-    // Unreadable or disabled storage: start afresh.
-  }
-  return freshState(config.defaultLocale);
-}
-
 function saveState() {
+  clearTimeout(saveTimer);
+  saveTimer = null;
   state.messages = state.messages.slice(-MAX_STORED_MESSAGES);
   try {
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(state));
@@ -112,98 +77,107 @@ function saveState() {
   }
 }
 
+let saveTimer = null;
+/** Save soon (a streaming answer changes many times a second). */
+function saveSoon() {
+  if (saveTimer === null) {
+    saveTimer = setTimeout(saveState, 500);
+  }
+}
+
+/** The browser-wide record: which conversation this browser is in, and how to read it back. */
+function persistSession() {
+  writeSession({ sessionId: state.sessionId, conversationToken, locale: state.locale });
+}
+
+function answersUrl() {
+  return `${config.chatUrl}/answers`;
+}
+
+function conversationsUrl() {
+  return `${config.chatUrl}/conversations`;
+}
+
 // --- rendering ---------------------------------------------------------------------------------
 
 function t() {
   return strings(state.locale);
 }
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
-
-function formatTime(iso) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) {
-    return "";
-  }
-  const lang = uiLanguage(state.locale) === "ko" ? "ko-KR" : "en-US";
-  const sameDay = date.toDateString() === new Date().toDateString();
-  const options = sameDay
-    ? { hour: "numeric", minute: "2-digit" }
-    : { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" };
-  return new Intl.DateTimeFormat(lang, options).format(date);
-}
-
-function errorText(message) {
-  const errors = t().errors;
-  const values = { status: message.status ?? "?", seconds: message.seconds ?? config.requestTimeoutSeconds };
-  if (message.reason === "throttled" && message.seconds) {
-    return format(errors.throttledAfter, values);
-  }
-  const template = Object.hasOwn(errors, message.reason) ? errors[message.reason] : errors.generic;
-  return format(template, values);
-}
-
 function renderMessage(message) {
-  const labels = t();
-  const item = el("li", `message ${message.role}`);
-  item.dataset.id = message.id;
-  if (message.group) {
-    item.dataset.group = message.group;
-  }
-  if (message.source) {
-    item.dataset.source = message.source;
-  }
-  const speaker = message.role === "user" ? labels.you : labels.bot;
-  item.append(el("span", "visually-hidden", `${speaker}: `));
+  return renderOne(message, {
+    labels: t(),
+    locale: state.locale,
+    timeoutSeconds: config.requestTimeoutSeconds,
+    busy: busy(),
+    streaming: answers.streaming?.message ?? null,
+    stopping: Boolean(answers.streaming?.stopping),
+    lastLlm: lastLlmAnswer(),
+  });
+}
 
-  const bubble = el("div", "bubble");
-  if (message.role === "user") {
-    bubble.textContent = message.text;
-  } else if (message.role === "bot") {
-    bubble.classList.add("markdown");
-    if (message.text) {
-      bubble.append(renderMarkdown(message.text));
-    } else {
-      bubble.append(el("span", "muted", labels.noAnswer));
+/** The answer the server lets the page regenerate: the last bot answer, when it was streamed. */
+function lastLlmAnswer() {
+  for (let i = state.messages.length - 1; i >= 0; i -= 1) {
+    if (state.messages[i].role === "bot") {
+      return state.messages[i].answer ? state.messages[i] : null;
     }
-  } else {
-    const title = NOT_SENT_STATUSES.has(message.status) ? labels.errorTitleNotSent : labels.errorTitleNoAnswer;
-    bubble.append(el("p", "error-title", title));
-    const reason = el("p", "error-reason", errorText(message));
-    bubble.append(reason);
-    if (message.detail) {
-      bubble.append(el("p", "error-detail", message.detail));
-    }
-    const retry = el("button", "button retry", labels.retry);
-    retry.type = "button";
-    retry.dataset.retry = message.id;
-    retry.disabled = inFlight !== null;
-    bubble.append(retry);
   }
-  item.append(bubble);
+  return null;
+}
 
-  const meta = el("div", "meta");
-  const time = el("time", "", formatTime(message.time));
-  time.dateTime = message.time;
-  meta.append(time);
-  if (message.source === "llm") {
-    const badge = el("span", "badge llm");
-    badge.title = labels.llmBadgeTitle;
-    badge.append(el("span", "", "LLM"));
-    badge.append(el("span", "visually-hidden", ` (${labels.llmBadgeSpoken})`));
-    meta.append(badge);
+function itemOf(message) {
+  return ui.messages.querySelector(`li[data-id="${CSS.escape(message.id)}"]`);
+}
+
+/** Make `target`'s attributes those of `source`. */
+function syncAttributes(target, source) {
+  for (const name of target.getAttributeNames()) {
+    if (!source.hasAttribute(name)) {
+      target.removeAttribute(name);
+    }
   }
-  item.append(meta);
-  return item;
+  for (const name of source.getAttributeNames()) {
+    target.setAttribute(name, source.getAttribute(name));
+  }
+}
+
+/**
+ * Draw one message again (its status or buttons changed), keeping its list item, its bubble and
+ * its answer's text container (finished paragraphs keep their nodes: no flicker, a selection
+ * survives), and the focus on the button that had it.
+ */
+function refreshMessage(message) {
+  const old = itemOf(message);
+  if (!old) {
+    return null;
+  }
+  const focused = old.contains(document.activeElement) ? document.activeElement.dataset.action : null;
+  const item = renderMessage(message);
+  const oldBubble = old.querySelector(":scope > .bubble");
+  const newBubble = item.querySelector(":scope > .bubble");
+  const oldBody = oldBubble?.querySelector(":scope > .answer-text");
+  const newBody = newBubble?.querySelector(":scope > .answer-text");
+  if (oldBody && newBody) {
+    const fragment = document.createDocumentFragment();
+    fragment.append(...newBody.childNodes);
+    patchChildren(oldBody, fragment);
+    newBody.replaceWith(oldBody);
+    syncAttributes(oldBubble, newBubble);
+    oldBubble.replaceChildren(...newBubble.childNodes);
+    newBubble.replaceWith(oldBubble);
+  }
+  syncAttributes(old, item);
+  old.replaceChildren(...item.childNodes);
+  markGroups();
+  if (answers.streaming?.message === message) {
+    answers.streaming.view.attach(old.querySelector(".answer-text"));
+  }
+  if (focused) {
+    const again = old.querySelector(`button[data-action="${focused}"]`) ?? old.querySelector("button[data-action=copy]");
+    again?.focus({ preventScroll: true });
+  }
+  return old;
 }
 
 /** Bubbles of one answer read as one: only the last of them shows the time. */
@@ -216,6 +190,12 @@ function markGroups() {
 
 function renderAll() {
   ui.messages.replaceChildren(...state.messages.map(renderMessage));
+  if (answers.streaming) {
+    const item = itemOf(answers.streaming.message);
+    if (item) {
+      answers.streaming.view.attach(item.querySelector(".answer-text"));
+    }
+  }
   markGroups();
   updateEmptyState();
   scrollToEnd();
@@ -227,6 +207,19 @@ function updateEmptyState() {
 
 function scrollToEnd() {
   ui.scroller.scrollTop = ui.scroller.scrollHeight;
+}
+
+/** Whether the conversation is scrolled to (nearly) its end: then a growing answer keeps it there. */
+function atEnd() {
+  return ui.scroller.scrollHeight - ui.scroller.scrollTop - ui.scroller.clientHeight < 48;
+}
+
+function announce(text) {
+  ui.announcer.textContent = "";
+  // A new text node in a live region is read out, also when it repeats the last one.
+  setTimeout(() => {
+    ui.announcer.textContent = text;
+  }, 50);
 }
 
 function applyLabels() {
@@ -270,16 +263,26 @@ function buildLocaleSwitch() {
   ui.localeSwitch.hidden = config.locales.length < 2;
 }
 
+function busy() {
+  return inFlight !== null || answers.streaming !== null || answers.regenerating !== null;
+}
+
 function updateControls() {
-  const busy = inFlight !== null;
-  ui.send.disabled = busy || ui.input.value.trim() === "";
-  ui.send.setAttribute("aria-busy", String(busy));
-  ui.typing.hidden = !busy;
-  for (const button of ui.messages.querySelectorAll("button[data-retry]")) {
-    button.disabled = busy;
+  const waiting = inFlight !== null;
+  const blocked = busy();
+  const answering = answers.streaming !== null || answers.regenerating !== null;
+  ui.send.disabled = blocked || ui.input.value.trim() === "";
+  ui.send.setAttribute("aria-busy", String(blocked));
+  ui.typing.hidden = !waiting;
+  ui.busyHint.hidden = !answering;
+  ui.busyHint.parentElement.classList.toggle("busy", answering);
+  ui.busyHint.textContent = answering ? t().busyHint : "";
+  ui.send.title = answering ? t().busyHint : "";
+  for (const button of ui.messages.querySelectorAll("button[data-retry], button[data-action=regenerate], button[data-action=resume]")) {
+    button.disabled = blocked;
   }
   for (const chip of ui.suggestions.querySelectorAll("button")) {
-    chip.disabled = busy;
+    chip.disabled = blocked;
   }
 }
 
@@ -304,7 +307,11 @@ function messageId() {
 
 function addMessage(fields) {
   const message = { id: messageId(), time: new Date().toISOString(), ...fields };
+  const previous = message.role === "bot" ? lastLlmAnswer() : null;
   state.messages.push(message);
+  if (previous) {
+    refreshMessage(previous); // Regenerate is only ever on the last bot answer
+  }
   saveState();
   ui.messages.append(renderMessage(message));
   markGroups();
@@ -319,67 +326,9 @@ function removeMessage(id) {
   ui.messages.querySelector(`li[data-id="${CSS.escape(id)}"]`)?.remove();
 }
 
-// Who wrote an answer (/chat's `source`): only "llm" gets the LLM badge; a "notice" (the fallback's
-// own fixed message, e.g. no LLM configured) and a "handler" answer are not the LLM's.
-const SOURCES = ["lex", "llm", "handler", "notice"];
-// Statuses with which the API refuses a message before the bot runs it: only then was the message
-// "not sent". After a timeout, a dropped connection, a 5xx or a reload it may well have been.
-const NOT_SENT_STATUSES = new Set([400, 409, 413, 415, 429]);
-
-/** The bot bubbles for one 200 answer: Lex messages one by one, an LLM answer or a notice as one. */
-function answerBubbles(body) {
-  const source = SOURCES.includes(body.source) ? body.source : "lex";
-  const contents = Array.isArray(body.messages)
-    ? body.messages.filter((m) => m && typeof m.content === "string" && m.content).map((m) => m.content)
-    : [];
-  if (contents.length === 0 && typeof body.msg === "string" && body.msg) {
-    contents.push(body.msg);
-  }
-  if (contents.length === 0) {
-    return [{ role: "bot", text: "", source }];
-  }
-  if (source === "llm" || source === "notice") {
-    return [{ role: "bot", text: contents.join("\n\n"), source }];
-  }
-  const group = contents.length > 1 ? messageId() : undefined;
-  return contents.map((text) => ({ role: "bot", text, source, group }));
-}
-
-function failure(status, body, headers) {
-  const code = body && typeof body === "object" && body.error && typeof body.error.code === "string"
-    ? body.error.code : null;
-  const serverMessage = body && typeof body === "object"
-    ? (body.error && typeof body.error.message === "string" ? body.error.message
-      : typeof body.message === "string" ? body.message : "")
-    : "";
-  if (status === 429) {
-    const retryAfter = Number.parseInt(headers.get("Retry-After") || "", 10);
-    return { reason: "throttled", status, seconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null };
-  }
-  if (code && Object.hasOwn(t().errors, code)) {
-    return { reason: code, status, detail: `HTTP ${status} · ${code}` };
-  }
-  if (status === 409) {
-    return { reason: "session_busy", status };
-  }
-  if (status === 413) {
-    return { reason: "payload_too_large", status };
-  }
-  if (status === 502 || status === 503) {
-    return { reason: "upstream_failed", status, detail: serverMessage };
-  }
-  if (status === 504) {
-    return { reason: "upstream_timeout", status };
-  }
-  if (body === null) {
-    return { reason: "bad_response", status };
-  }
-  return { reason: "generic", status, detail: serverMessage };
-}
-
 async function send(text, { retryOf = null } = {}) {
   const trimmed = text.trim();
-  if (inFlight !== null || trimmed === "") {
+  if (busy() || trimmed === "") {
     return;
   }
   if (retryOf) {
@@ -404,7 +353,7 @@ async function send(text, { retryOf = null } = {}) {
     const response = await fetch(config.chatUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ text: trimmed, sessionId: request.sessionId, locale: state.locale }),
+      body: JSON.stringify({ text: trimmed, sessionId: request.sessionId, locale: state.locale, stream: true }),
       signal: controller.signal,
       cache: "no-store",
       credentials: "same-origin",
@@ -420,7 +369,7 @@ async function send(text, { retryOf = null } = {}) {
     if (response.ok && body && typeof body === "object" && !body.error) {
       outcome = { ok: true, body };
     } else {
-      outcome = { ok: false, ...failure(response.status, body, response.headers) };
+      outcome = { ok: false, ...failure(response.status, body, response.headers, t().errors) };
     }
   } catch {
     outcome = { ok: false, reason: request.timedOut ? "timeout" : "network" };
@@ -435,31 +384,128 @@ async function send(text, { retryOf = null } = {}) {
   state.pending = null;
   if (outcome.ok) {
     const body = outcome.body;
-    if (typeof body.sessionId === "string" && /^[0-9a-zA-Z._:-]{2,100}$/.test(body.sessionId)) {
+    if (isSessionId(body.sessionId)) {
       state.sessionId = body.sessionId;
     }
-    for (const bubble of answerBubbles(body)) {
-      addMessage(bubble);
+    if (body.conversation && typeof body.conversation.token === "string" && body.conversation.token) {
+      conversationToken = body.conversation.token;
+    }
+    persistSession();
+    const handle = answerHandle(body.answer);
+    if (handle) {
+      const message = addMessage({
+        role: "bot",
+        source: "llm",
+        text: "",
+        answer: { ...handle, cursor: 0, status: "pending", notice: null },
+      });
+      answers.stream(message);
+    } else {
+      for (const bubble of answerBubbles(body, messageId)) {
+        addMessage(bubble);
+      }
     }
   } else {
     const { ok, ...details } = outcome;
+    if (details.reason === "session_busy" && conversationToken && !retryOf) {
+      // Perhaps another tab's answer: show the conversation as the server has it, then the refusal.
+      await reloadFromServer({ keep: state.messages.slice(-1) });
+    }
     addMessage({ role: "error", text: trimmed, seconds: details.seconds ?? null, ...details });
   }
   saveState();
   updateControls();
 }
 
+// --- reopening a conversation ------------------------------------------------------------------
+
+/**
+ * Replace the messages with the server's copy of the conversation (when it has one), keeping
+ * `keep` (messages only this tab knows) after it. Returns whether the server had it.
+ */
+async function reloadFromServer({ keep = [] } = {}) {
+  if (!conversationToken) {
+    return false;
+  }
+  const sessionId = state.sessionId;
+  const messages = await loadServerMessages(sessionId, conversationToken);
+  if (sessionId !== state.sessionId) {
+    return false; // "New chat" meanwhile
+  }
+  if (messages === "missing") {
+    conversationToken = null; // expired or unknown: the next first turn brings a new one
+    persistSession();
+    return false;
+  }
+  if (messages === null || (messages.length === 0 && state.messages.length > keep.length)) {
+    return false; // unreachable, or the server kept nothing yet: what the tab shows stays
+  }
+  state.messages = [...messages, ...keep];
+  saveState();
+  renderAll();
+  resumeActive();
+  return true;
+}
+
+/** Continue reading the answer still being written, if there is one. */
+function resumeActive() {
+  if (answers.streaming) {
+    return;
+  }
+  const active = state.messages.filter(isActive);
+  for (const message of active.slice(0, -1)) {
+    message.answer.status = "lost"; // at most one answer runs per session: older ones were cut
+    refreshMessage(message);
+  }
+  if (active.length) {
+    answers.stream(active[active.length - 1]);
+  }
+}
+
 function startNewChat() {
+  const left = leaveConversation();
+  if (left !== null) {
+    answers.post(left, "stop").catch(() => {}); // the user left it: stop spending on it
+  }
+  conversationToken = null;
+  state = freshState(state.locale);
+  persistSession();
+  saveState();
+  renderAll();
+  updateControls();
+  ui.input.focus();
+}
+
+/**
+ * Stop reading and waiting in this tab (the server's answer goes on: another tab may read it);
+ * returns the message whose answer was being read, or null.
+ */
+function leaveConversation() {
   if (inFlight !== null) {
     const request = inFlight;
     inFlight = null;
     request.controller.abort();
   }
-  state = freshState(state.locale);
-  saveState();
+  return answers.leave();
+}
+
+/** Another tab changed the browser's conversation: follow it (one conversation per browser). */
+async function followOtherTab() {
+  const kept = readSession();
+  if (!kept) {
+    return;
+  }
+  if (kept.sessionId === state.sessionId) {
+    // The same conversation: another tab may have received its token on the first turn.
+    conversationToken = kept.conversationToken ?? conversationToken;
+    return;
+  }
+  leaveConversation();
+  await openConversation();
+  applyLabels();
   renderAll();
   updateControls();
-  ui.input.focus();
+  resumeActive();
 }
 
 function switchLocale(locale) {
@@ -467,6 +513,7 @@ function switchLocale(locale) {
     return;
   }
   state.locale = locale;
+  persistSession();
   saveState();
   applyLabels();
   renderAll();
@@ -476,7 +523,7 @@ function switchLocale(locale) {
 // --- events ------------------------------------------------------------------------------------
 
 function submitInput() {
-  if (inFlight !== null) {
+  if (busy()) {
     return;
   }
   const text = ui.input.value;
@@ -488,6 +535,31 @@ function submitInput() {
   updateCounter();
   send(text);
   ui.input.focus();
+}
+
+function onAction(button) {
+  const message = state.messages.find((m) => m.id === button.dataset.message);
+  if (!message) {
+    return;
+  }
+  switch (button.dataset.action) {
+    case "copy":
+      answers.copy(message, button);
+      break;
+    case "stop":
+      answers.stop(message);
+      break;
+    case "regenerate":
+      answers.regenerate(message);
+      break;
+    case "resume":
+      if (!busy()) {
+        answers.stream(message);
+      }
+      break;
+    default:
+      break;
+  }
 }
 
 function wireEvents() {
@@ -518,6 +590,11 @@ function wireEvents() {
     updateControls();
   });
   ui.messages.addEventListener("click", (event) => {
+    const action = event.target.closest("button[data-action]");
+    if (action) {
+      onAction(action);
+      return;
+    }
     const button = event.target.closest("button[data-retry]");
     if (!button) {
       return;
@@ -536,6 +613,18 @@ function wireEvents() {
     }
   });
   ui.newChat.addEventListener("click", startNewChat);
+  window.addEventListener("storage", (event) => {
+    if (event.key === SESSION_KEY) {
+      followOtherTab();
+    }
+  });
+  window.addEventListener("online", () => {
+    // Back online: an answer whose connection was lost continues by itself.
+    const lost = state.messages.findLast((m) => m.answer?.status === "lost");
+    if (lost && !busy()) {
+      answers.stream(lost);
+    }
+  });
   ui.localeSwitch.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-locale]");
     if (button) {
@@ -544,21 +633,39 @@ function wireEvents() {
   });
 }
 
+/** Open the browser's conversation (reopen.js decides which, and what of it to show). */
+async function openConversation() {
+  ({ state, conversationToken } = await reopenConversation({
+    kept: readSession(),
+    tab: loadState(config),
+    locales: config.locales,
+    load: loadServerMessages,
+    newId: messageId,
+  }));
+  persistSession();
+  saveState();
+}
+
+function loadServerMessages(sessionId, token) {
+  return serverMessages({
+    sessionId,
+    token,
+    conversationsUrl: conversationsUrl(),
+    answersUrl: answersUrl(),
+    botBubbles: (turn) => answerBubbles(turn, messageId),
+    newId: messageId,
+  });
+}
+
 async function start() {
   config = await loadConfig();
-  state = loadState();
-  if (state.pending) {
-    // The page was reloaded while waiting: offer to send that message again.
-    const text = state.pending.text;
-    state.pending = null;
-    addMessage({ role: "error", text, reason: "interrupted" });
-  }
-  saveState();
+  await openConversation();
   buildLocaleSwitch();
   applyLabels();
   renderAll();
   wireEvents();
   updateControls();
+  resumeActive();
   document.body.dataset.ready = "true";
   ui.input.focus();
 }
