@@ -134,7 +134,9 @@ def test_an_llm_stream_that_dies_keeps_the_partial_answer_marked_and_the_next_tu
 
     second = ask(server, session, "and why is the sky blue")
     assert read_all(server, second["answer"]).status == "done"
-    remembered = [m["content"] for m in llm.requests[-1].body["messages"]]
+    body = llm.requests[-1].body
+    assert body is not None
+    remembered = [m["content"] for m in body["messages"]]
     assert any(content.startswith("Rain bends light") for content in remembered), remembered
     assert QUESTION in remembered
 
