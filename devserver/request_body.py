@@ -9,8 +9,9 @@ A Content-Length that is not a number never gets here: the HTTP parser refuses i
 Refusing a body without reading it and then closing would make the kernel send a reset (unread
 bytes in the receive buffer), which can destroy the answer before a client that sends its whole
 body first gets to read it. `RefusedBodyResponse` therefore sends the answer, then reads and drops
-the rest of the body ("lingering close", bounded by LINGER_MAX_BYTES and LINGER_SECONDS), and only
-then ends the response, after which uvicorn closes the connection (the answer says Connection: close).
+the rest of the body ("lingering close", bounded by LINGER_MAX_BYTES and LINGER_SECONDS, and given
+up once the client has sent nothing for LINGER_IDLE_SECONDS, as web servers do), and only then ends
+the response, after which uvicorn closes the connection (the answer says Connection: close).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import json
 
 import anyio
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 # Far above the handler's own 16 KB limit: anything bigger is refused without being read.
 MAX_BODY_BYTES = 1024 * 1024
@@ -26,6 +27,8 @@ MAX_BODY_BYTES = 1024 * 1024
 BODY_TIMEOUT_SECONDS = 10.0
 LINGER_MAX_BYTES = 16 * 1024 * 1024
 LINGER_SECONDS = 5.0
+# A client that sends nothing more for this long has stopped sending: end the answer and close.
+LINGER_IDLE_SECONDS = 1.0
 
 
 def error_body(code: str, message: str) -> bytes:
@@ -70,7 +73,11 @@ class RefusedBodyResponse:
         left = self.linger_bytes
         with anyio.move_on_after(LINGER_SECONDS):
             while left > 0:
-                message = await receive()
+                message: Message | None = None
+                with anyio.move_on_after(LINGER_IDLE_SECONDS):
+                    message = await receive()
+                if message is None:
+                    break  # the client has stopped sending
                 if message["type"] != "http.request":
                     return  # the client is gone: nothing more to send
                 left -= len(message.get("body", b""))

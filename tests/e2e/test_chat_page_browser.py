@@ -203,8 +203,11 @@ def test_send_is_disabled_in_flight_but_typing_goes_on(
 ) -> None:
     llm.default = Behaviour.slow(2.0, text="finally")
     send(page, "a slow question")
-    expect(page.locator("#typing")).to_be_visible()
-    expect(page.locator("#typing")).to_have_attribute("role", "status")
+    # The answer streams: /chat returns at once (the page-level #typing shows only that long) and the
+    # answer's own bubble says it is being written until its first words come, 2 s later.
+    writing = page.locator(".message.bot .writing")
+    expect(writing).to_be_visible()
+    expect(writing).to_contain_text("답변을 작성하고 있어요")
     box = page.locator("#input")
     box.press_sequentially("next one")
     expect(box).to_have_value("next one")
