@@ -1,16 +1,16 @@
-// The chat page: sends POST /chat on its own origin and shows the conversation. This module owns
-// the conversation's state and wires the page's parts, each in its own module: sending a message
+// The chat page: sends POST /chat on its own origin and shows the conversation. This module makes
+// the page's parts and wires them together; each has its own module: sending a message
 // (chat_request.js) and reading the reply (replies.js), a streamed answer (answer_control.js), the
 // list of messages (message_list.js, message_view.js), the message box (composer.js), the page's
-// words and busy controls (page_labels.js, page_controls.js), its events (page_events.js), and
-// where the conversation is kept and reopened from (conversation.js, page_state.js, reopen.js).
+// words and busy controls (page_labels.js, page_controls.js), its events (page_events.js), the
+// conversation and where it is kept (chat_state.js, conversation.js, page_state.js), and which
+// one a page reopens (reopen.js).
 //
 // Text from the user or the bot is only ever put in the page as text nodes (bot answers through
 // the Markdown renderer, which builds elements); nothing is assigned to innerHTML.
 
 import { strings } from "./i18n.js";
 import { AnswerControl } from "./answer_control.js";
-import { isActive } from "./answer_view.js";
 import { Outbox } from "./chat_request.js";
 import { Composer } from "./composer.js";
 import { MessageList } from "./message_list.js";
@@ -19,8 +19,9 @@ import { announce, showBusy } from "./page_controls.js";
 import { wirePageEvents } from "./page_events.js";
 import { applyLabels as putLabels, buildLocaleSwitch } from "./page_labels.js";
 import { answerBubbles, replyMessages } from "./replies.js";
-import { SESSION_KEY, readSession, writeSession } from "./conversation.js";
-import { DEFAULT_CONFIG, TabCopy, freshState, loadConfig, loadState } from "./page_state.js";
+import { SESSION_KEY, readSession } from "./conversation.js";
+import { ChatState } from "./chat_state.js";
+import { DEFAULT_CONFIG, loadConfig, loadState } from "./page_state.js";
 import { reopenConversation, serverMessages } from "./reopen.js";
 
 const $ = (id) => document.getElementById(id);
@@ -41,13 +42,10 @@ const ui = {
 };
 
 let config = DEFAULT_CONFIG;
-let state = null; // { sessionId, locale, messages: [...], pending: {text} | null }
-let conversationToken = null; // lets this browser read the conversation back (localStorage)
+const chat = new ChatState(); // the conversation, kept in the browser's storage
 const outbox = new Outbox(); // the message out, waiting for /chat's reply
 
-const t = () => strings(state.locale);
-const tab = new TabCopy(() => state);
-const saveState = () => tab.save();
+const t = () => strings(chat.locale);
 const list = new MessageList(ui, { render: renderMessage, streaming: () => answers.streaming });
 const composer = new Composer(ui, {
   send: (text) => send(text),
@@ -57,47 +55,36 @@ const composer = new Composer(ui, {
 });
 const answers = new AnswerControl({
   labels: () => t(),
-  token: () => conversationToken,
-  messages: () => state.messages,
+  token: () => chat.token,
+  messages: () => chat.messages,
   item: (message) => list.item(message),
   refresh: (message) => list.refresh(message),
   atEnd: () => list.atEnd(),
   scrollToEnd: () => list.scrollToEnd(),
   announce: (text) => announce(ui.announcer, text),
-  saveSoon: () => tab.saveSoon(),
-  save: saveState,
+  saveSoon: () => chat.saveSoon(),
+  save: () => chat.save(),
   changed: () => updateControls(),
   busy: () => busy(),
-  canRegenerate: (message) => message === lastLlmAnswer(),
+  canRegenerate: (message) => message === chat.lastLlmAnswer(),
 });
-
-/** The browser-wide record: which conversation this browser is in, and how to read it back. */
-function persistSession() {
-  writeSession({ sessionId: state.sessionId, conversationToken, locale: state.locale });
-}
 
 // --- the page ------------------------------------------------------------------------------------
 
 function renderMessage(message) {
   return renderOne(message, {
     labels: t(),
-    locale: state.locale,
+    locale: chat.locale,
     timeoutSeconds: config.requestTimeoutSeconds,
     busy: busy(),
     streaming: answers.streaming?.message ?? null,
     stopping: Boolean(answers.streaming?.stopping),
-    lastLlm: lastLlmAnswer(),
+    lastLlm: chat.lastLlmAnswer(),
   });
 }
 
-/** The answer the server lets the page regenerate: the last bot answer, when it was streamed. */
-function lastLlmAnswer() {
-  const last = state.messages.findLast((message) => message.role === "bot");
-  return last?.answer ? last : null;
-}
-
 function applyLabels() {
-  putLabels(document, t(), state.locale, ui);
+  putLabels(document, t(), chat.locale, ui);
   composer.updateCounter();
 }
 
@@ -116,28 +103,16 @@ function updateControls() {
 
 // --- conversation ------------------------------------------------------------------------------
 
-let counter = 0;
-function messageId() {
-  counter += 1;
-  return `${Date.now().toString(36)}-${counter}`;
-}
+const messageId = () => chat.newId();
 
 function addMessage(fields) {
-  const message = { id: messageId(), time: new Date().toISOString(), ...fields };
-  const previous = message.role === "bot" ? lastLlmAnswer() : null;
-  state.messages.push(message);
+  const previous = fields.role === "bot" ? chat.lastLlmAnswer() : null;
+  const message = chat.add(fields);
   if (previous) {
     list.refresh(previous); // Regenerate is only ever on the last bot answer
   }
-  saveState();
   list.append(message);
   return message;
-}
-
-function removeMessage(id) {
-  state.messages = state.messages.filter((m) => m.id !== id);
-  saveState();
-  list.remove(id);
 }
 
 async function send(text, { retryOf = null } = {}) {
@@ -146,32 +121,30 @@ async function send(text, { retryOf = null } = {}) {
     return;
   }
   if (retryOf) {
-    removeMessage(retryOf);
+    chat.remove(retryOf);
+    list.remove(retryOf);
   } else {
     addMessage({ role: "user", text: trimmed });
   }
-  const sessionId = state.sessionId;
-  state.pending = { text: trimmed };
-  saveState();
+  const sessionId = chat.sessionId;
+  chat.setPending(trimmed);
   const reply = outbox.send({
     url: config.chatUrl,
     text: trimmed,
     sessionId,
-    locale: state.locale,
+    locale: chat.locale,
     timeoutSeconds: config.requestTimeoutSeconds,
     errors: t().errors,
   });
   updateControls();
   list.scrollToEnd();
   const outcome = await reply;
-  if (outcome === null || sessionId !== state.sessionId) {
+  if (outcome === null || sessionId !== chat.sessionId) {
     return; // cancelled by "New chat": this answer belongs to a conversation that is gone
   }
-  state.pending = null;
+  chat.setPending(null);
   if (outcome.ok) {
-    state.sessionId = outcome.sessionId ?? state.sessionId;
-    conversationToken = outcome.conversationToken ?? conversationToken;
-    persistSession();
+    chat.accept(outcome);
     for (const fields of replyMessages(outcome.body, messageId)) {
       const message = addMessage(fields);
       if (message.answer) {
@@ -180,13 +153,13 @@ async function send(text, { retryOf = null } = {}) {
     }
   } else {
     const { ok, ...details } = outcome;
-    if (details.reason === "session_busy" && conversationToken && !retryOf) {
+    if (details.reason === "session_busy" && chat.token && !retryOf) {
       // Perhaps another tab's answer: show the conversation as the server has it, then the refusal.
-      await reloadFromServer({ keep: state.messages.slice(-1) });
+      await reloadFromServer({ keep: chat.messages.slice(-1) });
     }
     addMessage({ role: "error", text: trimmed, seconds: details.seconds ?? null, ...details });
   }
-  saveState();
+  chat.save();
   updateControls();
 }
 
@@ -197,42 +170,25 @@ async function send(text, { retryOf = null } = {}) {
  * `keep` (messages only this tab knows) after it. Returns whether the server had it.
  */
 async function reloadFromServer({ keep = [] } = {}) {
-  if (!conversationToken) {
+  if (!chat.token) {
     return false;
   }
-  const sessionId = state.sessionId;
-  const messages = await loadServerMessages(sessionId, conversationToken);
-  if (sessionId !== state.sessionId) {
+  const sessionId = chat.sessionId;
+  const messages = await loadServerMessages(sessionId, chat.token);
+  if (sessionId !== chat.sessionId) {
     return false; // "New chat" meanwhile
   }
   if (messages === "missing") {
-    conversationToken = null; // expired or unknown: the next first turn brings a new one
-    persistSession();
+    chat.forgetToken(); // expired or unknown: the next first turn brings a new one
     return false;
   }
-  if (messages === null || (messages.length === 0 && state.messages.length > keep.length)) {
+  if (messages === null || (messages.length === 0 && chat.messages.length > keep.length)) {
     return false; // unreachable, or the server kept nothing yet: what the tab shows stays
   }
-  state.messages = [...messages, ...keep];
-  saveState();
-  list.renderAll(state.messages);
-  resumeActive();
+  chat.replace([...messages, ...keep]);
+  list.renderAll(chat.messages);
+  answers.resume(chat.messages);
   return true;
-}
-
-/** Continue reading the answer still being written, if there is one. */
-function resumeActive() {
-  if (answers.streaming) {
-    return;
-  }
-  const active = state.messages.filter(isActive);
-  for (const message of active.slice(0, -1)) {
-    message.answer.status = "lost"; // at most one answer runs per session: older ones were cut
-    list.refresh(message);
-  }
-  if (active.length) {
-    answers.stream(active[active.length - 1]);
-  }
 }
 
 function startNewChat() {
@@ -240,11 +196,8 @@ function startNewChat() {
   if (left !== null) {
     answers.post(left, "stop").catch(() => {}); // the user left it: stop spending on it
   }
-  conversationToken = null;
-  state = freshState(state.locale);
-  persistSession();
-  saveState();
-  list.renderAll(state.messages);
+  chat.reset();
+  list.renderAll(chat.messages);
   updateControls();
   composer.focus();
 }
@@ -264,42 +217,38 @@ async function followOtherTab() {
   if (!kept) {
     return;
   }
-  if (kept.sessionId === state.sessionId) {
+  if (kept.sessionId === chat.sessionId) {
     // The same conversation: another tab may have received its token on the first turn.
-    conversationToken = kept.conversationToken ?? conversationToken;
+    chat.token = kept.conversationToken ?? chat.token;
     return;
   }
   leaveConversation();
   await openConversation();
   applyLabels();
-  list.renderAll(state.messages);
+  list.renderAll(chat.messages);
   updateControls();
-  resumeActive();
+  answers.resume(chat.messages);
 }
 
 function switchLocale(locale) {
-  if (!config.locales.includes(locale) || locale === state.locale) {
+  if (!config.locales.includes(locale) || locale === chat.locale) {
     return;
   }
-  state.locale = locale;
-  persistSession();
-  saveState();
+  chat.setLocale(locale);
   applyLabels();
-  list.renderAll(state.messages);
+  list.renderAll(chat.messages);
   updateControls();
 }
 
 /** Open the browser's conversation (reopen.js decides which, and what of it to show). */
 async function openConversation() {
-  ({ state, conversationToken } = await reopenConversation({
+  chat.open(await reopenConversation({
     kept: readSession(),
     tab: loadState(config),
     locales: config.locales,
     load: loadServerMessages,
     newId: messageId,
   }));
-  persistSession();
-  saveState();
 }
 
 function loadServerMessages(sessionId, token) {
@@ -327,17 +276,16 @@ const ACTIONS = {
 };
 
 function wireEvents() {
-  const byId = (id) => state.messages.find((m) => m.id === id);
   composer.wire();
   wirePageEvents(ui, {
     action: (name, id, button) => {
-      const message = byId(id);
+      const message = chat.find(id);
       if (message && Object.hasOwn(ACTIONS, name)) {
         ACTIONS[name](message, button);
       }
     },
     retry: (id) => {
-      const message = byId(id);
+      const message = chat.find(id);
       if (message) {
         send(message.text, { retryOf: message.id });
         composer.focus();
@@ -352,7 +300,7 @@ function wireEvents() {
     sessionChanged: followOtherTab,
     online: () => {
       // Back online: an answer whose connection was lost continues by itself.
-      const lost = state.messages.findLast((m) => m.answer?.status === "lost");
+      const lost = chat.messages.findLast((m) => m.answer?.status === "lost");
       if (lost && !busy()) {
         answers.stream(lost);
       }
@@ -365,10 +313,10 @@ async function start() {
   await openConversation();
   buildLocaleSwitch(ui.localeSwitch, config.locales);
   applyLabels();
-  list.renderAll(state.messages);
+  list.renderAll(chat.messages);
   wireEvents();
   updateControls();
-  resumeActive();
+  answers.resume(chat.messages);
   document.body.dataset.ready = "true";
   composer.focus();
 }
