@@ -15,18 +15,18 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from devserver.process import DevServerProcess
-from tests.bots import devserver_env
-from tests.e2e.browser_support import DESKTOP, Watched, open_chat, watch
+from tests.e2e.browser_support import Watched, open_chat, watch
 from tests.e2e.test_chat_page_streaming import (
-    STREAM_ENV,
     answer_text,
     llm_answer,
     numbered_pieces,
+    reload_mid_answer_then_complete,
     send,
-    streamed_request,
+    stop_mid_answer,
+    stream_env,
     wait_for_text,
 )
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer
@@ -38,26 +38,16 @@ ANSWER_READ = re.compile(r"/chat/answers/[^/?]+\?")
 
 @pytest.fixture(scope="module")
 def poll_server(fake_llm: FakeOpenAIServer) -> Iterator[DevServerProcess]:
-    env = {
-        "OPENAI_BASE_URL": fake_llm.base_url,
-        "OPENAI_API_KEY": "sk-e2e-dummy",
-        "LLM_MODEL": "fake-model",
-        "ANSWER_READS": "long-poll",
-        **STREAM_ENV,
-    }
-    with DevServerProcess(env=devserver_env(env)) as process:
+    with DevServerProcess(env=stream_env(fake_llm, ANSWER_READS="long-poll")) as process:
         yield process
 
 
 @pytest.fixture
-def chat(browser: Browser, poll_server: DevServerProcess, seen: Watched) -> Iterator[Page]:
-    context: BrowserContext = browser.new_context(viewport=DESKTOP, locale="ko-KR", timezone_id="Asia/Seoul")
-    context.set_default_timeout(15_000)
+def chat(context: BrowserContext, poll_server: DevServerProcess, seen: Watched) -> Iterator[Page]:
     tab = context.new_page()
     watch(tab, seen)
     open_chat(tab, poll_server)
     yield tab
-    context.close()
     assert seen.errors == [], "the page logged errors (CSP violations, exceptions)"
 
 
@@ -93,31 +83,8 @@ def test_the_answer_comes_whole_through_several_reads_from_growing_cursors(
 def test_stop_between_reads_keeps_the_text_and_cancels_the_llm_request(
     chat: Page, llm: FakeOpenAIServer
 ) -> None:
-    pieces = numbered_pieces(150)
-    llm.default = Behaviour.streamed(pieces, chunk_pause=0.1)
-    send(chat, "Write a very long answer")
-    wait_for_text(chat, 40)
-    request = streamed_request(llm)
-    answer = llm_answer(chat)
-    answer.locator("[data-action=stop]").click()
-    expect(answer).to_have_attribute("data-answer-status", "stopped", timeout=10_000)
-    assert request.client_gone.wait(5), "the LLM request was not cancelled"
-    kept = answer_text(chat).strip()
-    assert kept
-    assert "".join(pieces).startswith(kept)
-    assert len(kept) < len("".join(pieces).strip())
-    expect(answer.locator(".answer-notice")).to_be_visible()
+    stop_mid_answer(chat, llm)
 
 
 def test_a_reload_mid_answer_resumes_from_the_server_and_completes(chat: Page, llm: FakeOpenAIServer) -> None:
-    pieces = numbered_pieces(40)
-    llm.default = Behaviour.streamed(pieces, chunk_pause=0.1)
-    send(chat, "질문 하나")
-    wait_for_text(chat, 30)
-    chat.reload()
-    chat.locator("body[data-ready=true]").wait_for()
-    answer = llm_answer(chat)
-    expect(answer).to_have_attribute("data-answer-status", "done", timeout=30_000)
-    assert answer_text(chat).strip() == "".join(pieces).strip(), "text lost or repeated across the reload"
-    expect(chat.locator("#messages .message.bot")).to_have_count(1)
-    assert len([r for r in llm.requests if r.streamed]) == 1, "the reload asked the LLM again"
+    reload_mid_answer_then_complete(chat, llm)
