@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import requests
 
-from devserver.client_stream import CursorDecoder
+from devserver.client_stream import AnswerReader, CursorDecoder
 from devserver.process import DevServerError, DevServerProcess
 from lambda_chatgpt.sse import SseEvent
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer
@@ -126,3 +126,16 @@ def test_an_unknown_answer_reads_value_stops_the_server_with_a_clear_message(
     env = {**llm_env(fake_llm), "ANSWER_READS": "websocket"}
     with pytest.raises(DevServerError, match="ANSWER_READS must be 'stream'"), DevServerProcess(env=env):
         pass
+
+
+def test_the_cli_reader_follows_the_polls_to_the_end(polled: DevServerProcess, llm: FakeOpenAIServer) -> None:
+    llm.default = Behaviour.streamed(PIECES, chunk_pause=0.4)
+    handle = ask(polled)
+    pieces: list[str] = []
+    with requests.Session() as http:
+        reader = AnswerReader(http, polled.url + "/chat", handle)
+        end = reader.read(pieces.append)
+    assert end.status == "done"
+    assert end.text == "".join(PIECES)
+    assert "".join(pieces) == end.text
+    assert len(pieces) >= 2, "the text should come in more than one poll"
