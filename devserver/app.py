@@ -24,7 +24,7 @@ from typing import Any
 
 from cdk_chatbot.page_config import PAGE_CONFIG_NAME, PageConfigError, page_config
 
-from . import lambda_env
+from . import bot_check, lambda_env
 from . import metrics as local_metrics
 from .answer_stream import AnswerStreams
 from .http_server import ChatHandler, DevServer
@@ -109,6 +109,7 @@ def _banner(
             f"  bot:      {settings.bot.name} (id {BOT_ID}, alias {BOT_ALIAS_ID}) from {definition}",
             f"  intent handlers: {handlers}",
             f"  locales:  {locales}",
+            *bot_check.banner_lines(settings.bot.properties),
             f"  LLM:      {settings.llm.describe(_default_model())}",
             *([f"  limits:   {limits.describe()}"] if limits is not None else []),
             *([f"  streaming: {_streaming_line(settings)}"] if streaming else []),

@@ -80,10 +80,13 @@ class BotInfo:
 
     @property
     def name(self) -> str:
-        """HelloWorldBot for the shipped bot, else the bot folder's name in CamelCase plus "Bot"."""
+        """HelloWorldBot for the shipped bot, else, in CamelCase plus "Bot", the bot folder's name
+        (a `bot.json` in a folder of its own) or the file's (`order_flowers.json`: OrderFlowersBot)."""
         if self.definition_path.resolve() == DEFAULT_BOT_PATH.resolve():
             return BOT_NAME
-        words = [w for w in self.definition_path.resolve().parent.name.replace("-", "_").split("_") if w]
+        path = self.definition_path.resolve()
+        named = path.parent.name if path.stem.lower() == "bot" else path.stem
+        words = [w for w in named.replace("-", "_").split("_") if w]
         name = "".join(word[:1].upper() + word[1:] for word in words if word.isalnum())
         return f"{name or 'Local'}Bot"
 
