@@ -2,9 +2,9 @@
 
 The code hook creates the answer and invokes this function asynchronously (`worker_invoke`) with
 `{"answerId": "<uuid>"}`; locally the same `handler` runs in a thread of the dev server. The work
-itself is `answer_writer.run_answer` (re-exported here); this module reads the environment, builds
-the provider once per container (as the fallback does: `container.build_llm`) and logs one
-structured line per answer, never the text.
+itself is `answer_writer.write_answer`; this module reads the environment, builds the provider
+once per container (as the fallback does: `container.build_llm`) and logs one structured line per
+answer, never the text.
 
 | variable | default | meaning |
 | --- | --- | --- |
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.logging.logger import Logger
 
-from .answer_writer import SKIPPED, WorkerRun, run_answer, write_answer
+from .answer_writer import SKIPPED, WorkerRun, write_answer
 from .container import Lazy, LlmParts, build_llm
 from .deadline import SAFETY_MARGIN_SECONDS, latency_fields, remaining_millis
 from .settings import SettingsError, safe_log_level
@@ -35,7 +35,7 @@ from .streamed import answer_store
 if TYPE_CHECKING:
     from answer_store import AnswerStore
 
-__all__ = ["WorkerSettings", "handler", "reset_container", "run_answer"]
+__all__ = ["WorkerSettings", "handler", "reset_container"]
 
 DEADLINE_VARIABLE = "ANSWER_DEADLINE_SECONDS"
 IDLE_VARIABLE = "ANSWER_IDLE_SECONDS"
