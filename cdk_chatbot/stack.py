@@ -57,6 +57,7 @@ class ChatbotStack(Stack):
             "lexhook",
             "chat_metrics",
             "answer_store",
+            "apigw_proxy",
             ANSWERS_PACKAGE,
             "html",
         ):

@@ -85,8 +85,13 @@ def _default_model() -> str | None:
 
 def _streaming_line(settings: DevServerSettings) -> str:
     if settings.answer_reads == ANSWER_READS_LONG_POLL:
-        return '"stream": true on POST /chat; GET /chat/answers/{id} is a buffered long poll, as in AWS'
-    return '"stream": true on POST /chat; GET /chat/answers/{id} streams the answer (SSE)'
+        line = '"stream": true on POST /chat; GET /chat/answers/{id} is a buffered long poll, as in AWS'
+    else:
+        line = '"stream": true on POST /chat; GET /chat/answers/{id} streams the answer (SSE)'
+    table = settings.answer_table
+    if table is not None:
+        line += f"; answers in DynamoDB table {table.name} at {table.endpoint}"
+    return line
 
 
 def _banner(

@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import static_files
 from .answer_stream import AnswerStreams, StreamRefused, StreamRequest, event_stream_response
-from .daemon_threads import AbandonedError, run_in_daemon_thread
+from .handler_threads import AbandonedError, HandlerThreads
 from .lambda_proxy import GATEWAY_5XX_CODE, GATEWAY_5XX_MESSAGE, ChatHandler, ProxyRequest, run_handler
 from .limits import THROTTLED_CODE, THROTTLED_MESSAGE, ClientRateLimiter
 from .metrics import MetricsStore
@@ -126,6 +126,8 @@ class DevApp:
     def __init__(self, site: ServedSite, *, access_log: bool) -> None:
         self.site = site
         self.access_log = access_log
+        # The Lambda handlers' (and the answer store's) blocking calls: a bounded pool of threads.
+        self.threads = HandlerThreads()
         answers = "/chat/answers/{id}"
         self._long_poll_read = self.answers_proxy(answers, "GET")
         self.router = Router(
@@ -226,7 +228,9 @@ class DevApp:
 
     async def _proxy(self, send: Send, handler: ChatHandler, request: ProxyRequest, label: str) -> None:
         try:
-            result = await run_handler(handler, request, label=label, give_up=self.site.closing)
+            result = await run_handler(
+                handler, request, threads=self.threads, label=label, give_up=self.site.closing
+            )
         except AbandonedError:
             await respond_error(
                 send, 503, "stopping", "The dev server is stopping.", [("Connection", "close")]
@@ -304,7 +308,7 @@ class DevApp:
             after=after[-1] if after else None,
             last_event_id=header(scope, b"last-event-id"),
         )
-        opened = await run_in_daemon_thread(lambda: streams(request), name="devserver-answer-open")
+        opened = await self.threads.run(lambda: streams(request))
         if isinstance(opened, StreamRefused):
             await respond_error(send, opened.status, opened.code, opened.message)
             return

@@ -3,9 +3,11 @@
 `DevServer` binds its port when it is made (so a busy port is reported at once), serves with
 `serve_forever()` (in a thread of the caller's choice: uvicorn runs its own event loop there) and
 stops with `shutdown()` (returns once serving has ended) and `server_close()`. uvicorn speaks
-HTTP/1.1 through h11 (`h11_errors` makes its refusals JSON); each Lambda handler call runs in its own
-daemon thread, so a slow LLM turn never holds up another request, and nothing left running keeps
-the process alive. The request body rules (411/413/408) are in `request_body`.
+HTTP/1.1 through h11 (`h11_errors` makes its refusals JSON); the Lambda handler calls run on a
+bounded pool of reused threads (`handler_threads`), so a slow LLM turn never holds up another
+request; run `serve_forever` in a daemon thread, so that nothing left running keeps the process
+alive (the pool's threads are daemons when the loop's thread is one). The request body rules
+(411/413/408) are in `request_body`.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ __all__ = [
 
 IDLE_CONNECTION_SECONDS = 60
 REQUEST_QUEUE_SIZE = 128
-# On shutdown, a request waiting for a handler answers 503 at once (the handler's daemon thread is
+# On shutdown, a request waiting for a handler answers 503 at once (the handler's thread is
 # abandoned: the process is ending) and open answer streams end; anything still running after this
 # long is cancelled.
 SHUTDOWN_GRACE_SECONDS = 5

@@ -2,10 +2,10 @@
 
 `/chat` (lambda_lex) and the answers routes (lambda_answers) are both Lambda proxy integrations in
 the stack; locally each request becomes the event API Gateway would send (`apigw.proxy_event`), the
-handler runs in a worker thread (a slow turn never holds up the event loop or another request),
-and its result becomes the HTTP response. A handler crash or an invalid result gets what the
-stack's API Gateway answers then (its DEFAULT_5XX gateway response: 502 ``upstream_failed``), and
-the traceback goes to the dev server's stderr.
+handler runs on one of the dev server's handler threads (`handler_threads`: a slow turn never holds
+up the event loop or another request), and its result becomes the HTTP response. A handler crash
+or an invalid result gets what the stack's API Gateway answers then (its DEFAULT_5XX gateway
+response: 502 ``upstream_failed``), and the traceback goes to the dev server's stderr.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .apigw import LambdaContext, proxy_event
-from .daemon_threads import run_in_daemon_thread
+from .handler_threads import HandlerThreads
 
 ChatHandler = Callable[[dict[str, Any], Any], Any]
 
@@ -136,15 +136,18 @@ def _invoke(handler: ChatHandler, event: dict[str, Any], label: str) -> ProxyRes
 
 
 async def run_handler(
-    handler: ChatHandler, request: ProxyRequest, *, label: str, give_up: threading.Event | None = None
+    handler: ChatHandler,
+    request: ProxyRequest,
+    *,
+    threads: HandlerThreads,
+    label: str,
+    give_up: threading.Event | None = None,
 ) -> ProxyResult | None:
-    """Run the handler in its own thread; its response (hop-by-hop headers dropped, the request id
+    """Run the handler on one of `threads`; its response (hop-by-hop headers dropped, the request id
     added as API Gateway does), or None for the gateway's 502. Raises AbandonedError when
     `give_up` is set first (the server is stopping)."""
     event = build_event(request)
-    response = await run_in_daemon_thread(
-        lambda: _invoke(handler, event, label), name="devserver-lambda", give_up=give_up
-    )
+    response = await threads.run(lambda: _invoke(handler, event, label), give_up=give_up)
     if response is None:
         return None
     kept = [(n, v) for n, v in response.headers if n.lower() not in _HOP_BY_HOP]

@@ -14,8 +14,6 @@ JSON error in one place, log one line. The store is built once per container
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import re
 import threading
@@ -27,28 +25,28 @@ from typing import Any
 from aws_lambda_powertools.logging.logger import Logger
 
 import answer_store
+import apigw_proxy
 from answer_store import AnswerStore
+from apigw_proxy import (
+    JSON_HEADERS,
+    header,
+    json_response,
+    latency_fields,
+    query,
+    quiet_botocore,
+    safe_log_level,
+    start_request,
+    time_left,
+)
 
 from . import routes
 from .errors import MethodNotAllowedError, RouteError, internal_error
 
-_botocore_logger = logging.getLogger("botocore")
-_botocore_logger.setLevel(max(_botocore_logger.level, logging.INFO))
+quiet_botocore()  # its DEBUG output would print stored answers and conversations
 
-logger = Logger(
-    service="chat-answers", level=(os.environ.get("LOG_LEVEL") or "INFO").strip().upper() or "INFO"
-)
+logger = Logger(service="chat-answers", level=safe_log_level(os.environ.get("LOG_LEVEL")))
 
-SSE_HEADERS = {
-    "Content-Type": "text/event-stream; charset=utf-8",
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-}
-JSON_HEADERS = {
-    "Content-Type": "application/json; charset=utf-8",
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-}
+SSE_HEADERS = {**JSON_HEADERS, "Content-Type": "text/event-stream; charset=utf-8"}
 # Matched at the end of the path: a stage or base path in front of /chat changes nothing.
 _ANSWER = re.compile(r"/chat/answers/([^/]+)(/stop|/regenerate)?/?$")
 _CONVERSATION = re.compile(r"/chat/conversations/([^/]+)/?$")
@@ -94,29 +92,28 @@ def reset_container() -> None:
 def handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
     """Answer one request on an answer route; always returns a proxy response, never raises."""
     started = time.perf_counter()
-    event = event if isinstance(event, Mapping) else {}
-    request_context = event.get("requestContext")
-    request_id = request_context.get("requestId") if isinstance(request_context, Mapping) else None
-    logger.set_correlation_id(request_id if isinstance(request_id, str) else None)
+    event = start_request(event, logger)
     method = str(event.get("httpMethod") or "").upper()
     path = str(event.get("path") or "")
     try:
-        response = dispatch(event, method, path, _time_left(context))
+        response = dispatch(event, method, path, time_left(context))
     except RouteError as error:
         logger.info(
-            "answer request refused", extra={"status": error.status, "code": error.code, **_timing(started)}
+            "answer request refused",
+            extra={"status": error.status, "code": error.code, **latency_fields(started)},
         )
         return error_response(error)
     except ValueError as problem:
         logger.error(
-            "the answers Lambda is misconfigured", extra={"problem": str(problem), **_timing(started)}
+            "the answers Lambda is misconfigured", extra={"problem": str(problem), **latency_fields(started)}
         )
         return error_response(internal_error())
     except Exception:
-        logger.exception("unexpected failure", extra=_timing(started))
+        logger.exception("unexpected failure", extra=latency_fields(started))
         return error_response(internal_error())
     logger.info(
-        "answer request", extra={"status": response["statusCode"], "method": method, **_timing(started)}
+        "answer request",
+        extra={"status": response["statusCode"], "method": method, **latency_fields(started)},
     )
     return response
 
@@ -160,35 +157,6 @@ def _allow(method: str, allowed: str) -> None:
         raise MethodNotAllowedError(allowed)
 
 
-def header(event: Mapping[str, Any], name: str) -> str | None:
-    """A request header by case-insensitive name, from `headers` or else `multiValueHeaders`."""
-    for key in ("headers", "multiValueHeaders"):
-        headers = event.get(key)
-        if not isinstance(headers, Mapping):
-            continue
-        for header_name, value in headers.items():
-            if isinstance(header_name, str) and header_name.lower() == name:
-                if isinstance(value, list):
-                    value = value[0] if value else None
-                return value if isinstance(value, str) else None
-    return None
-
-
-def query(event: Mapping[str, Any], name: str) -> str | None:
-    """A query string parameter (its first value)."""
-    single = event.get("queryStringParameters")
-    if isinstance(single, Mapping) and isinstance(single.get(name), str):
-        value: str = single[name]
-        return value
-    multi = event.get("multiValueQueryStringParameters")
-    if isinstance(multi, Mapping):
-        values = multi.get(name)
-        if isinstance(values, list) and values and isinstance(values[0], str):
-            first: str = values[0]
-            return first
-    return None
-
-
 def sse_response(body: bytes) -> dict[str, Any]:
     return {
         "statusCode": 200,
@@ -198,28 +166,9 @@ def sse_response(body: bytes) -> dict[str, Any]:
     }
 
 
-def json_response(status: int, body: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "statusCode": status,
-        "headers": dict(JSON_HEADERS),
-        "body": json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-        "isBase64Encoded": False,
-    }
-
-
 def error_response(error: RouteError) -> dict[str, Any]:
-    response = json_response(error.status, error.body())
-    if isinstance(error, MethodNotAllowedError):
-        response["headers"]["Allow"] = error.allowed
-    return response
-
-
-def _time_left(context: Any) -> Callable[[], float] | None:
-    remaining = getattr(context, "get_remaining_time_in_millis", None)
-    if not callable(remaining):
-        return None
-    return lambda: float(remaining()) / 1000.0
-
-
-def _timing(started: float) -> dict[str, float]:
-    return {"latency_ms": round((time.perf_counter() - started) * 1000.0, 1)}
+    """The error as `{"error": {...}}` with its status (and, for 405, the Allow header)."""
+    allow = {"Allow": error.allowed} if isinstance(error, MethodNotAllowedError) else None
+    return apigw_proxy.error_response(
+        error.status, error.code, error.message, details=error.details, extra_headers=allow
+    )

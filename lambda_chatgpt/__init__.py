@@ -7,6 +7,6 @@ the small `llm.LlmProvider` protocol.
 
 Streamed answers (issue 11): when `/chat` asks for a stream and an answer store is configured, the
 code hook only starts the answer (`streamed.start_answer`) and the worker Lambda, `worker.handler`
-(same asset; `answer_writer.run_answer` is its core), writes it into the store after the turn.
+(same asset; `answer_writer.write_answer` is its core), writes it into the store after the turn.
 `worker_invoke` starts that worker (asynchronous invoke in AWS, a thread locally).
 """

@@ -97,36 +97,6 @@ def job_messages(job: Mapping[str, Any]) -> list[Message]:
     return messages
 
 
-def run_answer(
-    store: AnswerStore,
-    provider: LlmProvider,
-    answer_id: str,
-    *,
-    deadline_seconds: float,
-    idle_seconds: float,
-    flush_seconds: float = DEFAULT_FLUSH_SECONDS,
-    flush_chars: int = DEFAULT_FLUSH_CHARS,
-    budget: TokenBudget | None = None,
-    stop_poll_seconds: float = DEFAULT_STOP_POLL_SECONDS,
-    heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS,
-    clock: Callable[[], float] = time.monotonic,
-) -> str:
-    """Write the answer (see the module docstring); its final status, or SKIPPED."""
-    return write_answer(
-        store,
-        provider,
-        answer_id,
-        deadline_seconds=deadline_seconds,
-        idle_seconds=idle_seconds,
-        flush_seconds=flush_seconds,
-        flush_chars=flush_chars,
-        budget=budget,
-        stop_poll_seconds=stop_poll_seconds,
-        heartbeat_seconds=heartbeat_seconds,
-        clock=clock,
-    ).status
-
-
 def write_answer(
     store: AnswerStore,
     provider: LlmProvider,
@@ -141,7 +111,8 @@ def write_answer(
     heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS,
     clock: Callable[[], float] = time.monotonic,
 ) -> WorkerRun:
-    """`run_answer` with the details of the run (for the worker's log line and metrics)."""
+    """Write the answer (see the module docstring): its final status (or SKIPPED) and the details
+    of the run, for the worker's log line and metrics."""
     answer = store.claim(answer_id)
     if answer is None:
         return WorkerRun(SKIPPED)

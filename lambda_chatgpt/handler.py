@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,16 +18,13 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.logging.logger import Logger
 
 from .answered_by import Source, mark_pending, mark_response
-from .budget import BudgetLimits, TokenBudget
 from .codehook import FALLBACK_INTENT, Turn, close_response, fitted_response, parse_event
+from .container import Lazy, LlmParts, build_llm
 from .deadline import Deadline, latency_fields, remaining_millis
 from .fallback import answer_turn
-from .llm import LlmProvider
-from .metrics import MeteredProvider
-from .settings import Settings, SettingsError, safe_log_level
+from .settings import SettingsError, safe_log_level
 from .streamed import PENDING_ATTRIBUTE, answer_store, folded_turn, start_answer, ttl_seconds, wants_stream
 from .texts import say
-from .wiring import build_provider
 from .worker_invoke import invoke_worker
 
 if TYPE_CHECKING:
@@ -49,50 +45,18 @@ _WARNING_OUTCOMES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Container:
-    """What one Lambda container builds once and reuses for every turn."""
-
-    settings: Settings
-    provider: LlmProvider
-    budget: TokenBudget
+# Built on the first turn (a bad setting is answered as a notice, not an import failure), then reused.
+_container: Lazy[LlmParts] = Lazy(lambda: build_llm(os.environ, logger))
 
 
-_container: Container | None = None
-# Lambda runs one request at a time per container, but local mode (the dev server, the emulator's
-# code hooks) calls the handler from many threads: the first calls must not each build their own.
-_container_lock = threading.Lock()
-
-
-def container() -> Container:
-    """Settings and provider of this container, built from the environment on first use."""
-    global _container
-    if _container is None:
-        with _container_lock:
-            if _container is None:
-                _container = _build_container()
-    return _container
-
-
-def _build_container() -> Container:
-    settings = Settings.from_env(os.environ)
-    # Every LLM call (fallback turns and handlers' ask_llm) is recorded as metrics (lambda_chatgpt.metrics).
-    built = Container(
-        settings,
-        MeteredProvider(build_provider(settings)),
-        TokenBudget(BudgetLimits.from_env(os.environ)),
-    )
-    logger.setLevel(settings.log_level)
-    raw_level = os.environ.get("LOG_LEVEL", "").strip()
-    if raw_level and raw_level.upper() != settings.log_level:
-        logger.warning("LOG_LEVEL is not a log level; using INFO", extra={"log_level": raw_level})
-    return built
+def container() -> LlmParts:
+    """Settings, provider and budgets of this container, built from the environment on first use."""
+    return _container.get()
 
 
 def reset_container() -> None:
     """Forget the cached settings, provider, HTTP session and key (tests change the environment)."""
-    global _container
-    _container = None
+    _container.reset()
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:

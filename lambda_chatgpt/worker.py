@@ -2,8 +2,9 @@
 
 The code hook creates the answer and invokes this function asynchronously (`worker_invoke`) with
 `{"answerId": "<uuid>"}`; locally the same `handler` runs in a thread of the dev server. The work
-itself is `answer_writer.run_answer` (re-exported here); this module reads the environment, builds
-the provider once per container and logs one structured line per answer, never the text.
+itself is `answer_writer.write_answer`; this module reads the environment, builds the provider
+once per container (as the fallback does: `container.build_llm`) and logs one structured line per
+answer, never the text.
 
 | variable | default | meaning |
 | --- | --- | --- |
@@ -18,7 +19,6 @@ has ended (or was never ours) by the time it returns.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,19 +26,16 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.logging.logger import Logger
 
-from .answer_writer import SKIPPED, WorkerRun, run_answer, write_answer
-from .budget import BudgetLimits, TokenBudget
+from .answer_writer import SKIPPED, WorkerRun, write_answer
+from .container import Lazy, LlmParts, build_llm
 from .deadline import SAFETY_MARGIN_SECONDS, latency_fields, remaining_millis
-from .llm import LlmProvider
-from .metrics import MeteredProvider
-from .settings import Settings, SettingsError, safe_log_level
+from .settings import SettingsError, safe_log_level
 from .streamed import answer_store
-from .wiring import build_provider
 
 if TYPE_CHECKING:
     from answer_store import AnswerStore
 
-__all__ = ["WorkerSettings", "handler", "reset_container", "run_answer"]
+__all__ = ["WorkerSettings", "handler", "reset_container"]
 
 DEADLINE_VARIABLE = "ANSWER_DEADLINE_SECONDS"
 IDLE_VARIABLE = "ANSWER_IDLE_SECONDS"
@@ -79,37 +76,28 @@ def _seconds(environ: Mapping[str, str], name: str, default: float, high: float)
 
 @dataclass(frozen=True)
 class Container:
-    """What one worker container builds once: its settings, the provider, the token budgets."""
+    """What one worker container builds once: the LLM parts and how long an answer may take."""
 
-    settings: Settings
+    llm: LlmParts
     worker: WorkerSettings
-    provider: LlmProvider
-    budget: TokenBudget
 
 
-_container: Container | None = None
-_container_lock = threading.Lock()
+def _build_container() -> Container:
+    worker = WorkerSettings.from_env(os.environ)
+    return Container(build_llm(os.environ, logger, stream_idle_seconds=worker.idle_seconds), worker)
+
+
+_container: Lazy[Container] = Lazy(_build_container)
 
 
 def container() -> Container:
     """This container's settings and provider, built from the environment on first use."""
-    global _container
-    if _container is None:
-        with _container_lock:
-            if _container is None:
-                settings = Settings.from_env(os.environ)
-                worker = WorkerSettings.from_env(os.environ)
-                provider = build_provider(settings, stream_idle_seconds=worker.idle_seconds)
-                budget = TokenBudget(BudgetLimits.from_env(os.environ))
-                _container = Container(settings, worker, MeteredProvider(provider), budget)
-                logger.setLevel(settings.log_level)
-    return _container
+    return _container.get()
 
 
 def reset_container() -> None:
     """Forget the cached settings and provider (tests change the environment)."""
-    global _container
-    _container = None
+    _container.reset()
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:
@@ -146,7 +134,7 @@ def _run(store: AnswerStore, answer_id: str, context: Any, fields: dict[str, Any
             return WorkerRun(SKIPPED)
         store.finish(answer_id, "failed", error_kind="misconfigured")
         return WorkerRun("failed", "misconfigured", detail="misconfigured")
-    fields.update(provider=app.provider.name, model=app.provider.model)
+    fields.update(provider=app.llm.provider.name, model=app.llm.provider.model)
     deadline = app.worker.deadline_seconds
     remaining = remaining_millis(context)
     if remaining is not None:
@@ -154,11 +142,11 @@ def _run(store: AnswerStore, answer_id: str, context: Any, fields: dict[str, Any
     fields["deadline_s"] = round(deadline, 2)
     return write_answer(
         store,
-        app.provider,
+        app.llm.provider,
         answer_id,
         deadline_seconds=deadline,
         idle_seconds=app.worker.idle_seconds,
-        budget=app.budget,
+        budget=app.llm.budget,
     )
 
 

@@ -19,7 +19,7 @@ import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
-from .request import header
+from apigw_proxy import header
 
 VIEWER_IP_HEADER = "x-chatbot-viewer-ip"
 CLIENT_ATTRIBUTE = "x-chatbot-client"

@@ -8,11 +8,10 @@ built once per container, on the first request, so a configuration error is answ
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,14 @@ from aws_lambda_powertools.logging.logger import Logger
 
 import answer_store
 import conversation_memory
+from apigw_proxy import (
+    json_response,
+    latency_fields,
+    quiet_botocore,
+    safe_log_level,
+    start_request,
+    time_left,
+)
 
 from . import metrics
 from .chat import converse
@@ -33,15 +40,11 @@ from .lex_gateway import (
     make_client,
 )
 from .request import parse_chat_request
-from .responses import error_response, json_response
-from .settings import Settings, SettingsError, safe_log_level
+from .responses import error_response
+from .settings import Settings, SettingsError
 from .streaming import AnswerBusyError, Streaming
 
-# botocore's DEBUG output prints request and response bodies and signed headers:
-# the user's text in RecognizeText.
-# Whatever level the runtime gives the root logger, botocore stays at INFO or quieter.
-_botocore_logger = logging.getLogger("botocore")
-_botocore_logger.setLevel(max(_botocore_logger.level, logging.INFO))
+quiet_botocore()  # its DEBUG output would print the user's text in RecognizeText
 
 logger = Logger(service="chat-api", level=safe_log_level(os.environ.get("LOG_LEVEL")))
 
@@ -112,14 +115,11 @@ def reset_container() -> None:
 def handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
     """Answer one `POST /chat` request; always returns a proxy response, never raises."""
     started = time.perf_counter()
-    event = event if isinstance(event, Mapping) else {}
-    request_context = event.get("requestContext")
-    request_id = request_context.get("requestId") if isinstance(request_context, Mapping) else None
-    logger.set_correlation_id(request_id if isinstance(request_id, str) else None)
+    event = start_request(event, logger)
     try:
         return _handle(event, context, started)
     except Exception:
-        logger.exception("unexpected failure", extra=_timing(started))
+        logger.exception("unexpected failure", extra=latency_fields(started))
         metrics.record_error("internal_error")
         return error_response(internal_error())
 
@@ -128,7 +128,9 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
     try:
         app = container()
     except SettingsError as error:
-        logger.error("the /chat Lambda is misconfigured", extra={"problem": str(error), **_timing(started)})
+        logger.error(
+            "the /chat Lambda is misconfigured", extra={"problem": str(error), **latency_fields(started)}
+        )
         metrics.record_error("internal_error")
         return error_response(internal_error())
     settings = app.settings
@@ -136,7 +138,7 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
         request = parse_chat_request(event, locales=settings.locales, default_locale=settings.default_locale)
     except ApiError as error:
         logger.info(
-            "request rejected", extra={"status": error.status, "code": error.code, **_timing(started)}
+            "request rejected", extra={"status": error.status, "code": error.code, **latency_fields(started)}
         )
         metrics.record_error(error.code)
         return error_response(error)
@@ -152,7 +154,7 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
             bot_id=settings.bot_id,
             bot_alias_id=settings.bot_alias_id,
             history_messages=settings.history_messages,
-            time_left=_time_left(context),
+            time_left=time_left(context),
             client=client,
             streaming=app.streaming,
         )
@@ -160,14 +162,14 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
         api_error = answer_busy_error(busy.answer_id)
         logger.info(
             "turn refused: the session's answer is still being written",
-            extra={**fields, "status": api_error.status, "code": api_error.code, **_timing(started)},
+            extra={**fields, "status": api_error.status, "code": api_error.code, **latency_fields(started)},
         )
         metrics.record_error(api_error.code)
         return error_response(api_error)
     except LexCallError as failure:
         api_error = api_error_for(failure)
         extra = {**fields, "status": api_error.status, "code": api_error.code, "lex_error": failure.detail}
-        _log_lex_failure(failure, {**extra, **_timing(started)})
+        _log_lex_failure(failure, {**extra, **latency_fields(started)})
         metrics.record_error(api_error.code)
         return error_response(api_error)
 
@@ -204,7 +206,7 @@ def _handle(event: Mapping[str, Any], context: Any, started: float) -> dict[str,
             "message_count": len(reply.messages),
             **({"answer_id": reply.answer["id"]} if reply.answer is not None else {}),
             "status": 200,
-            **_timing(started),
+            **latency_fields(started),
         },
     )
     metrics.record_turn(locale=request.locale, source=reply.source, intent=reply.intent)
@@ -274,14 +276,3 @@ def _log_lex_failure(failure: LexCallError, extra: dict[str, Any]) -> None:
         logger.error("Lex call failed", extra=extra)
     else:
         logger.warning("Lex call failed", extra=extra)
-
-
-def _time_left(context: Any) -> Callable[[], float] | None:
-    remaining = getattr(context, "get_remaining_time_in_millis", None)
-    if not callable(remaining):
-        return None
-    return lambda: float(remaining()) / 1000.0
-
-
-def _timing(started: float) -> dict[str, float]:
-    return {"latency_ms": round((time.perf_counter() - started) * 1000.0, 1)}

@@ -35,6 +35,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from apigw_proxy import header
+
 from .errors import ApiError, bad_request
 
 MAX_BODY_BYTES = 16 * 1024
@@ -53,23 +55,6 @@ class ChatRequest:
     locale: str
     session_generated: bool
     stream: bool = False
-
-
-def header(event: Mapping[str, Any], name: str) -> str | None:
-    """A request header by case-insensitive name, from `headers` or else `multiValueHeaders`."""
-    wanted = name.lower()
-    headers = event.get("headers")
-    if isinstance(headers, Mapping):
-        for key, value in headers.items():
-            if isinstance(key, str) and key.lower() == wanted and isinstance(value, str):
-                return value
-    multi = event.get("multiValueHeaders")
-    if isinstance(multi, Mapping):
-        for key, values in multi.items():
-            if isinstance(key, str) and key.lower() == wanted and isinstance(values, list) and values:
-                first = values[0]
-                return first if isinstance(first, str) else None
-    return None
 
 
 def body_bytes(event: Mapping[str, Any]) -> bytes:

@@ -11,10 +11,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from apigw_proxy import safe_log_level
+
 # Lex V2 ids: botId and botAliasId are exactly 10 letters or digits (RecognizeText path limits).
 _LEX_ID = re.compile(r"[0-9A-Za-z]{10}")
 _LOCALE = re.compile(r"[a-z]{2}_[A-Z]{2}")
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off", ""})
 
@@ -115,9 +116,3 @@ class Settings:
             read_timeout_seconds=read_timeout,
             history_messages=history_messages,
         )
-
-
-def safe_log_level(raw: str | None) -> str:
-    """LOG_LEVEL as the logger can take it at import time, INFO when unset or invalid."""
-    level = (raw or "").strip().upper()
-    return level if level in LOG_LEVELS else "INFO"

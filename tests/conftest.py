@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,3 +22,13 @@ def no_network_beyond_this_machine(monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.setattr(socket, "getaddrinfo", lookup)
     yield
     assert not lookup.refused, f"the test tried to reach {lookup.refused}"
+
+
+@pytest.fixture
+def dynamodb_answer_table(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
+    """A DynamoDB client on moto holding the answer table as the stack declares it
+    (`tests.fakes.dynamodb.ANSWER_TABLE`), in an offline AWS environment."""
+    from tests.fakes.dynamodb import moto_answer_table  # moto is slow to import: only when used
+
+    with moto_answer_table(monkeypatch, tmp_path) as client:
+        yield client

@@ -7,68 +7,33 @@ from __future__ import annotations
 import copy
 import threading
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 import lambda_chatgpt.handler as fallback_handler
 import lambda_chatgpt.worker as worker
 from answer_store import Answer, AnswerStore
 from answer_store.dynamodb import DynamoDbAnswerStore
 from conversation_memory import PENDING_ATTRIBUTE, load_history
-from tests.aws_offline import offline_aws_env
+from tests.fakes.dynamodb import ANSWER_TABLE, OneCallAtATime
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer
 from tests.integration.lambdas.codehook_contract import assert_fallback_close, texts
 from tests.integration.lambdas.lambda_support import FakeLambdaContext, load_event
 
 pytestmark = pytest.mark.usefixtures("fallback_env")
-TABLE = "answers-test"
 TOKEN = "dynamodb-answer-token-" + "d" * 24
 PIECES = ("DynamoDB ", "keeps ", "each ", "piece ", "as ", "an ", "item.")
 
 
-class Serialized:
-    """One moto call at a time (the worker and the test's Stop run in two threads)."""
-
-    def __init__(self, client: Any) -> None:
-        self._client = client
-        self._lock = threading.Lock()
-
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        method = getattr(self._client, name)
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            with self._lock:
-                return method(*args, **kwargs)
-
-        return call
-
-
 @pytest.fixture
-def store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[AnswerStore]:
-    offline_aws_env(monkeypatch, tmp_path)
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        client.create_table(
-            TableName=TABLE,
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        table_store = DynamoDbAnswerStore(TABLE, client=Serialized(client))
-        monkeypatch.setattr(fallback_handler, "answer_store", lambda: table_store)
-        monkeypatch.setattr(worker, "answer_store", lambda: table_store)
-        yield table_store
+def store(dynamodb_answer_table: Any, monkeypatch: pytest.MonkeyPatch) -> AnswerStore:
+    # One moto call at a time: the worker and the test's Stop run in two threads.
+    table_store = DynamoDbAnswerStore(ANSWER_TABLE, client=OneCallAtATime(dynamodb_answer_table))
+    monkeypatch.setattr(fallback_handler, "answer_store", lambda: table_store)
+    monkeypatch.setattr(worker, "answer_store", lambda: table_store)
+    return table_store
 
 
 @pytest.fixture

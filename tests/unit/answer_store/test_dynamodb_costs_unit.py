@@ -10,8 +10,9 @@ import pytest
 
 from answer_store.dynamodb import DynamoDbAnswerStore
 from answer_store.records import MAX_TURNS
+from tests.fakes.dynamodb import ANSWER_TABLE as TABLE
 
-from .conftest import TABLE, Clock
+from .conftest import Clock
 
 TTL = 600
 

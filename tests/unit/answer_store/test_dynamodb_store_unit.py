@@ -11,8 +11,9 @@ import pytest
 from answer_store import AnswerStoreError
 from answer_store import dynamodb as dynamodb_module
 from answer_store.dynamodb import DynamoDbAnswerStore
+from tests.fakes.dynamodb import ANSWER_TABLE as TABLE
 
-from .conftest import TABLE, Clock
+from .conftest import Clock
 
 TTL = 600
 

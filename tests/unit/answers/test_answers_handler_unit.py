@@ -1,5 +1,5 @@
 """The answers Lambda's edge: whatever the event holds, a proxy response with a JSON error or SSE,
-never an exception; headers and query parameters read as API Gateway sends them."""
+never an exception (reading the event itself: tests/unit/lambdas/test_apigw_proxy_unit.py)."""
 
 from __future__ import annotations
 
@@ -56,23 +56,6 @@ def test_a_non_mapping_event_is_404_not_found() -> None:
     response = answers_handler.handler(["not", "an", "event"], None)  # type: ignore[arg-type]
     assert response["statusCode"] == 404
     assert json.loads(response["body"])["error"]["code"] == "not_found"
-
-
-def test_headers_are_case_insensitive_and_multi_value_headers_count() -> None:
-    assert answers_handler.header({"headers": {"X-Answer-Token": "a"}}, "x-answer-token") == "a"
-    assert (
-        answers_handler.header(
-            {"headers": None, "multiValueHeaders": {"x-answer-token": ["b", "c"]}}, "x-answer-token"
-        )
-        == "b"
-    )
-    assert answers_handler.header({"headers": {"X-Answer-Token": 5}}, "x-answer-token") is None
-
-
-def test_query_parameters_come_from_either_shape() -> None:
-    assert answers_handler.query({"queryStringParameters": {"after": "4"}}, "after") == "4"
-    assert answers_handler.query({"multiValueQueryStringParameters": {"after": ["2", "9"]}}, "after") == "2"
-    assert answers_handler.query({"queryStringParameters": None}, "after") is None
 
 
 def test_a_stage_prefix_in_the_path_reaches_the_same_route(store: EmbeddedAnswerStore) -> None:

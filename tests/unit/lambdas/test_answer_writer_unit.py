@@ -1,4 +1,4 @@
-"""The answer worker's core (`run_answer`) with scripted streams and the embedded answer store:
+"""The answer worker's core (`write_answer`) with scripted streams and the embedded answer store:
 batching, Stop (while waiting and mid-answer), failures keeping the partial text, the idle limit and
 the deadline, duplicate events, heartbeats, surrogate halves, budgets and metrics."""
 
@@ -13,7 +13,7 @@ import pytest
 
 from answer_store import EmbeddedAnswerStore
 from lambda_chatgpt import metrics, texts
-from lambda_chatgpt.answer_writer import SKIPPED, run_answer, write_answer
+from lambda_chatgpt.answer_writer import SKIPPED, write_answer
 from lambda_chatgpt.budget import BudgetLimits, TokenBudget
 from lambda_chatgpt.llm import LlmBadResponseError, LlmNotConfiguredError, LlmUnavailableError
 from tests.unit.lambdas.answer_fakes import ScriptedProvider, job, new_answer
@@ -36,9 +36,10 @@ def records() -> Iterator[list[dict[str, Any]]]:
 
 
 def run(store: EmbeddedAnswerStore, provider: ScriptedProvider, answer_id: str, **options: Any) -> str:
+    """The run's final status (or SKIPPED), with a 10 s deadline and a 5 s idle limit unless given."""
     options.setdefault("deadline_seconds", 10.0)
     options.setdefault("idle_seconds", 5.0)
-    return run_answer(store, provider, answer_id, **options)
+    return write_answer(store, provider, answer_id, **options).status
 
 
 def in_background(call: Any) -> tuple[threading.Thread, list[Any]]:

@@ -16,6 +16,7 @@ from answer_store import AnswerStore, from_env, reset_shared_store
 from conversation_memory import ATTRIBUTE, PENDING_ATTRIBUTE, remember
 from lambda_chatgpt.ask import ask_llm
 from lambda_chatgpt.budget import BudgetLimits, TokenBudget
+from lambda_chatgpt.container import LlmParts
 from lambda_chatgpt.deadline import Deadline
 from lambda_chatgpt.fallback import prompt_messages
 from lambda_chatgpt.llm import Message
@@ -46,18 +47,16 @@ class RecordingProvider:
 
 
 @pytest.fixture
-def provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[RecordingProvider]:
+def provider(monkeypatch: pytest.MonkeyPatch) -> RecordingProvider:
     for name in ("LLM_TOKENS_PER_CONVERSATION", "LLM_TOKENS_PER_CLIENT_DAY", "CONVERSATION_TTL_SECONDS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(usage_store.port, "_shared_memory_store", None)
     recording = RecordingProvider()
     settings = Settings.from_env({"LLM_HISTORY_MESSAGES": "6"})
     budget = TokenBudget(BudgetLimits(per_conversation=5_000))
-    monkeypatch.setattr(
-        fallback_handler, "_container", fallback_handler.Container(settings, recording, budget)
-    )
-    yield recording
-    fallback_handler.reset_container()
+    parts = LlmParts(settings, recording, budget)
+    monkeypatch.setattr(fallback_handler, "container", lambda: parts)
+    return recording
 
 
 @pytest.fixture

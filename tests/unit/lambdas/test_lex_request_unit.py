@@ -16,7 +16,6 @@ from lambda_lex.request import (
     ChatRequest,
     body_bytes,
     check_content_type,
-    header,
     parse_chat_request,
     parse_json_object,
     validate_fields,
@@ -33,20 +32,6 @@ def error_of(call) -> ApiError:
     with pytest.raises(ApiError) as caught:
         call()
     return caught.value
-
-
-# --- headers ---------------------------------------------------------------------------------------
-
-
-def test_header_names_are_case_insensitive() -> None:
-    assert header({"headers": {"CONTENT-TYPE": "application/json"}}, "content-type") == "application/json"
-    assert header({"headers": {"content-type": "a/b"}}, "Content-Type") == "a/b"
-
-
-def test_header_falls_back_to_multi_value_headers_and_tolerates_null_headers() -> None:
-    event = {"headers": None, "multiValueHeaders": {"Content-Type": ["application/json", "x/y"]}}
-    assert header(event, "content-type") == "application/json"
-    assert header({"headers": None, "multiValueHeaders": None}, "content-type") is None
 
 
 # --- body size (413) -------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lambda_lex.settings import DEFAULT_READ_TIMEOUT_SECONDS, Settings, SettingsError, safe_log_level
+from lambda_lex.settings import DEFAULT_READ_TIMEOUT_SECONDS, Settings, SettingsError
 
 GOOD = {"BOT_ID": "ABCDEFGHIJ", "BOT_ALIAS_ID": "TSTALIASID", "BOT_LOCALES": "ko_KR, en_US"}
 
@@ -60,12 +60,6 @@ def test_default_locale_must_be_one_of_the_bot_locales() -> None:
 def test_missing_locales_are_reported() -> None:
     with pytest.raises(SettingsError, match="BOT_LOCALES is not set"):
         Settings.from_env({**GOOD, "BOT_LOCALES": " , "})
-
-
-def test_safe_log_level_never_fails() -> None:
-    assert safe_log_level(None) == "INFO"
-    assert safe_log_level("nonsense") == "INFO"
-    assert safe_log_level(" warning ") == "WARNING"
 
 
 def test_an_unknown_log_level_means_info_rather_than_an_outage() -> None:

@@ -12,6 +12,7 @@ import lambda_chatgpt.handler as fallback_handler
 from lambda_chatgpt import token_usage
 from lambda_chatgpt.ask import ask_llm
 from lambda_chatgpt.budget import BudgetLimits, TokenBudget
+from lambda_chatgpt.container import LlmParts
 from lambda_chatgpt.deadline import Deadline
 from lambda_chatgpt.llm import LlmBudgetSpentError, Message, TokenUsage
 from lambda_chatgpt.settings import Settings
@@ -40,7 +41,7 @@ def provider(monkeypatch: pytest.MonkeyPatch) -> CountingProvider:
     fake = CountingProvider(TokenUsage(30, 20))
     store = InMemoryUsageStore()
     budget = TokenBudget(BudgetLimits(per_conversation=120, per_client_day=0), store=lambda: store)
-    container = fallback_handler.Container(Settings.from_env({}), fake, budget)
+    container = LlmParts(Settings.from_env({}), fake, budget)
     monkeypatch.setattr(fallback_handler, "container", lambda: container)
     return fake
 
