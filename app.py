@@ -2,7 +2,7 @@
 
 cdk.json's context is loaded here as the defaults, so `python app.py` builds what `cdk synth`
 builds; the CLI's own context (cdk.json, `-c key=value`) still takes precedence.
-Configuration errors are printed as one clear line, not a stack trace.
+Configuration errors (context, bot file, its page.json) are printed as one clear line, not a stack trace.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from cdk_chatbot.app_factory import PROJECT_ROOT, add_chatbot
 from cdk_chatbot.bot_definition import BotDefinitionError
 from cdk_chatbot.config import ConfigError
 from cdk_chatbot.packaging import BUNDLING_ERROR_PREFIX, BundlingError
+from cdk_chatbot.page_config import PageConfigError
 
 
 def cdk_json_context(path: Path = PROJECT_ROOT / "cdk.json") -> dict[str, Any]:
@@ -33,7 +34,7 @@ def main() -> int:
     app = App(context=cdk_json_context())
     try:
         add_chatbot(app)
-    except (ConfigError, BotDefinitionError, BundlingError) as exc:
+    except (ConfigError, BotDefinitionError, BundlingError, PageConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except RuntimeError as exc:  # an error inside a CDK callback (asset bundling) arrives wrapped

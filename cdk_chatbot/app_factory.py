@@ -27,11 +27,13 @@ def add_chatbot(
     project_root: Path = PROJECT_ROOT,
     bot_definition: BotDefinition | None = None,
     handlers_dir: Path | None = None,
+    bot_file: Path | None = None,
 ) -> ChatbotStack:
     """Add the configured ChatbotStack and cdk-nag to `app`.
 
     The bot is the context's `botDefinition` file and its handlers the `handlers/` folder beside
-    it; `bot_definition` overrides the file (then `handlers_dir` names the handlers, if any).
+    it; `bot_definition` overrides the file (then `handlers_dir` names the handlers, if any, and
+    `bot_file` the file the page is named after and whose page.json it takes, if any).
     """
     check_region(target_region())  # before anything else: an unsupported region fails at once
     config = ChatbotConfig.from_context(app.node.try_get_context)
@@ -48,6 +50,7 @@ def add_chatbot(
         bot_definition=definition,
         project_root=project_root,
         handlers_dir=handlers_dir,
+        bot_file=bot_file,
         description="Lex V2 chatbot with an LLM fallback: page, /chat API, bot and code-hook Lambda",
     )
     Validations.of(app).add_plugins(AwsSolutionsChecks(app, write_suppressions_to_cloud_formation=True))

@@ -22,6 +22,7 @@ from .limits import Limits
 from .observability import LlmTarget, Observability, StreamedAnswers
 from .packaging import pinned_requirements
 from .page_config import page_config
+from .page_texts import bot_display_name
 from .web import Web
 
 # Third-party packages each Lambda imports (boto3 comes with the runtime); versions from requirements.txt.
@@ -42,8 +43,11 @@ class ChatbotStack(Stack):
         bot_definition: BotDefinition,
         project_root: Path,
         handlers_dir: Path | None = None,
+        bot_file: Path | None = None,
         **kwargs: Any,
     ) -> None:
+        """`bot_file` is the file `bot_definition` was read from: the page is named after it and
+        takes the page.json beside it (None: the page's texts come from the definition alone)."""
         super().__init__(scope, id, **kwargs)
         if config.default_locale not in bot_definition.locale_ids:
             raise ConfigError(
@@ -125,6 +129,9 @@ class ChatbotStack(Stack):
                 project_root / "html",
                 locale_ids=bot.locale_ids,
                 default_locale=config.default_locale,
+                bot_properties=bot_definition.properties,
+                bot_name=page_bot_name(bot_file, project_root),
+                bot_file=bot_file,
             ),
             chat_api=chat.api,
             log_retention_days=config.log_retention_days,
@@ -165,3 +172,11 @@ class ChatbotStack(Stack):
             value=code_hook.secret_name,
             description="Secrets Manager secret to put the LLM API key in",
         )
+
+
+def page_bot_name(bot_file: Path | None, project_root: Path) -> str:
+    """The bot's name on the page, as the dev server shows it (`bot_display_name`); a bot given as
+    data, with no file, is "ChatBot"."""
+    if bot_file is None:
+        return "ChatBot"
+    return bot_display_name(bot_file, shipped_bot=project_root / "bot" / "bot.json")

@@ -207,7 +207,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         limits = LocalLimits.from_env(os.environ)
         config_json = json.dumps(
             page_config(
-                settings.site_dir, locale_ids=settings.bot.locales, default_locale=settings.bot.default_locale
+                settings.site_dir,
+                locale_ids=settings.bot.locales,
+                default_locale=settings.bot.default_locale,
+                bot_properties=settings.bot.properties,
+                bot_name=settings.bot.name,
+                bot_file=settings.bot.definition_path,
             ),
             ensure_ascii=False,
         ).encode("utf-8")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cdk_chatbot.page_texts import SHIPPED_BOT_NAME, bot_display_name
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BOT_PATH = REPO_ROOT / "bot" / "bot.json"
 DEFAULT_SITE_DIR = REPO_ROOT / "html"
@@ -22,7 +24,7 @@ HOST = "127.0.0.1"
 BOT_ID = "LOCALBOT01"
 BOT_ALIAS_ID = "LOCALALIAS"
 BOT_ALIAS_NAME = "live"
-BOT_NAME = "HelloWorldBot"
+BOT_NAME = SHIPPED_BOT_NAME
 # The bot's one code hook: routes FallbackIntent to the LLM and other intents to their handlers.
 CODE_HOOK = "lambda_codehook.handler:handler"
 # Which bot file to run (`make serve BOT=path/to/bot.json` sets it); its handlers are beside it.
@@ -87,14 +89,9 @@ class BotInfo:
     @property
     def name(self) -> str:
         """HelloWorldBot for the shipped bot, else, in CamelCase plus "Bot", the bot folder's name
-        (a `bot.json` in a folder of its own) or the file's (`order_flowers.json`: OrderFlowersBot)."""
-        if self.definition_path.resolve() == DEFAULT_BOT_PATH.resolve():
-            return BOT_NAME
-        path = self.definition_path.resolve()
-        named = path.parent.name if path.stem.lower() == "bot" else path.stem
-        words = [w for w in named.replace("-", "_").split("_") if w]
-        name = "".join(word[:1].upper() + word[1:] for word in words if word.isalnum())
-        return f"{name or 'Local'}Bot"
+        (a `bot.json` in a folder of its own) or the file's (`order_flowers.json`: OrderFlowersBot);
+        the stack's page names it the same way (`cdk_chatbot.page_texts.bot_display_name`)."""
+        return bot_display_name(self.definition_path, shipped_bot=DEFAULT_BOT_PATH)
 
 
 @dataclass(frozen=True)
