@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
+from aws_cdk import App
 
-from cdk_chatbot.app_factory import PROJECT_ROOT
+from cdk_chatbot.app_factory import PROJECT_ROOT, add_chatbot
+from cdk_chatbot.page_config import PageConfigError
+from cdk_chatbot.page_texts import GENERIC_TEXTS
 from cdk_chatbot.web import CONTENT_SECURITY_POLICY
+from tests.bots import HELLO_WORLD, definition
 from tests.infra.cfn import as_list, only, props, render, resources
-from tests.infra.conftest import Synth
+from tests.infra.conftest import Synth, _synth, cdk_context
 
 # AWS-managed CloudFront policies (fixed ids, documented by AWS).
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
@@ -181,7 +186,90 @@ def test_page_config_is_generated_from_the_bot_and_the_default_locale(
     (config,) = _deployed_page_configs(built)  # the checked-in html/config.json is not shipped
     assert config["defaultLocale"] == built.context["defaultLocale"]
     assert config["locales"] == list(built.definition.locale_ids)
+    assert list(config["page"]) == list(built.definition.locale_ids)  # the page's texts, per locale
+    generated = {"defaultLocale", "locales", "page"}
     checked_in = json.loads((PROJECT_ROOT / "html" / "config.json").read_text(encoding="utf-8"))
-    assert {k: v for k, v in config.items() if k not in {"defaultLocale", "locales"}} == {
-        k: v for k, v in checked_in.items() if k not in {"defaultLocale", "locales"}
+    assert {k: v for k, v in config.items() if k not in generated} == {
+        k: v for k, v in checked_in.items() if k not in generated
     }
+
+
+def test_the_frozen_helloworld_page_keeps_its_texts(synth: Synth) -> None:
+    (config,) = _deployed_page_configs(synth)
+    assert config["page"]["ko_KR"]["title"] == "HelloWorldBot"
+    assert config["page"]["ko_KR"]["suggestions"] == ["안녕하세요", "Lex에 대해 설명해줘"]
+    assert config["page"]["en_US"]["welcome"] == (
+        "Say hello and Lex will ask your name. Anything else is answered by an LLM."
+    )
+
+
+def user_bot_folder(root: Path, page_texts: Any | None) -> Path:
+    """A user's own bot for `make deploy BOT=.../plant_shop/bot.json`: one locale (en_US), two intents
+    of its own (one of them with a slot in its first utterance), the stack's FallbackIntent, and
+    `page_texts` as its page.json."""
+    data = definition(HELLO_WORLD)
+    (english,) = [entry for entry in data["BotLocales"] if entry["LocaleId"] == "en_US"]
+    fallback = next(i for i in english["Intents"] if i["Name"] == "FallbackIntent")
+    answer = {"MessageGroupsList": [{"Message": {"PlainTextMessage": {"Value": "Noted."}}}]}
+    own = [
+        {
+            "Name": name,
+            "SampleUtterances": [{"Utterance": u} for u in utterances],
+            "IntentClosingSetting": {"ClosingResponse": answer},
+        }
+        for name, utterances in (
+            ("OpeningHours", ["{Day} opening hours", "when do you open", "are you open today"]),
+            ("RepotAdvice", ["how do I repot a cactus", "repotting tips"]),
+        )
+    ]
+    day = {"SlotConstraint": "Optional"}
+    own[0]["Slots"] = [{"Name": "Day", "SlotTypeName": "AMAZON.Date", "ValueElicitationSetting": day}]
+    own[0]["SlotPriorities"] = [{"Priority": 1, "SlotName": "Day"}]
+    data["BotLocales"] = [
+        {**english, "Description": "Answers a plant shop's customers", "Intents": [*own, fallback]}
+    ]
+    folder = root / "plant_shop"
+    folder.mkdir()
+    (folder / "bot.json").write_text(json.dumps(data), encoding="utf-8")
+    if page_texts is not None:
+        (folder / "page.json").write_text(json.dumps(page_texts), encoding="utf-8")
+    return folder / "bot.json"
+
+
+def user_bot_context(bot_file: Path) -> dict[str, Any]:
+    return {
+        **cdk_context(),
+        "stackName": "ChatbotPlantShop",
+        "botDefinition": str(bot_file),
+        "defaultLocale": "en_US",
+    }
+
+
+def test_a_user_bots_page_config_carries_that_bots_texts(tmp_path: Path) -> None:
+    bot_file = user_bot_folder(tmp_path, {"en_US": {"title": "Plant shop"}})
+
+    built = _synth(tmp_path / "cdk.out", user_bot_context(bot_file))
+
+    (config,) = _deployed_page_configs(built)
+    assert config["locales"] == ["en_US"]
+    assert config["page"]["en_US"] == {
+        "title": "Plant shop",  # from its page.json
+        "welcome": "Answers a plant shop's customers",  # the locale's Description
+        # the first utterance without a slot of each of its intents, then one question for the LLM
+        "suggestions": ["when do you open", "how do I repot a cactus", GENERIC_TEXTS["en"]["question"]],
+    }
+
+
+def test_a_user_bot_is_named_after_its_folder(tmp_path: Path) -> None:
+    built = _synth(tmp_path / "cdk.out", user_bot_context(user_bot_folder(tmp_path, None)))
+
+    (config,) = _deployed_page_configs(built)
+    assert config["page"]["en_US"]["title"] == "PlantShopBot"  # as `make serve BOT=...` names it
+
+
+def test_a_bad_page_json_refuses_the_synth_naming_the_field(tmp_path: Path) -> None:
+    bot_file = user_bot_folder(tmp_path, {"en_US": {"welcome": ""}})
+    app = App(context=user_bot_context(bot_file), outdir=str(tmp_path / "cdk.out"))
+
+    with pytest.raises(PageConfigError, match=r"page\.json: en_US\.welcome must be a non-empty string"):
+        add_chatbot(app)
