@@ -2,14 +2,15 @@
 // the page's parts and wires them together; each has its own module: sending a message
 // (chat_request.js) and reading the reply (replies.js), a streamed answer (answer_control.js), the
 // list of messages (message_list.js, message_view.js), the message box (composer.js), the page's
-// words and busy controls (page_labels.js, page_controls.js), its events (page_events.js), the
-// conversation and where it is kept (chat_state.js, conversation.js, page_state.js), which one
-// a page reopens and the server's copy of it (reopen.js).
+// words (page_labels.js; the bot's own in bot_texts.js) and busy controls (page_controls.js), its
+// events (page_events.js), the conversation and where it is kept (chat_state.js, conversation.js,
+// page_state.js), which one a page reopens and the server's copy of it (reopen.js).
 //
 // Text from the user or the bot is only ever put in the page as text nodes (bot answers through
 // the Markdown renderer, which builds elements); nothing is assigned to innerHTML.
 
 import { strings } from "./i18n.js";
+import { withBotTexts } from "./bot_texts.js";
 import { AnswerControl } from "./answer_control.js";
 import { Outbox } from "./chat_request.js";
 import { Composer } from "./composer.js";
@@ -51,7 +52,8 @@ const server = new ServerCopy(chat, {
   readTab: () => loadState(config),
 });
 
-const t = () => strings(chat.locale);
+// The page's labels in the conversation's language, with the bot's own title, welcome and examples.
+const t = () => withBotTexts(strings(chat.locale), config.page, chat.locale);
 const list = new MessageList(ui, { render: renderMessage, streaming: () => answers.streaming });
 const composer = new Composer(ui, {
   send: (text) => send(text),

@@ -1,7 +1,8 @@
-// The page's settings (config.json) and the tab's own copy of the conversation (sessionStorage):
+// The page's settings (config.json: locales, timeout, the bot's texts) and the tab's own copy of the conversation (sessionStorage):
 // {sessionId, locale, messages, pending}, each message checked as it is read back, and written
 // back at once or, while an answer streams, at most twice a second.
 
+import { readBotTexts } from "./bot_texts.js";
 import { TAB_KEY, isSessionId } from "./conversation.js";
 
 export const DEFAULT_CONFIG = Object.freeze({
@@ -9,6 +10,7 @@ export const DEFAULT_CONFIG = Object.freeze({
   locales: ["ko_KR", "en_US"],
   requestTimeoutSeconds: 35,
   chatUrl: "chat",
+  page: Object.freeze({}), // the bot's texts per locale (bot_texts.js); none: the built-in labels
 });
 
 export async function loadConfig() {
@@ -27,6 +29,7 @@ export async function loadConfig() {
       locales,
       requestTimeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_CONFIG.requestTimeoutSeconds,
       chatUrl: typeof raw.chatUrl === "string" && raw.chatUrl ? raw.chatUrl : DEFAULT_CONFIG.chatUrl,
+      page: readBotTexts(raw.page),
     };
   } catch {
     return DEFAULT_CONFIG;
