@@ -1,8 +1,10 @@
 """The page on a bot written elsewhere: a corpus bot with one locale (en_US) and no code hook on its
-FallbackIntent, served as `make serve BOT=tests/corpus/bots/order_flowers.json` serves it."""
+FallbackIntent, served as `make serve BOT=tests/corpus/bots/order_flowers.json` serves it. The page
+speaks for that bot (its name, description and example messages), not for HelloWorld."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +16,7 @@ from tests.corpus.support import bot_path
 from tests.fakes.openai_server import FakeOpenAIServer
 
 EN_NO_ANSWER = "(the answer was empty)"
+ASKS_FOR_FLOWERS = "Which flowers should go in the bouquet: roses, tulips, lilies or sunflowers?"
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +39,7 @@ def test_one_locale_bot_dialog_survives_a_reload(page: Page) -> None:
 
     bot = page.locator("#messages .message.bot .bubble")
     send(page, "I want to buy a bouquet")
-    expect(bot).to_have_text(["Which flowers should go in the bouquet: roses, tulips, lilies or sunflowers?"])
+    expect(bot).to_have_text([ASKS_FOR_FLOWERS])
     send(page, "lilies")
     expect(bot.last).to_have_text("On which day will you collect the lilies?")
     expect(page.locator("#messages .badge")).to_have_count(0)  # Lex answered, not an LLM
@@ -47,6 +50,31 @@ def test_one_locale_bot_dialog_survives_a_reload(page: Page) -> None:
     expect(users).to_have_text(["I want to buy a bouquet", "lilies"])
     send(page, "tomorrow")
     expect(bot.last).to_contain_text("At what time on")  # the dialog goes on where it was
+
+
+def test_the_page_shows_the_bots_own_title_welcome_and_chips(page: Page) -> None:
+    written = json.loads(bot_path("order_flowers").read_text(encoding="utf-8"))
+    (english,) = written["BotLocales"]
+    order = next(intent for intent in english["Intents"] if intent["Name"] == "OrderFlowers")
+
+    expect(page).to_have_title("OrderFlowersBot")  # named after its file, as the banner names it
+    expect(page.locator("header.topbar h1")).to_have_text("OrderFlowersBot")
+    expect(page.locator("#empty p")).to_have_text(written["Description"])
+    chips = page.locator("#suggestions button")
+    # Its one intent's first example, then a question for the LLM; nothing of HelloWorld's.
+    expect(chips).to_have_text([order["SampleUtterances"][0]["Utterance"], "What is Amazon Lex?"])
+    expect(page.get_by_text("Say hello")).to_have_count(0)
+
+
+def test_its_first_chip_starts_its_intent(page: Page) -> None:
+    # Lex recognises OrderFlowers from the chip and elicits its first slot (no LLM answers here).
+    first = page.locator("#suggestions button").first
+    text = first.inner_text()
+    first.click()
+
+    expect(page.locator("#messages .message.user .bubble")).to_have_text([text])
+    expect(page.locator("#messages .message.bot .bubble")).to_have_text([ASKS_FOR_FLOWERS])
+    expect(page.locator("#empty")).to_be_hidden()
 
 
 def test_a_question_it_does_not_know_gets_its_empty_answer_not_an_error(page: Page) -> None:
