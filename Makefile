@@ -64,7 +64,9 @@ browser:
 node:
 	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
 
-# The AWS SDK for JavaScript v3 Lex client the emulator's JS-client test drives, pinned by tests/js/package-lock.json.
+# What the node tests need, installed into tests/js/node_modules with `npm ci` from tests/js/package-lock.json
+# (exact pins, never global): the AWS SDK for JavaScript v3 Lex client that the emulator's JS-client test drives,
+# and jsdom, the DOM the page modules' unit tests (tests/js/page) run in. Re-runs when package.json or the lock changes.
 js-test-deps: tests/js/node_modules/.installed
 
 tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json | node

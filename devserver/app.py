@@ -30,6 +30,7 @@ from .answer_stream import AnswerStreams
 from .http_server import ChatHandler, DevServer
 from .limits import LocalLimits
 from .settings import (
+    ANSWER_READS_LONG_POLL,
     BOT_ALIAS_ID,
     BOT_ALIAS_NAME,
     BOT_ID,
@@ -82,6 +83,12 @@ def _default_model() -> str | None:
         return None
 
 
+def _streaming_line(settings: DevServerSettings) -> str:
+    if settings.answer_reads == ANSWER_READS_LONG_POLL:
+        return '"stream": true on POST /chat; GET /chat/answers/{id} is a buffered long poll, as in AWS'
+    return '"stream": true on POST /chat; GET /chat/answers/{id} streams the answer (SSE)'
+
+
 def _banner(
     settings: DevServerSettings,
     url: str,
@@ -104,11 +111,7 @@ def _banner(
             f"  locales:  {locales}",
             f"  LLM:      {settings.llm.describe(_default_model())}",
             *([f"  limits:   {limits.describe()}"] if limits is not None else []),
-            *(
-                ['  streaming: "stream": true on POST /chat; GET /chat/answers/{id} streams the answer (SSE)']
-                if streaming
-                else []
-            ),
+            *([f"  streaming: {_streaming_line(settings)}"] if streaming else []),
             f"  Lex V2 runtime emulator: {emulator_url}",
             f"  metrics:  {url}metrics (JSON; ?format=text for a summary)",
             "Press Ctrl-C to stop.",
@@ -252,6 +255,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             return _fail(f"cannot load lambda_lex.handler: {type(error).__name__}: {error}")
         try:
             server.answers_handler, server.answer_streams = _load_answers()
+            server.answer_reads = settings.answer_reads
         except Exception as error:
             return _fail(f"cannot load the streamed answers' side: {type(error).__name__}: {error}")
 

@@ -35,6 +35,7 @@ from .lambda_proxy import GATEWAY_5XX_CODE, GATEWAY_5XX_MESSAGE, ChatHandler, Pr
 from .limits import THROTTLED_CODE, THROTTLED_MESSAGE, ClientRateLimiter
 from .metrics import MetricsStore
 from .request_body import BodyRefusedError, error_body, read_body
+from .settings import ANSWER_READS_LONG_POLL
 
 CHAT_PATH = "/chat"
 METRICS_PATH = "/metrics"
@@ -54,6 +55,7 @@ class ServedSite(Protocol):
     chat_handler: ChatHandler | None
     answers_handler: ChatHandler | None
     answer_streams: AnswerStreams | None
+    answer_reads: str
     rate_limiter: ClientRateLimiter | None
     read_rate_limiter: ClientRateLimiter | None
     metrics: MetricsStore | None
@@ -127,6 +129,7 @@ class DevApp:
         # The Lambda handlers' (and the answer store's) blocking calls: a bounded pool of threads.
         self.threads = HandlerThreads()
         answers = "/chat/answers/{id}"
+        self._long_poll_read = self.answers_proxy(answers, "GET")
         self.router = Router(
             routes=[
                 Route(CHAT_PATH, _Asgi(self.chat)),
@@ -284,6 +287,9 @@ class DevApp:
         return endpoint
 
     async def answer_stream(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.site.answer_reads == ANSWER_READS_LONG_POLL:
+            await self._long_poll_read(scope, receive, send)
+            return
         if scope["method"] != "GET":
             await method_not_allowed(scope, send, "GET")
             return

@@ -30,6 +30,7 @@ from .lambda_proxy import GATEWAY_5XX_CODE, GATEWAY_5XX_MESSAGE, VIEWER_IP_HEADE
 from .limits import ClientRateLimiter
 from .metrics import MetricsStore
 from .request_body import BODY_TIMEOUT_SECONDS, LINGER_MAX_BYTES, LINGER_SECONDS, MAX_BODY_BYTES
+from .settings import ANSWER_READS_STREAM
 
 __all__ = [
     "BODY_TIMEOUT_SECONDS",
@@ -78,6 +79,9 @@ class DevServer:
 
     body_timeout_seconds = BODY_TIMEOUT_SECONDS
     keep_alive_seconds = KEEP_ALIVE_SECONDS
+    # "stream": GET /chat/answers/{id} is one SSE response through `answer_streams`; "long-poll":
+    # lambda_answers' handler answers it, buffered, as the stack's API Gateway runs it.
+    answer_reads = ANSWER_READS_STREAM
 
     def __init__(
         self,

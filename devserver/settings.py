@@ -28,6 +28,11 @@ CODE_HOOK = "lambda_codehook.handler:handler"
 BOT_VARIABLE = "BOT_DEFINITION"
 HANDLERS_FOLDER = "handlers"
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
+# How GET /chat/answers/{id} is served: one SSE response until the answer ends (local mode's
+# default), or lambda_answers' buffered long poll, as the stack's API Gateway runs it.
+ANSWER_READS_VARIABLE = "ANSWER_READS"
+ANSWER_READS_STREAM = "stream"
+ANSWER_READS_LONG_POLL = "long-poll"
 
 
 class ConfigError(Exception):
@@ -92,6 +97,7 @@ class DevServerSettings:
     site_dir: Path
     bot: BotInfo
     llm: LlmChoice
+    answer_reads: str = ANSWER_READS_STREAM
 
     @classmethod
     def from_env(
@@ -110,7 +116,19 @@ class DevServerSettings:
             site_dir=site_dir,
             bot=read_bot_info(bot_path, environ.get("DEFAULT_LOCALE")),
             llm=llm_choice(environ),
+            answer_reads=parse_answer_reads(environ.get(ANSWER_READS_VARIABLE)),
         )
+
+
+def parse_answer_reads(raw: str | None) -> str:
+    """ANSWER_READS: `stream` (unset or empty) or `long-poll` (the read route as in AWS)."""
+    value = (raw or "").strip().lower() or ANSWER_READS_STREAM
+    if value not in {ANSWER_READS_STREAM, ANSWER_READS_LONG_POLL}:
+        raise ConfigError(
+            f"{ANSWER_READS_VARIABLE} must be {ANSWER_READS_STREAM!r} (one SSE response per answer) or "
+            f"{ANSWER_READS_LONG_POLL!r} (buffered long polls, as in AWS), not {raw!r}"
+        )
+    return value
 
 
 def parse_port(raw: str | None) -> int:

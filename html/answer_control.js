@@ -207,6 +207,24 @@ export class AnswerControl {
     this.page.announce(copied ? labels.copied : labels.copyFailed);
   }
 
+  /**
+   * Continue reading the answer of `messages` still being written, if there is one and none is
+   * being read. At most one answer runs per session: older ones still marked running were cut.
+   */
+  resume(messages) {
+    if (this.streaming) {
+      return;
+    }
+    const active = messages.filter(isActive);
+    for (const message of active.slice(0, -1)) {
+      message.answer.status = "lost";
+      this.page.refresh(message);
+    }
+    if (active.length) {
+      this.stream(active[active.length - 1]);
+    }
+  }
+
   /** Stop reading and waiting here (the server's answer goes on); returns the message being read. */
   leave() {
     const run = this.streaming;

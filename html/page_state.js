@@ -1,5 +1,6 @@
 // The page's settings (config.json) and the tab's own copy of the conversation (sessionStorage):
-// {sessionId, locale, messages, pending}, each message checked as it is read back.
+// {sessionId, locale, messages, pending}, each message checked as it is read back, and written
+// back at once or, while an answer streams, at most twice a second.
 
 import { TAB_KEY, isSessionId } from "./conversation.js";
 
@@ -76,4 +77,39 @@ export function loadState(config) {
     // Unreadable or disabled storage: start afresh.
   }
   return freshState(config.defaultLocale);
+}
+
+// The most messages the tab's copy keeps (the oldest go first).
+export const MAX_STORED_MESSAGES = 200;
+
+/**
+ * Writes the tab's copy of the conversation: at once (save), or once within `delayMs` however
+ * often it is asked (saveSoon: a streaming answer changes many times a second). state() gives the
+ * state to write; its messages are cut to the last MAX_STORED_MESSAGES.
+ */
+export class TabCopy {
+  constructor(state, { storage = globalThis.sessionStorage, delayMs = 500 } = {}) {
+    this.state = state;
+    this.storage = storage;
+    this.delayMs = delayMs;
+    this.timer = null;
+  }
+
+  save() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    const state = this.state();
+    state.messages = state.messages.slice(-MAX_STORED_MESSAGES);
+    try {
+      this.storage.setItem(TAB_KEY, JSON.stringify(state));
+    } catch {
+      // Storage full or disabled: the conversation still works, it just won't survive a reload.
+    }
+  }
+
+  saveSoon() {
+    if (this.timer === null) {
+      this.timer = setTimeout(() => this.save(), this.delayMs);
+    }
+  }
 }

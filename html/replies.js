@@ -66,3 +66,16 @@ export function answerHandle(value) {
     && typeof value.token === "string" && value.token && typeof value.url === "string" && value.url
     ? { id: value.id, token: value.token, url: value.url } : null;
 }
+
+/**
+ * The bot messages (their fields) for one 200 reply to POST /chat: a streamed answer's message,
+ * empty and pending, to read it into (its `answer` record: the handle and where reading stands),
+ * or the answer's bubbles.
+ */
+export function replyMessages(body, newGroupId) {
+  const handle = answerHandle(body.answer);
+  if (handle) {
+    return [{ role: "bot", source: "llm", text: "", answer: { ...handle, cursor: 0, status: "pending", notice: null } }];
+  }
+  return answerBubbles(body, newGroupId);
+}

@@ -273,3 +273,16 @@ def _prompt(raw: Any, path: str, slot_names: tuple[str, ...]) -> PromptSpec:
         max_retries=_int(fields["MaxRetries"], _join(path, "MaxRetries"), low=0, high=5),
         ordered=strategy == "Ordered",
     )
+
+
+def _utterances(raw: Any, path: str, slot_names: tuple[str, ...]) -> tuple[str, ...]:
+    utterances: list[str] = []
+    for index, item in enumerate(_list(raw, path)):
+        item_path = f"{path}[{index}]"
+        fields = _object(item, item_path, supported=("Utterance",), required=("Utterance",))
+        text = _str(fields["Utterance"], _join(item_path, "Utterance"), max_len=200).strip()
+        if not text:
+            raise BotDefinitionError(_join(item_path, "Utterance"), "must not be blank")
+        _check_references(text, _join(item_path, "Utterance"), slot_names)
+        utterances.append(text)
+    return tuple(utterances)

@@ -63,6 +63,8 @@ def stored(page: Page) -> dict[str, Any]:
 
 def wait_idle(page: Page) -> None:
     expect(page.locator("#typing")).to_be_hidden()
+    # An LLM answer streams after /chat has returned: the page is idle once Send is no longer busy.
+    expect(page.locator("#send")).to_have_attribute("aria-busy", "false")
 
 
 # --- the HelloWorld dialog ------------------------------------------------------------------------

@@ -70,6 +70,8 @@ def send(page: Page, text: str) -> None:
     page.locator("#input").fill(text)
     page.locator("#input").press("Enter")
     expect(page.locator("#typing")).to_be_hidden()
+    # An LLM answer streams after /chat has returned: the page is idle once Send is no longer busy.
+    expect(page.locator("#send")).to_have_attribute("aria-busy", "false")
 
 
 def boxes_overlap(a: FloatRect, b: FloatRect) -> bool:

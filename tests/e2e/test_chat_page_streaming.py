@@ -61,15 +61,21 @@ def numbered_pieces(count: int) -> list[str]:
     return [f"word{n:03d} " for n in range(count)]
 
 
-@pytest.fixture(scope="module")
-def stream_server(fake_llm: FakeOpenAIServer) -> Iterator[DevServerProcess]:
+def stream_env(llm: FakeOpenAIServer, **extra: str) -> dict[str, str]:
+    """The dev server's environment: streamed answers on, the fake LLM as the fallback's model."""
     env = {
-        "OPENAI_BASE_URL": fake_llm.base_url,
+        "OPENAI_BASE_URL": llm.base_url,
         "OPENAI_API_KEY": "sk-e2e-dummy",
         "LLM_MODEL": "fake-model",
         **STREAM_ENV,
+        **extra,
     }
-    with DevServerProcess(env=devserver_env(env)) as process:
+    return devserver_env(env)
+
+
+@pytest.fixture(scope="module")
+def stream_server(fake_llm: FakeOpenAIServer) -> Iterator[DevServerProcess]:
+    with DevServerProcess(env=stream_env(fake_llm)) as process:
         yield process
 
 
@@ -141,6 +147,46 @@ def streamed_request(llm: FakeOpenAIServer, timeout: float = 10.0) -> ReceivedRe
             return streamed[-1]
         time.sleep(0.05)
     raise AssertionError("the LLM never got a streaming request")
+
+
+def stop_mid_answer(chat: Page, llm: FakeOpenAIServer) -> tuple[Locator, str]:
+    """Send, Stop once 60 characters show: the answer is stopped, marked, its LLM request closed and
+    its text so far kept as it was. The answer and that text."""
+    pieces = numbered_pieces(120)
+    llm.default = Behaviour.streamed(pieces, chunk_pause=0.1)
+    send(chat, "Write a very long answer")
+    answer = llm_answer(chat)
+    wait_for_text(chat, 60)
+    request = streamed_request(llm)
+    stop = answer.locator("[data-action=stop]")
+    expect(stop).to_be_visible()
+    stop.click()
+    expect(answer).to_have_attribute("data-answer-status", "stopped", timeout=10_000)
+    assert request.client_gone.wait(5), "the LLM request was not cancelled"
+    kept = answer_text(chat)
+    assert kept, "the text so far was not kept"
+    assert "".join(pieces).startswith(kept.strip()), "the text so far was not kept as it was"
+    assert len(kept.strip()) < len("".join(pieces).strip())
+    expect(answer.locator(".answer-notice")).to_be_visible()
+    return answer, kept
+
+
+def reload_mid_answer_then_complete(chat: Page, llm: FakeOpenAIServer) -> None:
+    """Reload while the answer is half written: it resumes from the server and completes, whole,
+    once, without asking the LLM again."""
+    pieces = numbered_pieces(50)
+    llm.default = Behaviour.streamed(pieces, chunk_pause=0.08)
+    send(chat, "질문 하나")
+    wait_for_text(chat, 40)
+    chat.reload()
+    chat.locator("body[data-ready=true]").wait_for()
+    answer = llm_answer(chat)
+    expect(chat.locator("#messages .message.user .bubble")).to_have_text(["질문 하나"])
+    expect(answer).to_have_attribute("data-answer-status", "done", timeout=30_000)
+    assert answer_text(chat).strip() == "".join(pieces).strip(), "text lost or repeated across the reload"
+    expect(chat.locator("#messages .message.bot")).to_have_count(1)
+    expect(chat.locator("#messages .message.error")).to_have_count(0)
+    assert len([r for r in llm.requests if r.streamed]) == 1, "the reload asked the LLM again"
 
 
 RECORD_SNAPSHOTS = """() => {
@@ -248,23 +294,8 @@ def test_a_conversation_token_is_kept_for_the_browser(chat: Page) -> None:
 def test_stop_mid_answer_keeps_the_text_marks_it_and_cancels_the_llm_request(
     chat: Page, llm: FakeOpenAIServer, output_dir: Path, language: str
 ) -> None:
-    pieces = numbered_pieces(120)
-    llm.default = Behaviour.streamed(pieces, chunk_pause=0.1)
     chat.get_by_role("button", name=language).click()
-    send(chat, "Write a very long answer")
-    answer = llm_answer(chat)
-    wait_for_text(chat, 60)
-    request = streamed_request(llm)
-    stop = answer.locator("[data-action=stop]")
-    expect(stop).to_be_visible()
-    stop.click()
-    expect(answer).to_have_attribute("data-answer-status", "stopped", timeout=5_000)
-    assert request.client_gone.wait(5), "the LLM request was not cancelled"
-    kept = answer_text(chat)
-    assert kept, "the text so far was not kept"
-    assert "".join(pieces).startswith(kept.strip()), "the text so far was not kept as it was"
-    assert len(kept.strip()) < len("".join(pieces).strip())
-    expect(answer.locator(".answer-notice")).to_be_visible()
+    answer, kept = stop_mid_answer(chat, llm)
     assert answer.locator(".answer-notice").inner_text().strip()
     expect(answer.locator("[data-action=stop]")).to_have_count(0)
     chat.wait_for_timeout(700)
@@ -299,19 +330,7 @@ def test_a_stopped_answer_is_still_stopped_and_whole_after_a_reload(
 
 
 def test_a_reload_mid_answer_resumes_and_completes_it(chat: Page, llm: FakeOpenAIServer) -> None:
-    pieces = numbered_pieces(50)
-    llm.default = Behaviour.streamed(pieces, chunk_pause=0.08)
-    send(chat, "질문 하나")
-    wait_for_text(chat, 40)
-    chat.reload()
-    chat.locator("body[data-ready=true]").wait_for()
-    answer = llm_answer(chat)
-    expect(chat.locator("#messages .message.user .bubble")).to_have_text(["질문 하나"])
-    expect(answer).to_have_attribute("data-answer-status", "done", timeout=20_000)
-    assert answer_text(chat).strip() == "".join(pieces).strip(), "text lost or repeated across the reload"
-    expect(chat.locator("#messages .message.bot")).to_have_count(1)
-    expect(chat.locator("#messages .message.error")).to_have_count(0)
-    assert len([r for r in llm.requests if r.streamed]) == 1, "the reload asked the LLM again"
+    reload_mid_answer_then_complete(chat, llm)
 
 
 def test_a_new_tab_shows_the_conversation_and_the_answer_still_being_written(

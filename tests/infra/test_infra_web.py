@@ -152,6 +152,24 @@ def _deployed_page_configs(synth: Synth) -> list[dict[str, Any]]:
     return found
 
 
+def _staged_page_files(synth: Synth) -> set[str]:
+    """The file names of the synthesized page asset (the staged folder or zip holding chat.html)."""
+    names = {p.name for page in synth.outdir.rglob("chat.html") for p in page.parent.iterdir()}
+    for archive in synth.outdir.glob("*.zip"):
+        with zipfile.ZipFile(archive) as zipped:
+            if "chat.html" in zipped.namelist():
+                names |= set(zipped.namelist())
+    return names
+
+
+def test_every_page_file_is_shipped(synth: Synth) -> None:
+    """The page's modules are plain files of html/: the deployment takes the whole folder."""
+    wanted = {p.name for p in (PROJECT_ROOT / "html").iterdir() if p.is_file()} - {"config.json"}
+    assert {"chat.js", "message_list.js", "composer.js", "chat_request.js"} <= wanted
+    staged = _staged_page_files(synth)
+    assert wanted <= staged, sorted(wanted - staged)
+
+
 @pytest.mark.parametrize("which", ["synth", "variant"])
 def test_page_config_is_generated_from_the_bot_and_the_default_locale(
     which: str, request: pytest.FixtureRequest

@@ -74,6 +74,37 @@ def test_page_files_are_served_with_type_and_security_headers(
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
+# A static import or re-export of one of the page's own modules: `import {...} from "./x.js";`
+# (across lines too), `import "./x.js";`, `export {...} from "./x.js";`.
+PAGE_IMPORT = re.compile(r'^(?:import|export)\b[^;"]*?(?:\bfrom\s*)?"\./([^"]+)"\s*;', re.MULTILINE)
+
+
+def page_modules() -> list[str]:
+    """Every module chat.js loads, directly or through another module (names in html/)."""
+    found: list[str] = []
+    todo = ["chat.js"]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.append(name)
+            todo += PAGE_IMPORT.findall((REPO / "html" / name).read_text(encoding="utf-8"))
+    return sorted(found)
+
+
+def test_every_module_the_page_loads_is_served_as_javascript(
+    server: DevServerProcess, http: requests.Session
+) -> None:
+    modules = page_modules()
+    # The import scan sees the page's modules: chat.js's own parts, and what they import in turn.
+    assert {"message_list.js", "composer.js", "chat_request.js", "markdown.js", "sse.js"} <= set(modules)
+    for name in modules:
+        response = http.get(f"{server.url}/{name}")
+        assert response.status_code == 200, name
+        assert response.headers["Content-Type"] == "text/javascript; charset=utf-8", name
+        assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, name
+        assert response.content == (REPO / "html" / name).read_bytes(), name
+
+
 def test_page_has_no_inline_script_or_style_and_no_external_reference() -> None:
     html = (REPO / "html" / "chat.html").read_text(encoding="utf-8")
     assert "<script>" not in html
