@@ -1,7 +1,8 @@
 """The dev server runs the Lambda handlers on a bounded pool of reused threads (`handler_threads`):
 a burst larger than the pool all answers, each request its own answer, never more handlers at once
 than the pool holds; threads are reused and are daemons; a handler still running when the server
-stops is abandoned with a 503. Then the real thing: many concurrent /chat turns through the whole
+stops is abandoned with a 503; long-poll reads have their own bound, so waiting readers never hold
+up /chat. Then the real thing: many concurrent /chat turns through the whole
 chain (lambda_lex, the emulator, the LLM fallback) on the dev server process all answer."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import requests
 from devserver.handler_threads import HANDLER_THREADS, HandlerThreads
 from devserver.http_server import DevServer
 from devserver.process import DevServerProcess
+from devserver.settings import ANSWER_READS_LONG_POLL
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer
 
 REPO = Path(__file__).resolve().parents[3]
@@ -127,6 +129,50 @@ def test_a_handler_still_running_at_shutdown_is_abandoned_with_503(serve: Callab
         assert response.json()["error"]["code"] == "stopping"
     finally:
         release.set()
+        server.server_close()
+
+
+def test_long_poll_reads_waiting_for_text_never_hold_up_turns() -> None:
+    """ANSWER_READS=long-poll: each read holds a handler until text comes (up to 20 s in AWS). More
+    waiting readers than a pool holds still leave /chat turns their own threads."""
+    waiting, release = threading.Semaphore(0), threading.Event()
+
+    def long_poll(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        waiting.release()
+        release.wait(30)
+        return {"statusCode": 200, "body": "data: end"}
+
+    def turn(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return {"statusCode": 200, "body": json.dumps({"echo": json.loads(event["body"])["text"]})}
+
+    server = DevServer(
+        ("127.0.0.1", 0),
+        site_dir=REPO / "html",
+        chat_handler=turn,
+        answers_handler=long_poll,
+        access_log=False,
+    )
+    server.answer_reads = ANSWER_READS_LONG_POLL
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.port}"
+    readers = HANDLER_THREADS + 4
+    try:
+        with ThreadPoolExecutor(max_workers=readers) as clients:
+            reads = [
+                clients.submit(requests.get, f"{url}/chat/answers/a-{index}?after=0", timeout=40)
+                for index in range(readers)
+            ]
+            for _ in range(HANDLER_THREADS):  # the readers' pool is full
+                assert waiting.acquire(timeout=20)
+            started = time.monotonic()
+            answer = requests.post(url + "/chat", json={"text": "still answered"}, timeout=10)
+            assert answer.json() == {"echo": "still answered"}
+            assert time.monotonic() - started < 5
+            release.set()
+            assert [read.result().status_code for read in reads] == [200] * readers
+    finally:
+        release.set()
+        server.shutdown()
         server.server_close()
 
 
