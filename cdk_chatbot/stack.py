@@ -58,6 +58,7 @@ class ChatbotStack(Stack):
             "chat_metrics",
             "answer_store",
             "apigw_proxy",
+            "per_container",
             ANSWERS_PACKAGE,
             "html",
         ):

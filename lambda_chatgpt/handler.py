@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.logging.logger import Logger
 
+from per_container import Lazy
+
 from .answered_by import Source, mark_pending, mark_response
 from .codehook import FALLBACK_INTENT, Turn, close_response, fitted_response, parse_event
-from .container import Lazy, LlmParts, build_llm
+from .container import LlmParts, build_llm
 from .deadline import Deadline, latency_fields, remaining_millis
 from .fallback import answer_turn
 from .settings import SettingsError, safe_log_level

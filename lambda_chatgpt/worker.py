@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.logging.logger import Logger
 
+from per_container import Lazy
+
 from .answer_writer import SKIPPED, WorkerRun, write_answer
-from .container import Lazy, LlmParts, build_llm
+from .container import LlmParts, build_llm
 from .deadline import SAFETY_MARGIN_SECONDS, latency_fields, remaining_millis
 from .settings import SettingsError, safe_log_level
 from .streamed import answer_store
