@@ -58,7 +58,7 @@ class ChatbotStack(Stack):
             "chat_metrics",
             "answer_store",
             "apigw_proxy",
-            "per_container",
+            "container_setup",
             ANSWERS_PACKAGE,
             "html",
         ):

@@ -32,12 +32,10 @@ from apigw_proxy import (
     json_response,
     latency_fields,
     query,
-    quiet_botocore,
-    safe_log_level,
     start_request,
     time_left,
 )
-from per_container import Lazy
+from container_setup import Lazy, quiet_botocore, safe_log_level
 
 from . import routes
 from .errors import MethodNotAllowedError, RouteError, internal_error

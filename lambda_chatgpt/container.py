@@ -3,7 +3,7 @@
 Both entry points need the same parts, built from the environment on first use and then reused for
 every event: the validated settings, the metered LLM provider (with its HTTP session or AWS client
 and the cached key) and the token budgets. `build_llm` builds them; each handler keeps what it
-builds in a `per_container.Lazy` (built once, even when local mode calls it from many threads). A
+builds in a `container_setup.Lazy` (built once, even when local mode calls it from many threads). A
 `SettingsError` from the build is raised to the caller and nothing is kept, so the next event tries
 again.
 """

@@ -21,9 +21,8 @@ from typing import Any
 
 from aws_lambda_powertools.logging.logger import Logger
 
+from container_setup import Lazy, safe_log_level
 from lambda_chatgpt.deadline import Deadline
-from lambda_chatgpt.settings import safe_log_level
-from per_container import Lazy
 
 from .bot_model import BotModel, BotModelError
 from .discovery import HandlerError, IntentHandlers, discover

@@ -21,12 +21,10 @@ import conversation_memory
 from apigw_proxy import (
     json_response,
     latency_fields,
-    quiet_botocore,
-    safe_log_level,
     start_request,
     time_left,
 )
-from per_container import Lazy
+from container_setup import Lazy, quiet_botocore, safe_log_level
 
 from . import metrics
 from .chat import converse

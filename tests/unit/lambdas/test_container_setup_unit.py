@@ -1,14 +1,16 @@
-"""`per_container.Lazy`, what every Lambda builds once per container: one build however many
-threads ask first (local mode calls the handlers from many), nothing kept when the build fails."""
+"""`container_setup`, what every Lambda sets up once per container: `Lazy` builds once however many
+threads ask first (local mode calls the handlers from many) and keeps nothing when the build fails;
+LOG_LEVEL never fails the logger; botocore stays quiet."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
 import pytest
 
-from per_container import Lazy
+from container_setup import Lazy, quiet_botocore, safe_log_level
 
 
 def test_many_threads_asking_at_once_share_one_build() -> None:
@@ -53,3 +55,19 @@ def test_a_failed_build_is_not_kept_and_reset_builds_again() -> None:
     assert lazy.get() == 2
     lazy.reset()
     assert lazy.get() == 3
+
+
+def test_safe_log_level_never_fails() -> None:
+    assert safe_log_level(None) == "INFO"
+    assert safe_log_level("nonsense") == "INFO"
+    assert safe_log_level(" warning ") == "WARNING"
+
+
+def test_quiet_botocore_keeps_botocore_at_info_or_quieter(monkeypatch: pytest.MonkeyPatch) -> None:
+    botocore_logger = logging.getLogger("botocore")
+    monkeypatch.setattr(botocore_logger, "level", logging.DEBUG)
+    quiet_botocore()
+    assert botocore_logger.level == logging.INFO
+    botocore_logger.setLevel(logging.ERROR)
+    quiet_botocore()
+    assert botocore_logger.level == logging.ERROR
