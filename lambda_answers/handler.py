@@ -50,10 +50,6 @@ _ANSWER = re.compile(r"/chat/answers/([^/]+)(/stop|/regenerate)?/?$")
 _CONVERSATION = re.compile(r"/chat/conversations/([^/]+)/?$")
 
 
-class MisconfiguredError(RuntimeError):
-    """The environment names no usable answer store; the message says what to set."""
-
-
 @dataclass(frozen=True)
 class Container:
     """What one Lambda container builds once: the store and how long answers are kept."""
