@@ -24,7 +24,7 @@ from typing import Any
 
 from cdk_chatbot.page_config import PAGE_CONFIG_NAME, PageConfigError, page_config
 
-from . import lambda_env
+from . import bot_check, lambda_env
 from . import metrics as local_metrics
 from .answer_stream import AnswerStreams
 from .http_server import ChatHandler, DevServer
@@ -85,8 +85,13 @@ def _default_model() -> str | None:
 
 def _streaming_line(settings: DevServerSettings) -> str:
     if settings.answer_reads == ANSWER_READS_LONG_POLL:
-        return '"stream": true on POST /chat; GET /chat/answers/{id} is a buffered long poll, as in AWS'
-    return '"stream": true on POST /chat; GET /chat/answers/{id} streams the answer (SSE)'
+        line = '"stream": true on POST /chat; GET /chat/answers/{id} is a buffered long poll, as in AWS'
+    else:
+        line = '"stream": true on POST /chat; GET /chat/answers/{id} streams the answer (SSE)'
+    table = settings.answer_table
+    if table is not None:
+        line += f"; answers in DynamoDB table {table.name} at {table.endpoint}"
+    return line
 
 
 def _banner(
@@ -109,6 +114,7 @@ def _banner(
             f"  bot:      {settings.bot.name} (id {BOT_ID}, alias {BOT_ALIAS_ID}) from {definition}",
             f"  intent handlers: {handlers}",
             f"  locales:  {locales}",
+            *bot_check.banner_lines(settings.bot.properties),
             f"  LLM:      {settings.llm.describe(_default_model())}",
             *([f"  limits:   {limits.describe()}"] if limits is not None else []),
             *([f"  streaming: {_streaming_line(settings)}"] if streaming else []),

@@ -128,7 +128,8 @@ class DevApp:
         self.access_log = access_log
         # The Lambda handlers' (and the answer store's) blocking calls: a bounded pool of threads.
         self.threads = HandlerThreads()
-        # Long-poll reads wait up to 20 s for text each: their own bound, so readers never hold up turns.
+        # Long-poll reads (ANSWER_READS=long-poll) hold a thread for up to 20 s each: their own pool,
+        # as the stack's answers Lambda has its own concurrency, so readers never queue a /chat turn.
         self.read_threads = HandlerThreads()
         answers = "/chat/answers/{id}"
         self._long_poll_read = self.answers_proxy(answers, "GET", threads=self.read_threads)
@@ -236,7 +237,6 @@ class DevApp:
         label: str,
         threads: HandlerThreads | None = None,
     ) -> None:
-        """The handler's answer to `request`, run on `threads` (the turns' pool unless given)."""
         try:
             result = await run_handler(
                 handler, request, threads=threads or self.threads, label=label, give_up=self.site.closing
@@ -276,7 +276,7 @@ class DevApp:
 
     def answers_proxy(self, resource: str, method: str, *, threads: HandlerThreads | None = None) -> Endpoint:
         """A lambda_answers route: `method` only, the event with the stack's resource and parameters
-        (run on `threads`, the turns' pool unless given)."""
+        (its handler on `threads`, by default the pool /chat uses)."""
 
         async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["method"] != method:

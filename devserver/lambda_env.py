@@ -7,7 +7,8 @@ sure boto3 never looks for (or signs with) real AWS credentials. The code hook (
 gets the bot file and the handlers folder beside it; its LLM fallback (`lambda_chatgpt`) gets the
 OpenAI-compatible provider with the key straight from ``OPENAI_API_KEY`` (no Secrets Manager).
 Streamed answers use the embedded answer store and a worker thread (``ANSWER_STORE=embedded``,
-``ANSWER_WORKER_MODE=thread``), never a DynamoDB table or a Lambda invoke.
+``ANSWER_WORKER_MODE=thread``), never a Lambda invoke; or, when the settings name one, a DynamoDB
+table on a local endpoint (``ANSWER_TABLE_NAME`` and ``AWS_ENDPOINT_URL_DYNAMODB``), as in AWS.
 """
 
 from __future__ import annotations
@@ -76,8 +77,13 @@ def lambda_environment(
         "ANSWER_STORE": ANSWER_STORE_EMBEDDED,
         "ANSWER_WORKER_MODE": ANSWER_WORKER_THREAD,
         "ANSWER_TABLE_NAME": None,
+        "AWS_ENDPOINT_URL_DYNAMODB": None,
         "ANSWER_WORKER_FUNCTION": None,
     }
+    if settings.answer_table is not None:  # the stack's store, on a local DynamoDB
+        changes["ANSWER_STORE"] = None
+        changes["ANSWER_TABLE_NAME"] = settings.answer_table.name
+        changes["AWS_ENDPOINT_URL_DYNAMODB"] = settings.answer_table.endpoint
     return changes
 
 

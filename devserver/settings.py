@@ -7,6 +7,7 @@ Everything here is plain data: the environment of the Lambda handlers is derived
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,11 @@ OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 ANSWER_READS_VARIABLE = "ANSWER_READS"
 ANSWER_READS_STREAM = "stream"
 ANSWER_READS_LONG_POLL = "long-poll"
+# Streamed answers in a DynamoDB table instead of the embedded store: the table's name, and the
+# endpoint of a local DynamoDB (DynamoDB Local, moto's server) it lives on; local mode never calls AWS.
+ANSWER_TABLE_VARIABLE = "ANSWER_TABLE_NAME"
+DYNAMODB_ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
+_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 
 
 class ConfigError(Exception):
@@ -80,12 +86,43 @@ class BotInfo:
 
     @property
     def name(self) -> str:
-        """HelloWorldBot for the shipped bot, else the bot folder's name in CamelCase plus "Bot"."""
+        """HelloWorldBot for the shipped bot, else, in CamelCase plus "Bot", the bot folder's name
+        (a `bot.json` in a folder of its own) or the file's (`order_flowers.json`: OrderFlowersBot)."""
         if self.definition_path.resolve() == DEFAULT_BOT_PATH.resolve():
             return BOT_NAME
-        words = [w for w in self.definition_path.resolve().parent.name.replace("-", "_").split("_") if w]
+        path = self.definition_path.resolve()
+        named = path.parent.name if path.stem.lower() == "bot" else path.stem
+        words = [w for w in named.replace("-", "_").split("_") if w]
         name = "".join(word[:1].upper() + word[1:] for word in words if word.isalnum())
         return f"{name or 'Local'}Bot"
+
+
+@dataclass(frozen=True)
+class AnswerTable:
+    """A DynamoDB table on a local endpoint holding the streamed answers (as the stack's table does)."""
+
+    name: str
+    endpoint: str
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> AnswerTable | None:
+        """From ANSWER_TABLE_NAME and AWS_ENDPOINT_URL_DYNAMODB; None when no table is named."""
+        name = environ.get(ANSWER_TABLE_VARIABLE, "").strip()
+        if not name:
+            return None
+        if not _TABLE_NAME.match(name):
+            raise ConfigError(
+                f"{ANSWER_TABLE_VARIABLE} must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), "
+                f"not {name!r}"
+            )
+        endpoint = environ.get(DYNAMODB_ENDPOINT_VARIABLE, "").strip()
+        if not endpoint.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"{ANSWER_TABLE_VARIABLE} in local mode needs {DYNAMODB_ENDPOINT_VARIABLE}, the http(s) URL "
+                "of a local DynamoDB (DynamoDB Local, moto's server) holding the table: the dev server "
+                "never calls AWS"
+            )
+        return cls(name, endpoint)
 
 
 @dataclass(frozen=True)
@@ -98,6 +135,7 @@ class DevServerSettings:
     bot: BotInfo
     llm: LlmChoice
     answer_reads: str = ANSWER_READS_STREAM
+    answer_table: AnswerTable | None = None
 
     @classmethod
     def from_env(
@@ -117,6 +155,7 @@ class DevServerSettings:
             bot=read_bot_info(bot_path, environ.get("DEFAULT_LOCALE")),
             llm=llm_choice(environ),
             answer_reads=parse_answer_reads(environ.get(ANSWER_READS_VARIABLE)),
+            answer_table=AnswerTable.from_env(environ),
         )
 
 

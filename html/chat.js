@@ -3,8 +3,8 @@
 // (chat_request.js) and reading the reply (replies.js), a streamed answer (answer_control.js), the
 // list of messages (message_list.js, message_view.js), the message box (composer.js), the page's
 // words and busy controls (page_labels.js, page_controls.js), its events (page_events.js), the
-// conversation and where it is kept (chat_state.js, conversation.js, page_state.js), and which
-// one a page reopens (reopen.js).
+// conversation and where it is kept (chat_state.js, conversation.js, page_state.js), which one
+// a page reopens and the server's copy of it (reopen.js).
 //
 // Text from the user or the bot is only ever put in the page as text nodes (bot answers through
 // the Markdown renderer, which builds elements); nothing is assigned to innerHTML.
@@ -18,11 +18,11 @@ import { renderMessage as renderOne } from "./message_view.js";
 import { announce, showBusy } from "./page_controls.js";
 import { wirePageEvents } from "./page_events.js";
 import { applyLabels as putLabels, buildLocaleSwitch } from "./page_labels.js";
-import { answerBubbles, replyMessages } from "./replies.js";
+import { replyMessages } from "./replies.js";
 import { SESSION_KEY, readSession } from "./conversation.js";
 import { ChatState } from "./chat_state.js";
 import { DEFAULT_CONFIG, loadConfig, loadState } from "./page_state.js";
-import { reopenConversation, serverMessages } from "./reopen.js";
+import { ServerCopy } from "./reopen.js";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -44,6 +44,12 @@ const ui = {
 let config = DEFAULT_CONFIG;
 const chat = new ChatState(); // the conversation, kept in the browser's storage
 const outbox = new Outbox(); // the message out, waiting for /chat's reply
+const server = new ServerCopy(chat, {
+  chatUrl: () => config.chatUrl,
+  locales: () => config.locales,
+  readKept: readSession,
+  readTab: () => loadState(config),
+});
 
 const t = () => strings(chat.locale);
 const list = new MessageList(ui, { render: renderMessage, streaming: () => answers.streaming });
@@ -103,8 +109,6 @@ function updateControls() {
 
 // --- conversation ------------------------------------------------------------------------------
 
-const messageId = () => chat.newId();
-
 function addMessage(fields) {
   const previous = fields.role === "bot" ? chat.lastLlmAnswer() : null;
   const message = chat.add(fields);
@@ -145,7 +149,7 @@ async function send(text, { retryOf = null } = {}) {
   chat.setPending(null);
   if (outcome.ok) {
     chat.accept(outcome);
-    for (const fields of replyMessages(outcome.body, messageId)) {
+    for (const fields of replyMessages(outcome.body, () => chat.newId())) {
       const message = addMessage(fields);
       if (message.answer) {
         answers.stream(message);
@@ -165,30 +169,12 @@ async function send(text, { retryOf = null } = {}) {
 
 // --- reopening a conversation ------------------------------------------------------------------
 
-/**
- * Replace the messages with the server's copy of the conversation (when it has one), keeping
- * `keep` (messages only this tab knows) after it. Returns whether the server had it.
- */
-async function reloadFromServer({ keep = [] } = {}) {
-  if (!chat.token) {
-    return false;
+/** Show the server's copy of the conversation, `keep` after it (see ServerCopy.reload). */
+async function reloadFromServer(options) {
+  if (await server.reload(options)) {
+    list.renderAll(chat.messages);
+    answers.resume(chat.messages);
   }
-  const sessionId = chat.sessionId;
-  const messages = await loadServerMessages(sessionId, chat.token);
-  if (sessionId !== chat.sessionId) {
-    return false; // "New chat" meanwhile
-  }
-  if (messages === "missing") {
-    chat.forgetToken(); // expired or unknown: the next first turn brings a new one
-    return false;
-  }
-  if (messages === null || (messages.length === 0 && chat.messages.length > keep.length)) {
-    return false; // unreachable, or the server kept nothing yet: what the tab shows stays
-  }
-  chat.replace([...messages, ...keep]);
-  list.renderAll(chat.messages);
-  answers.resume(chat.messages);
-  return true;
 }
 
 function startNewChat() {
@@ -223,7 +209,7 @@ async function followOtherTab() {
     return;
   }
   leaveConversation();
-  await openConversation();
+  await server.open();
   applyLabels();
   list.renderAll(chat.messages);
   updateControls();
@@ -238,28 +224,6 @@ function switchLocale(locale) {
   applyLabels();
   list.renderAll(chat.messages);
   updateControls();
-}
-
-/** Open the browser's conversation (reopen.js decides which, and what of it to show). */
-async function openConversation() {
-  chat.open(await reopenConversation({
-    kept: readSession(),
-    tab: loadState(config),
-    locales: config.locales,
-    load: loadServerMessages,
-    newId: messageId,
-  }));
-}
-
-function loadServerMessages(sessionId, token) {
-  return serverMessages({
-    sessionId,
-    token,
-    conversationsUrl: `${config.chatUrl}/conversations`,
-    answersUrl: `${config.chatUrl}/answers`,
-    botBubbles: (turn) => answerBubbles(turn, messageId),
-    newId: messageId,
-  });
 }
 
 // --- events ------------------------------------------------------------------------------------
@@ -310,7 +274,7 @@ function wireEvents() {
 
 async function start() {
   config = await loadConfig();
-  await openConversation();
+  await server.open();
   buildLocaleSwitch(ui.localeSwitch, config.locales);
   applyLabels();
   list.renderAll(chat.messages);

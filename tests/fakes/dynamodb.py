@@ -27,28 +27,32 @@ ANSWER_TABLE = "answers-test"
 # Spelled out, not taken from answer_store: the store must fit the table the stack declares.
 
 
+def create_answer_table(client: Any, name: str = ANSWER_TABLE) -> None:
+    """Create the answer table on `client`'s DynamoDB as the stack declares it."""
+    client.create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiresAt"}
+    )
+
+
 @contextmanager
 def moto_answer_table(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
     """A DynamoDB client on moto holding ANSWER_TABLE, for as long as the block runs."""
     offline_aws_env(monkeypatch, tmp_path)
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
-        client.create_table(
-            TableName=ANSWER_TABLE,
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        client.update_time_to_live(
-            TableName=ANSWER_TABLE,
-            TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiresAt"},
-        )
+        create_answer_table(client)
         yield client
 
 

@@ -1,8 +1,12 @@
-// html/reopen.js: which conversation a page opens after a reload, in a new tab, or with no server copy.
+// html/reopen.js: which conversation a page opens after a reload, in a new tab, or with no server copy,
+// and the server's copy replacing what the page shows later.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { reopenConversation, serverMessages } from "../../../html/reopen.js";
+import "./dom.mjs";
+import { ChatState } from "../../../html/chat_state.js";
+import { readSession } from "../../../html/conversation.js";
+import { ServerCopy, reopenConversation, serverMessages } from "../../../html/reopen.js";
 
 const LOCALES = ["ko_KR", "en_US"];
 const user = (id, text) => ({ id, role: "user", text, time: "t" });
@@ -96,4 +100,76 @@ test("serverMessages: the transcript as messages, 'missing' on 404, null when un
   assert.deepEqual(ok.map((m) => [m.role, m.text]), [["user", "hi"]]);
   assert.equal(await serverMessages({ ...options, fetchImpl: async () => new Response("{}", { status: 404 }) }), "missing");
   assert.equal(await serverMessages({ ...options, fetchImpl: async () => { throw new TypeError("down"); } }), null);
+});
+
+/** A ServerCopy over a fresh ChatState, the server answering `reply(url)` (a Response, or a throw). */
+function synced(reply, { kept = null, tab = null } = {}) {
+  localStorage.clear();
+  sessionStorage.clear();
+  const requests = [];
+  const chat = new ChatState();
+  const server = new ServerCopy(chat, {
+    chatUrl: () => "api/chat",
+    locales: () => LOCALES,
+    readKept: () => kept,
+    readTab: () => tab ?? { sessionId: "s1", locale: "ko_KR", messages: [], pending: null },
+    fetchImpl: async (url, init) => {
+      requests.push([url, init.headers["X-Conversation-Token"]]);
+      return reply(url);
+    },
+  });
+  return { chat, server, requests };
+}
+
+const transcript = (turns) => () => Response.json({ turns });
+const TURNS = [{ role: "user", text: "hi", at: 0 }, { role: "bot", source: "lex", messages: [{ content: "Hello!" }], at: 1 }];
+
+test("ServerCopy.open: the browser's conversation read back from <chatUrl>/conversations, then kept", async () => {
+  const { chat, server, requests } = synced(transcript(TURNS), { kept: { sessionId: "s9", conversationToken: "ct9", locale: "en_US" } });
+  await server.open();
+  assert.deepEqual(requests, [["api/chat/conversations/s9", "ct9"]]);
+  assert.equal(chat.sessionId, "s9");
+  assert.deepEqual(chat.messages.map((m) => [m.role, m.text]), [["user", "hi"], ["bot", "Hello!"]]);
+  assert.equal(new Set(chat.messages.map((m) => m.id)).size, 2);
+  assert.deepEqual(readSession(), { sessionId: "s9", conversationToken: "ct9", locale: "en_US" });
+});
+
+test("ServerCopy.reload: the server's turns, then what only this tab has; nothing asked without a token", async () => {
+  const { chat, server, requests } = synced(transcript(TURNS));
+  await server.open();
+  assert.equal(await server.reload(), false, "no token yet: the server is not asked");
+  assert.deepEqual(requests, []);
+  chat.accept({ sessionId: null, conversationToken: "ct1" });
+  const refusal = chat.add({ role: "error", text: "again", reason: "session_busy", status: 409 });
+  assert.equal(await server.reload({ keep: [refusal] }), true);
+  assert.deepEqual(requests, [["api/chat/conversations/s1", "ct1"]]);
+  assert.deepEqual(chat.messages.map((m) => m.text), ["hi", "Hello!", "again"]);
+});
+
+test("ServerCopy.reload keeps what is shown when the server is unreachable, has nothing, or forgot the session", async () => {
+  let reply = () => { throw new TypeError("offline"); };
+  const { chat, server } = synced((url) => reply(url));
+  await server.open();
+  chat.accept({ sessionId: null, conversationToken: "ct1" });
+  chat.add({ role: "user", text: "mine" });
+  assert.equal(await server.reload(), false);
+  reply = transcript([]);
+  assert.equal(await server.reload(), false);
+  assert.deepEqual(chat.messages.map((m) => m.text), ["mine"]);
+  reply = () => new Response("{}", { status: 404 });
+  assert.equal(await server.reload(), false);
+  assert.equal(chat.token, null, "an expired conversation's token is forgotten");
+  assert.equal(readSession().conversationToken, null);
+});
+
+test("ServerCopy.reload does nothing when the page left the conversation while it asked", async () => {
+  let release;
+  const { chat, server } = synced(() => new Promise((resolve) => { release = () => resolve(Response.json({ turns: TURNS })); }));
+  await server.open();
+  chat.accept({ sessionId: null, conversationToken: "ct1" });
+  const reloading = server.reload();
+  chat.reset();
+  release();
+  assert.equal(await reloading, false);
+  assert.deepEqual(chat.messages, []);
 });
