@@ -3,13 +3,13 @@
 `/chat` (`lambda_lex`) and the streamed answers' routes (`lambda_answers`) read their events and
 write their responses the same way: `events` reads a proxy event (its request id, headers, query
 parameters) and the Lambda context's time left, `responses` writes the JSON responses and the
-`{"error": {"code", "message", ...}}` shape, and `logs` holds what their loggers share (botocore
-kept quiet, a LOG_LEVEL that cannot fail the import, the latency field). Standard library only;
+`{"error": {"code", "message", ...}}` shape, and `logs` what their log lines share (the request id
+as correlation id, the latency field). Standard library only;
 both assets carry it (cdk_chatbot/imports.py follows the imports).
 """
 
 from .events import as_event, header, query, request_id, time_left
-from .logs import latency_fields, quiet_botocore, safe_log_level, start_request
+from .logs import latency_fields, start_request
 from .responses import JSON_HEADERS, error_response, json_response
 
 __all__ = [
@@ -20,9 +20,7 @@ __all__ = [
     "json_response",
     "latency_fields",
     "query",
-    "quiet_botocore",
     "request_id",
-    "safe_log_level",
     "start_request",
     "time_left",
 ]

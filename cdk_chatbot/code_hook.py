@@ -45,6 +45,7 @@ SHARED_PACKAGES = (
     "usage_store",
     "chat_metrics",
     "answer_store",
+    "container_setup",
 )
 HANDLERS_PACKAGE = "intent_handlers"
 DEFINITION_FILE = "bot_definition.json"

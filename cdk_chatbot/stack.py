@@ -62,6 +62,7 @@ class ChatbotStack(Stack):
             "chat_metrics",
             "answer_store",
             "apigw_proxy",
+            "container_setup",
             ANSWERS_PACKAGE,
             "html",
         ):

@@ -128,8 +128,11 @@ class DevApp:
         self.access_log = access_log
         # The Lambda handlers' (and the answer store's) blocking calls: a bounded pool of threads.
         self.threads = HandlerThreads()
+        # Long-poll reads (ANSWER_READS=long-poll) hold a thread for up to 20 s each: their own pool,
+        # as the stack's answers Lambda has its own concurrency, so readers never queue a /chat turn.
+        self.read_threads = HandlerThreads()
         answers = "/chat/answers/{id}"
-        self._long_poll_read = self.answers_proxy(answers, "GET")
+        self._long_poll_read = self.answers_proxy(answers, "GET", threads=self.read_threads)
         self.router = Router(
             routes=[
                 Route(CHAT_PATH, _Asgi(self.chat)),
@@ -226,10 +229,17 @@ class DevApp:
             path_parameters=parameters,
         )
 
-    async def _proxy(self, send: Send, handler: ChatHandler, request: ProxyRequest, label: str) -> None:
+    async def _proxy(
+        self,
+        send: Send,
+        handler: ChatHandler,
+        request: ProxyRequest,
+        label: str,
+        threads: HandlerThreads | None = None,
+    ) -> None:
         try:
             result = await run_handler(
-                handler, request, threads=self.threads, label=label, give_up=self.site.closing
+                handler, request, threads=threads or self.threads, label=label, give_up=self.site.closing
             )
         except AbandonedError:
             await respond_error(
@@ -264,8 +274,9 @@ class DevApp:
             return
         await self._proxy(send, handler, self._proxy_request(scope, body), "/chat")
 
-    def answers_proxy(self, resource: str, method: str) -> Endpoint:
-        """A lambda_answers route: `method` only, the event with the stack's resource and parameters."""
+    def answers_proxy(self, resource: str, method: str, *, threads: HandlerThreads | None = None) -> Endpoint:
+        """A lambda_answers route: `method` only, the event with the stack's resource and parameters
+        (its handler on `threads`, by default the pool /chat uses)."""
 
         async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["method"] != method:
@@ -282,7 +293,7 @@ class DevApp:
                 return
             parameters = {str(k): str(v) for k, v in scope.get("path_params", {}).items()}
             request = self._proxy_request(scope, body, resource, parameters)
-            await self._proxy(send, handler, request, resource)
+            await self._proxy(send, handler, request, resource, threads)
 
         return endpoint
 

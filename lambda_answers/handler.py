@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -33,11 +32,10 @@ from apigw_proxy import (
     json_response,
     latency_fields,
     query,
-    quiet_botocore,
-    safe_log_level,
     start_request,
     time_left,
 )
+from container_setup import Lazy, quiet_botocore, safe_log_level
 
 from . import routes
 from .errors import MethodNotAllowedError, RouteError, internal_error
@@ -52,10 +50,6 @@ _ANSWER = re.compile(r"/chat/answers/([^/]+)(/stop|/regenerate)?/?$")
 _CONVERSATION = re.compile(r"/chat/conversations/([^/]+)/?$")
 
 
-class MisconfiguredError(RuntimeError):
-    """The environment names no usable answer store; the message says what to set."""
-
-
 @dataclass(frozen=True)
 class Container:
     """What one Lambda container builds once: the store and how long answers are kept."""
@@ -64,29 +58,24 @@ class Container:
     ttl_seconds: int
 
 
-_container: Container | None = None
-_container_lock = threading.Lock()
+def _build_container() -> Container:
+    store = answer_store.from_env(os.environ)
+    if store is None:
+        raise ValueError("no answer store: set ANSWER_TABLE_NAME (or ANSWER_STORE=embedded locally)")
+    return Container(store, answer_store.ttl_seconds(os.environ))
+
+
+_container: Lazy[Container] = Lazy(_build_container)
 
 
 def container() -> Container:
     """The store of this container, built from the environment on first use (ValueError if none)."""
-    global _container
-    if _container is None:
-        with _container_lock:
-            if _container is None:
-                store = answer_store.from_env(os.environ)
-                if store is None:
-                    raise ValueError(
-                        "no answer store: set ANSWER_TABLE_NAME (or ANSWER_STORE=embedded locally)"
-                    )
-                _container = Container(store, answer_store.ttl_seconds(os.environ))
-    return _container
+    return _container.get()
 
 
 def reset_container() -> None:
     """Forget the cached store (tests change the environment between cases)."""
-    global _container
-    _container = None
+    _container.reset()
 
 
 def handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:

@@ -9,7 +9,6 @@ valid Close. The event, the user's text, the key and the Authorization header ar
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from dataclasses import dataclass
@@ -17,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.logging.logger import Logger
 
+from container_setup import Lazy, quiet_botocore, safe_log_level
+
 from .answered_by import Source, mark_pending, mark_response
 from .codehook import FALLBACK_INTENT, Turn, close_response, fitted_response, parse_event
-from .container import Lazy, LlmParts, build_llm
+from .container import LlmParts, build_llm
 from .deadline import Deadline, latency_fields, remaining_millis
 from .fallback import answer_turn
-from .settings import SettingsError, safe_log_level
+from .settings import SettingsError
 from .streamed import PENDING_ATTRIBUTE, answer_store, folded_turn, start_answer, ttl_seconds, wants_stream
 from .texts import say
 from .worker_invoke import invoke_worker
@@ -30,11 +31,7 @@ from .worker_invoke import invoke_worker
 if TYPE_CHECKING:
     from answer_store import AnswerStore
 
-# botocore's DEBUG output prints request and response bodies and signed headers:
-# the secret's value (the API key) in GetSecretValue.
-# Whatever level the runtime gives the root logger, botocore stays at INFO or quieter.
-_botocore_logger = logging.getLogger("botocore")
-_botocore_logger.setLevel(max(_botocore_logger.level, logging.INFO))
+quiet_botocore()  # its DEBUG output would print the API key in GetSecretValue
 
 logger = Logger(service="llm-fallback", level=safe_log_level(os.environ.get("LOG_LEVEL")))
 

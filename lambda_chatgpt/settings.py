@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from container_setup import safe_log_level
+
 Provider = Literal["openai", "bedrock"]
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
@@ -24,7 +26,6 @@ DEFAULT_DEADLINE_SECONDS = 20.0
 MAX_DEADLINE_SECONDS = 28.0
 DEFAULT_HISTORY_MESSAGES = 10
 DEFAULT_SECRET_TTL_SECONDS = 300.0
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 DEFAULT_SYSTEM_PROMPT = (
     "You are the assistant behind a website chatbot built with Amazon Lex. The bot handles greetings "
@@ -109,9 +110,3 @@ class Settings:
         if problems:
             raise SettingsError("invalid configuration: " + "; ".join(problems))
         return settings
-
-
-def safe_log_level(raw: str | None) -> str:
-    """LOG_LEVEL as the logger can take it at import time, INFO when unset or invalid."""
-    level = (raw or "").strip().upper()
-    return level if level in LOG_LEVELS else "INFO"

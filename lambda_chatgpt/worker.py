@@ -26,10 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.logging.logger import Logger
 
+from container_setup import Lazy, safe_log_level
+
 from .answer_writer import SKIPPED, WorkerRun, write_answer
-from .container import Lazy, LlmParts, build_llm
+from .container import LlmParts, build_llm
 from .deadline import SAFETY_MARGIN_SECONDS, latency_fields, remaining_millis
-from .settings import SettingsError, safe_log_level
+from .settings import SettingsError
 from .streamed import answer_store
 
 if TYPE_CHECKING:

@@ -15,15 +15,14 @@ serve, while FallbackIntent keeps answering.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.logging.logger import Logger
 
+from container_setup import Lazy, safe_log_level
 from lambda_chatgpt.deadline import Deadline
-from lambda_chatgpt.settings import safe_log_level
 
 from .bot_model import BotModel, BotModelError
 from .discovery import HandlerError, IntentHandlers, discover
@@ -34,9 +33,6 @@ BUNDLED_DEFINITION = ASSET_ROOT / "bot_definition.json"
 BUNDLED_HANDLERS = ASSET_ROOT / "intent_handlers"
 
 logger = Logger(service="code-hook", level=safe_log_level(os.environ.get("LOG_LEVEL")))
-
-_router: Router | None = None
-_lock = threading.Lock()
 
 
 class ChatgptLlm:
@@ -105,19 +101,17 @@ def build_router(environ: Mapping[str, str]) -> Router:
     return Router(bot, handlers, fallback=_fallback, llm=ChatgptLlm(), log=logger, broken=broken)
 
 
+_router: Lazy[Router] = Lazy(lambda: build_router(os.environ))
+
+
 def router() -> Router:
-    global _router
-    if _router is None:
-        with _lock:
-            if _router is None:
-                _router = build_router(os.environ)
-    return _router
+    """This container's router, built from the environment on first use."""
+    return _router.get()
 
 
 def reset_router() -> None:
     """Forget the router (tests change the environment or the handlers)."""
-    global _router
-    _router = None
+    _router.reset()
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:

@@ -9,7 +9,6 @@ built once per container, on the first request, so a configuration error is answ
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,11 +21,10 @@ import conversation_memory
 from apigw_proxy import (
     json_response,
     latency_fields,
-    quiet_botocore,
-    safe_log_level,
     start_request,
     time_left,
 )
+from container_setup import Lazy, quiet_botocore, safe_log_level
 
 from . import metrics
 from .chat import converse
@@ -57,22 +55,6 @@ class Container:
     gateway: LexGateway
     # The answer store's side of /chat (streamed answers, kept conversations); None when off.
     streaming: Streaming | None = None
-
-
-_container: Container | None = None
-# Lambda runs one request at a time per container, but local mode (the dev server, the emulator's
-# code hooks) calls the handler from many threads: the first calls must not each build their own.
-_container_lock = threading.Lock()
-
-
-def container() -> Container:
-    """The settings and Lex gateway of this container, built from the environment on first use."""
-    global _container
-    if _container is None:
-        with _container_lock:
-            if _container is None:
-                _container = _build_container()
-    return _container
 
 
 def _build_container() -> Container:
@@ -106,10 +88,18 @@ def _streaming() -> Streaming | None:
     return Streaming(store, ttl_seconds=ttl, fold_function=conversation_memory.fold_pending)
 
 
+# Built on the first request (once, even under local mode's threads), then reused.
+_container: Lazy[Container] = Lazy(_build_container)
+
+
+def container() -> Container:
+    """The settings and Lex gateway of this container, built from the environment on first use."""
+    return _container.get()
+
+
 def reset_container() -> None:
     """Forget the cached settings and client (tests change the environment between cases)."""
-    global _container
-    _container = None
+    _container.reset()
 
 
 def handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:

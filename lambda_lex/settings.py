@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from apigw_proxy import safe_log_level
+from container_setup import safe_log_level
 
 # Lex V2 ids: botId and botAliasId are exactly 10 letters or digits (RecognizeText path limits).
 _LEX_ID = re.compile(r"[0-9A-Za-z]{10}")

@@ -36,6 +36,7 @@ CODE_HOOK_PARTS = {
     "lexhook",
     "usage_store",
     "answer_store",
+    "container_setup",
     "bot_definition.json",
 }
 LEX_HOOK_TIMEOUT_SECONDS = 30

@@ -1,8 +1,9 @@
 """The dev server runs the Lambda handlers on a bounded pool of reused threads (`handler_threads`):
 a burst larger than the pool all answers, each request its own answer, never more handlers at once
 than the pool holds; threads are reused and are daemons; a handler still running when the server
-stops is abandoned with a 503. Then the real thing: many concurrent /chat turns through the whole
-chain (lambda_lex, the emulator, the LLM fallback) on the dev server process all answer."""
+stops is abandoned with a 503; many concurrent /chat turns through the whole chain (lambda_lex, the
+emulator, the LLM fallback) on the dev server process all answer; long-poll reads have their own
+pool, so waiting readers never hold up /chat."""
 
 from __future__ import annotations
 
@@ -155,3 +156,48 @@ def test_many_concurrent_fallback_turns_all_answer_on_the_dev_server(
         assert f"Echo: {question}" in contents
     assert len(llm.requests) == len(questions)
     assert "Traceback" not in server.stderr
+
+
+def test_long_poll_reads_holding_every_thread_never_queue_a_chat_turn() -> None:
+    """ANSWER_READS=long-poll: reads wait in lambda_answers' handler for up to 20 s each. They run on a
+    pool of their own (as the stack's answers Lambda has its own concurrency), so a full pool of
+    waiting readers leaves /chat answering at once."""
+    release = threading.Event()
+    waiting = threading.Semaphore(0)
+
+    def held_read(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        waiting.release()
+        release.wait(30)
+        return {"statusCode": 200, "headers": {"Content-Type": "text/event-stream"}, "body": ": ka\n\n"}
+
+    server = DevServer(
+        ("127.0.0.1", 0),
+        site_dir=REPO / "html",
+        chat_handler=Recorder(pause=0.0),
+        answers_handler=held_read,
+        access_log=False,
+    )
+    server.answer_reads = "long-poll"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.port}"
+
+    def read(index: int) -> requests.Response:
+        return requests.get(
+            f"{url}/chat/answers/a{index}", params={"after": 0}, headers={"X-Answer-Token": "t"}, timeout=60
+        )
+
+    try:
+        with ThreadPoolExecutor(max_workers=HANDLER_THREADS) as clients:
+            pending = [clients.submit(read, index) for index in range(HANDLER_THREADS)]
+            try:
+                for _ in range(HANDLER_THREADS):  # every reader is inside the handler, holding a thread
+                    assert waiting.acquire(timeout=30), "the readers did not all get a thread"
+                answer = requests.post(url + "/chat", json={"text": "still there?"}, timeout=10)
+            finally:
+                release.set()
+            assert answer.status_code == 200
+            assert answer.json()["echo"] == "still there?"
+            assert [future.result().status_code for future in pending] == [200] * HANDLER_THREADS
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -28,17 +27,12 @@ PROMPT = [Message("system", "You answer briefly."), Message("user", "Tell me abo
 PIECES = ("Streaming ", "sends ", "the ", "answer ", "piece ", "by ", "piece.")
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as fake:
-        yield fake
-
-
 @pytest.fixture
-def llm(server: FakeOpenAIServer) -> FakeOpenAIServer:
-    server.reset()
-    server.reply = "".join(PIECES)
-    return server
+def llm(llm_server: FakeOpenAIServer) -> FakeOpenAIServer:
+    """The module's fake server (conftest.py), reset, answering PIECES."""
+    llm_server.reset()
+    llm_server.reply = "".join(PIECES)
+    return llm_server
 
 
 def provider(llm: FakeOpenAIServer, *, idle: float = 5.0) -> OpenAIChatProvider:

@@ -7,7 +7,6 @@ cancelled stream meters nothing and never waits for the usage chunk."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -24,17 +23,12 @@ PIECES = ("Tokens ", "are ", "counted ", "by ", "the ", "server.")
 INCLUDE_USAGE = {"include_usage": True}
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as fake:
-        yield fake
-
-
 @pytest.fixture
-def llm(server: FakeOpenAIServer) -> FakeOpenAIServer:
-    server.reset()
-    server.reply = "".join(PIECES)
-    return server
+def llm(llm_server: FakeOpenAIServer) -> FakeOpenAIServer:
+    """The module's fake server (conftest.py), reset, answering PIECES."""
+    llm_server.reset()
+    llm_server.reply = "".join(PIECES)
+    return llm_server
 
 
 def provider(llm: FakeOpenAIServer) -> OpenAIChatProvider:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import lambda_chatgpt.container
 import lambda_chatgpt.handler as fallback_handler
 import lambda_chatgpt.wiring
 import lambda_lex.handler as chat_handler
@@ -65,12 +66,12 @@ def test_the_fallback_handlers_container_is_built_once_under_a_burst(
     built: list[int] = []
     real = lambda_chatgpt.wiring.build_provider
 
-    def counting_build_provider(settings: Any) -> Any:
+    def counting_build_provider(settings: Any, **options: Any) -> Any:
         built.append(1)
         time.sleep(0.05)  # as slow as building a botocore client (the Bedrock provider) would be
-        return real(settings)
+        return real(settings, **options)
 
-    monkeypatch.setattr(fallback_handler, "build_provider", counting_build_provider)
+    monkeypatch.setattr(lambda_chatgpt.container, "build_provider", counting_build_provider)
     try:
         containers = all_at_once(fallback_handler.container)
     finally:

@@ -4,7 +4,6 @@ never an exception (reading the event itself: tests/unit/lambdas/test_apigw_prox
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,11 +15,11 @@ from answer_store import EmbeddedAnswerStore
 
 
 @pytest.fixture(autouse=True)
-def store() -> Iterator[EmbeddedAnswerStore]:
+def store(monkeypatch: pytest.MonkeyPatch) -> EmbeddedAnswerStore:
     embedded = EmbeddedAnswerStore()
-    answers_handler._container = answers_handler.Container(embedded, 600)
-    yield embedded
-    answers_handler.reset_container()
+    built = answers_handler.Container(embedded, 600)
+    monkeypatch.setattr(answers_handler, "container", lambda: built)
+    return embedded
 
 
 json_values = st.recursive(

@@ -1,10 +1,9 @@
 """The proxy Lambdas' shared edge (`apigw_proxy`): reading an event as API Gateway sends it (or as
-a malformed one arrives), the JSON and error responses, and the logging helpers."""
+a malformed one arrives), the JSON and error responses, and the log lines' correlation id and latency."""
 
 from __future__ import annotations
 
 import json
-import logging
 import time
 from typing import Any
 
@@ -18,9 +17,7 @@ from apigw_proxy import (
     json_response,
     latency_fields,
     query,
-    quiet_botocore,
     request_id,
-    safe_log_level,
     start_request,
     time_left,
 )
@@ -119,12 +116,6 @@ def test_error_response_has_the_error_shape_its_details_and_headers() -> None:
 # --- logging --------------------------------------------------------------------------------------
 
 
-def test_safe_log_level_never_fails() -> None:
-    assert safe_log_level(None) == "INFO"
-    assert safe_log_level("nonsense") == "INFO"
-    assert safe_log_level(" warning ") == "WARNING"
-
-
 class _Logger:
     def __init__(self) -> None:
         self.ids: list[str | None] = []
@@ -139,16 +130,6 @@ def test_start_request_sets_and_clears_the_correlation_id() -> None:
     assert event == {"requestContext": {"requestId": "r-1"}}
     assert start_request("junk", logger) == {}
     assert logger.ids == ["r-1", None]
-
-
-def test_quiet_botocore_keeps_botocore_at_info_or_quieter(monkeypatch: pytest.MonkeyPatch) -> None:
-    botocore_logger = logging.getLogger("botocore")
-    monkeypatch.setattr(botocore_logger, "level", logging.DEBUG)
-    quiet_botocore()
-    assert botocore_logger.level == logging.INFO
-    botocore_logger.setLevel(logging.ERROR)
-    quiet_botocore()
-    assert botocore_logger.level == logging.ERROR
 
 
 def test_latency_fields_count_milliseconds_since_the_start() -> None:

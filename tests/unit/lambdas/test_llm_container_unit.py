@@ -1,62 +1,15 @@
 """What the fallback and the answer worker build once per container (`lambda_chatgpt.container`):
-one build however many threads ask first, nothing kept when the build fails, and the LLM parts
-with the logger's level taken from the environment."""
+the LLM parts, with the logger's level taken from the environment, and a bad variable named."""
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 
 import pytest
 from aws_lambda_powertools.logging.logger import Logger
 
-from lambda_chatgpt.container import Lazy, build_llm
+from lambda_chatgpt.container import build_llm
 from lambda_chatgpt.settings import SettingsError
-
-
-def test_many_threads_asking_at_once_share_one_build() -> None:
-    builds: list[int] = []
-
-    def build() -> object:
-        builds.append(1)
-        time.sleep(0.05)  # slow enough that every thread arrives while the first one builds
-        return object()
-
-    lazy: Lazy[object] = Lazy(build)
-    start = threading.Barrier(8)
-    got: list[object] = []
-
-    def ask() -> None:
-        start.wait()
-        got.append(lazy.get())
-
-    threads = [threading.Thread(target=ask) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(builds) == 1
-    assert len(got) == 8
-    assert all(value is got[0] for value in got)
-
-
-def test_a_failed_build_is_not_kept_and_reset_builds_again() -> None:
-    attempts: list[int] = []
-
-    def build() -> int:
-        attempts.append(1)
-        if len(attempts) == 1:
-            raise SettingsError("invalid configuration: LLM_MAX_TOKENS")
-        return len(attempts)
-
-    lazy: Lazy[int] = Lazy(build)
-    with pytest.raises(SettingsError):
-        lazy.get()
-    assert lazy.get() == 2
-    assert lazy.get() == 2
-    lazy.reset()
-    assert lazy.get() == 3
 
 
 def test_build_llm_takes_settings_budgets_and_log_level_from_the_environment() -> None:
