@@ -118,10 +118,12 @@ def derived_texts(bot_locale: Mapping[str, Any], *, bot_name: str, bot_descripti
         text = _first_plain_utterance(intent)
         if text is not None and text not in examples:
             examples.append(text)
+    if generic["question"] not in examples:  # one message the bot leaves to the LLM
+        examples.append(generic["question"])
     return {
         "title": bot_name[:MAX_TITLE],
         "welcome": welcome[:MAX_WELCOME],
-        "suggestions": [*examples, generic["question"]],
+        "suggestions": examples,
     }
 
 

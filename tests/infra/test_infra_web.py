@@ -13,7 +13,9 @@ from aws_cdk import App
 from cdk_chatbot.app_factory import PROJECT_ROOT, add_chatbot
 from cdk_chatbot.page_config import PageConfigError
 from cdk_chatbot.page_texts import GENERIC_TEXTS
+from cdk_chatbot.stack import page_bot_name
 from cdk_chatbot.web import CONTENT_SECURITY_POLICY
+from devserver.settings import read_bot_info
 from tests.bots import HELLO_WORLD, definition
 from tests.infra.cfn import as_list, only, props, render, resources
 from tests.infra.conftest import Synth, _synth, cdk_context
@@ -265,6 +267,14 @@ def test_a_user_bot_is_named_after_its_folder(tmp_path: Path) -> None:
 
     (config,) = _deployed_page_configs(built)
     assert config["page"]["en_US"]["title"] == "PlantShopBot"  # as `make serve BOT=...` names it
+
+
+@pytest.mark.parametrize(
+    "bot_file", ["bot/bot.json", "examples/coffee_shop/bot.json", "tests/corpus/bots/order_flowers.json"]
+)
+def test_the_stacks_page_names_a_bot_as_the_dev_server_does(bot_file: str) -> None:
+    path = PROJECT_ROOT / bot_file
+    assert page_bot_name(path, PROJECT_ROOT) == read_bot_info(path, None).name
 
 
 def test_a_bad_page_json_refuses_the_synth_naming_the_field(tmp_path: Path) -> None:

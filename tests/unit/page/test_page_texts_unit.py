@@ -81,6 +81,13 @@ def test_suggestions_are_the_first_slot_free_utterance_of_up_to_three_intents_th
     assert texts["ko_KR"]["suggestions"] == ["화분에 물 줘", GENERIC_TEXTS["ko"]["question"]]
 
 
+def test_a_bot_that_knows_the_llm_question_does_not_get_it_twice() -> None:
+    question = GENERIC_TEXTS["en"]["question"]
+    quiz = bot(a_locale("en_US", intent("AboutLex", question, "tell me about Lex"), intent("Hi", "hi")))
+
+    assert page_texts(quiz, bot_name="QuizBot")["en_US"]["suggestions"] == [question, "hi"]
+
+
 def test_the_title_is_the_bots_name_in_every_locale() -> None:
     texts = page_texts(GARDEN, bot_name="GardenBot")
 
