@@ -23,6 +23,7 @@ from types import FrameType
 from typing import Any
 
 from cdk_chatbot.page_config import PAGE_CONFIG_NAME, PageConfigError, page_config
+from cdk_chatbot.page_texts import PAGE_TEXTS_NAME
 
 from . import bot_check, lambda_env
 from . import metrics as local_metrics
@@ -114,6 +115,7 @@ def _banner(
             f"  bot:      {settings.bot.name} (id {BOT_ID}, alias {BOT_ALIAS_ID}) from {definition}",
             f"  intent handlers: {handlers}",
             f"  locales:  {locales}",
+            f"  page:     {_page_texts_line(settings)}",
             *bot_check.banner_lines(settings.bot.properties),
             f"  LLM:      {settings.llm.describe(_default_model())}",
             *([f"  limits:   {limits.describe()}"] if limits is not None else []),
@@ -123,6 +125,14 @@ def _banner(
             "Press Ctrl-C to stop.",
         ]
     )
+
+
+def _page_texts_line(settings: DevServerSettings) -> str:
+    """Where the page's title, welcome and example chips come from (cdk_chatbot/page_texts.py)."""
+    page_file = settings.bot.definition_path.parent / PAGE_TEXTS_NAME
+    if page_file.is_file():
+        return f"title, welcome and examples from {_relative(page_file)} (the rest from the bot)"
+    return f"title, welcome and examples from the bot ({PAGE_TEXTS_NAME} beside it chooses them)"
 
 
 def _start_emulator(settings: DevServerSettings) -> Any:

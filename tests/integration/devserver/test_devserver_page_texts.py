@@ -20,6 +20,7 @@ def test_a_corpus_bot_gets_its_own_title_welcome_and_chips() -> None:
     corpus_bot = bot_path("book_trip")
     with DevServerProcess(env=devserver_env(bot=corpus_bot)) as process:
         config = requests.get(process.url + "/config.json", timeout=5).json()
+    assert "page:     title, welcome and examples from the bot (page.json beside it" in process.stdout
 
     written = json.loads(corpus_bot.read_text(encoding="utf-8"))
     (english,) = written["BotLocales"]
@@ -32,6 +33,18 @@ def test_a_corpus_bot_gets_its_own_title_welcome_and_chips() -> None:
     assert page["welcome"] == (english.get("Description") or written["Description"])
     assert page["suggestions"][:-1] == [text for text in firsts if "{" not in text][:3]
     assert "Hello" not in page["suggestions"]
+
+
+def test_the_banner_names_the_page_json_in_use(tmp_path: Path) -> None:
+    bot_file = tmp_path / "trips.json"
+    shutil.copyfile(bot_path("book_trip"), bot_file)
+    (tmp_path / "page.json").write_text(json.dumps({"en_US": {"title": "Trips"}}))
+
+    with DevServerProcess(env=devserver_env(bot=bot_file)) as process:
+        config = requests.get(process.url + "/config.json", timeout=5).json()
+
+    assert config["page"]["en_US"]["title"] == "Trips"
+    assert f"examples from {tmp_path / 'page.json'} (the rest from the bot)" in process.stdout
 
 
 def test_a_bad_page_json_stops_the_server_naming_the_field(tmp_path: Path) -> None:
