@@ -16,6 +16,7 @@ import { Outbox } from "./chat_request.js";
 import { Composer } from "./composer.js";
 import { MessageList } from "./message_list.js";
 import { renderMessage as renderOne } from "./message_view.js";
+import { warmTimeFormats } from "./time_format.js";
 import { announce, showBusy } from "./page_controls.js";
 import { wirePageEvents } from "./page_events.js";
 import { applyLabels as putLabels, buildLocaleSwitch } from "./page_labels.js";
@@ -126,14 +127,9 @@ async function send(text, { retryOf = null } = {}) {
   if (busy() || trimmed === "") {
     return;
   }
-  if (retryOf) {
-    chat.remove(retryOf);
-    list.remove(retryOf);
-  } else {
-    addMessage({ role: "user", text: trimmed });
-  }
   const sessionId = chat.sessionId;
-  chat.setPending(trimmed);
+  // The request leaves first (fetch is called before send() returns); the page draws the message
+  // while the server works, so drawing never delays the answer.
   const reply = outbox.send({
     url: config.chatUrl,
     text: trimmed,
@@ -142,6 +138,13 @@ async function send(text, { retryOf = null } = {}) {
     timeoutSeconds: config.requestTimeoutSeconds,
     errors: t().errors,
   });
+  if (retryOf) {
+    chat.remove(retryOf);
+    list.remove(retryOf);
+  } else {
+    addMessage({ role: "user", text: trimmed });
+  }
+  chat.setPending(trimmed);
   updateControls();
   list.scrollToEnd();
   const outcome = await reply;
@@ -285,6 +288,9 @@ async function start() {
   answers.resume(chat.messages);
   document.body.dataset.ready = "true";
   composer.focus();
+  // Message times need the locales' date formats: built now, off the path of the first message.
+  const whenIdle = globalThis.requestIdleCallback ?? ((callback) => setTimeout(callback, 0));
+  whenIdle(() => warmTimeFormats(config.locales));
 }
 
 start();

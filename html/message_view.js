@@ -2,10 +2,11 @@
 // or a streamed answer with its notice and buttons) or an error with Retry, then its time, the LLM
 // badge and the answer's buttons. Built from elements and text nodes only.
 
-import { format, uiLanguage } from "./i18n.js";
+import { format } from "./i18n.js";
 import { renderMarkdown } from "./markdown.js";
 import { answerActions, fillAnswerBubble, isActive } from "./answer_view.js";
 import { NOT_SENT_STATUSES } from "./replies.js";
+import { formatTime } from "./time_format.js";
 
 export function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -16,19 +17,6 @@ export function el(tag, className, text) {
     node.textContent = text;
   }
   return node;
-}
-
-function formatTime(iso, locale) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) {
-    return "";
-  }
-  const lang = uiLanguage(locale) === "ko" ? "ko-KR" : "en-US";
-  const sameDay = date.toDateString() === new Date().toDateString();
-  const options = sameDay
-    ? { hour: "numeric", minute: "2-digit" }
-    : { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" };
-  return new Intl.DateTimeFormat(lang, options).format(date);
 }
 
 function errorText(message, errors, timeoutSeconds) {
